@@ -1,0 +1,117 @@
+# printprobe: `make` builds, `make check` installs what it needs and runs
+# every test, `make demo` shows the whole job, `make bench` measures.
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+VERSION := 0.1.0
+
+CC ?= cc
+OPT ?= -O2
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
+CPPFLAGS_ALL := -D_GNU_SOURCE -DPP_VERSION='"$(VERSION)"' -Icommon -Iplugins
+CFLAGS_ALL := -std=c11 -g $(OPT) $(WARN) -fPIC $(CFLAGS)
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
+             -fno-sanitize-recover=undefined
+
+# BUILD selects the tree: build/rel for installing, build/san for tests.
+BUILD ?= build/rel
+ifeq ($(BUILD),build/san)
+CFLAGS_ALL += $(SAN_FLAGS)
+LDFLAGS_ALL := $(SAN_FLAGS)
+endif
+
+SNMP_LIBS := -lnetsnmp
+CURL_LIBS := -lcurl
+CMOCKA_LIBS := -lcmocka
+
+CORE_SRC := $(sort $(wildcard common/*.c) $(wildcard plugins/*.c))
+CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+CLI_SRC := $(wildcard cli/*.c)
+CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
+NAGIOS_CHECKS := $(patsubst nagios/%.c,%,$(wildcard nagios/check_*.c))
+NAGIOS_LIB_SRC := $(filter-out nagios/check_%.c,$(wildcard nagios/*.c))
+NAGIOS_LIB_OBJ := $(NAGIOS_LIB_SRC:%.c=$(BUILD)/%.o)
+COLLECTD_PLUGINS := $(patsubst collectd/%.c,%,$(filter-out collectd/%_util.c,$(wildcard collectd/*.c)))
+UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
+TOOLS := $(patsubst tests/tools/%.c,%,$(wildcard tests/tools/*.c))
+
+LIB := $(BUILD)/libprintprobe.a
+BINS := $(BUILD)/printprobe $(NAGIOS_CHECKS:%=$(BUILD)/%)
+SOS := $(COLLECTD_PLUGINS:%=$(BUILD)/%.so)
+
+.PHONY: all build-tree unit-tests tools check test-deps demo bench install \
+        clean format
+
+all:
+	@$(MAKE) --no-print-directory BUILD=build/rel build-tree
+
+build-tree: $(LIB) $(BINS) $(SOS)
+
+$(BUILD)/%.o: %.c $(wildcard common/*.h plugins/*.h nagios/*.h collectd/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c $< -o $@
+
+$(LIB): $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/printprobe: $(CLI_OBJ) $(LIB)
+	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) -lm
+
+$(BUILD)/check_%: $(BUILD)/nagios/check_%.o $(NAGIOS_LIB_OBJ) $(LIB)
+	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) -lm
+
+# collectd plugins: collectd's headers need its own include roots.
+COLLECTD_CPPFLAGS := -I/usr/include/collectd/core -I/usr/include/collectd/core/daemon -DHAVE_CONFIG_H
+$(BUILD)/collectd/%.o: collectd/%.c $(wildcard common/*.h collectd/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(COLLECTD_CPPFLAGS) $(CFLAGS_ALL) -Wno-strict-prototypes -c $< -o $@
+
+$(BUILD)/%.so: $(BUILD)/collectd/%.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard collectd/*_util.c)) $(LIB)
+	$(CC) -shared $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CURL_LIBS) -lm -lpthread
+
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) $(wildcard tests/unit/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(LIB) $(CMOCKA_LIBS) $(SNMP_LIBS) -lm
+
+$(BUILD)/tools/%: tests/tools/%.c $(LIB)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(LIB) $(SNMP_LIBS) -lm
+
+unit-tests: $(UNIT_TESTS:%=$(BUILD)/tests/%)
+tools: $(TOOLS:%=$(BUILD)/tools/%)
+
+# Tests: the Debian packages they need, the release build (the collectd
+# plugins run in a real daemon), the sanitized build, then every suite.
+test-deps:
+	@tests/install-deps.sh
+
+check: test-deps
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory BUILD=build/san OPT=-O1 build-tree unit-tests tools
+	@$(MAKE) --no-print-directory BUILD=build/rel tools
+	@tests/run-all.sh
+
+demo:
+	@tests/install-deps.sh
+	@$(MAKE) --no-print-directory all
+	@contrib/demo/demo.sh
+
+bench:
+	@tests/install-deps.sh
+	@$(MAKE) --no-print-directory all
+	@$(MAKE) --no-print-directory BUILD=build/rel tools
+	@bench/bench.sh
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/printprobe/collectd \
+	  $(DESTDIR)$(PREFIX)/lib/nagios/plugins
+	install -m 755 build/rel/printprobe $(DESTDIR)$(PREFIX)/bin/
+	for c in $(NAGIOS_CHECKS); do install -m 755 build/rel/$$c $(DESTDIR)$(PREFIX)/lib/nagios/plugins/; done
+	for p in $(COLLECTD_PLUGINS); do install -m 644 build/rel/$$p.so $(DESTDIR)$(PREFIX)/lib/printprobe/collectd/; done
+
+format:
+	clang-format -i $(wildcard common/*.[ch] plugins/*.[ch] cli/*.[ch] nagios/*.[ch] collectd/*.[ch] tests/unit/*.[ch] tests/tools/*.c)
+
+clean:
+	rm -rf build

@@ -1,0 +1,172 @@
+/* One data model per printer: what every front end reads. */
+#ifndef PP_MODEL_H
+#define PP_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+/* A number that could not be read. Never reported as 0. */
+#define PP_UNKNOWN INT64_MIN
+/* percent that does not exist (special levels, no max, unreadable). */
+#define PP_NO_PERCENT (-1)
+
+/* hrPrinterDetectedErrorState bits, RFC 3805 order: bit 0x80 of byte 0 is
+ * bit 0 here. */
+enum pp_error_bit {
+  PP_ERR_LOW_PAPER = 0,
+  PP_ERR_NO_PAPER,
+  PP_ERR_LOW_TONER,
+  PP_ERR_NO_TONER,
+  PP_ERR_DOOR_OPEN,
+  PP_ERR_JAMMED,
+  PP_ERR_OFFLINE,
+  PP_ERR_SERVICE_REQUESTED,
+  PP_ERR_INPUT_TRAY_MISSING,
+  PP_ERR_OUTPUT_TRAY_MISSING,
+  PP_ERR_MARKER_SUPPLY_MISSING,
+  PP_ERR_OUTPUT_NEAR_FULL,
+  PP_ERR_OUTPUT_FULL,
+  PP_ERR_INPUT_TRAY_EMPTY,
+  PP_ERR_OVERDUE_PREVENT_MAINT,
+  PP_ERR_BIT_COUNT
+};
+
+/* RFC 3805 name of a bit ("lowToner"), NULL past the end. */
+const char *pp_error_bit_name(unsigned bit);
+/* Inverse, case-insensitive; -1 when unknown. */
+int pp_error_bit_from_name(const char *name);
+
+enum pp_supply_state {
+  PP_SUPPLY_UNKNOWN = 0,
+  PP_SUPPLY_OK,
+  PP_SUPPLY_LOW,
+  PP_SUPPLY_EMPTY,
+  PP_SUPPLY_SOME_REMAINING, /* level -3: present and usable */
+  PP_SUPPLY_MISSING,        /* cartridge not present */
+  PP_SUPPLY_FAILED,         /* cartridge failure */
+  PP_SUPPLY_NEAR_FULL,      /* receptacle */
+  PP_SUPPLY_FULL,           /* receptacle */
+};
+const char *pp_supply_state_name(enum pp_supply_state state);
+
+/* Percent at or below which a consumable is "low" and a receptacle
+ * "near-full" (its free space). The checks have their own thresholds. */
+#define PP_SUPPLY_LOW_PERCENT 10
+
+struct pp_supply {
+  int index;             /* prtMarkerSuppliesIndex, or a profile's own */
+  char description[128]; /* cleaned printable UTF-8 */
+  char colour[32];       /* "cyan", "black", ...; "" when not known */
+  int type;              /* prtMarkerSuppliesTypeTC, 0 when unknown */
+  bool receptacle;       /* filled, not consumed: level is free space */
+  int unit;              /* prtMarkerSuppliesSupplyUnitTC, 0 when unknown */
+  int64_t level;         /* raw, PP_UNKNOWN when unread (may be -1/-2/-3) */
+  int64_t max;           /* raw, PP_UNKNOWN when unread */
+  int percent;           /* 0..100 or PP_NO_PERCENT */
+  enum pp_supply_state state;
+};
+
+/* "toner", "wasteToner", ... (prtMarkerSuppliesTypeTC), "other" for unknown
+ * numbers. */
+const char *pp_supply_type_name(int type);
+/* "impressions", "sheets", "percent", ... (the unit TCs). */
+const char *pp_counter_unit_name(int unit);
+const char *pp_supply_unit_name(int unit);
+
+enum pp_alert_severity {
+  PP_ALERT_OTHER = 1,
+  PP_ALERT_CRITICAL = 3,
+  PP_ALERT_WARNING = 4,
+  PP_ALERT_WARNING_BINARY = 5,
+};
+const char *pp_alert_severity_name(int severity);
+/* prtAlertGroupTC name ("markerSupplies", "input", ...). */
+const char *pp_alert_group_name(int group);
+
+struct pp_alert {
+  int index;
+  int severity;   /* enum pp_alert_severity values, or what came */
+  char group[24]; /* "input", "marker", ... or a profile's ("epson") */
+  int group_index;
+  int location;
+  int code;       /* prtAlertCode, or the profile's code */
+  char description[160];
+};
+
+#define PP_MAX_VENDOR_COUNTERS 8
+
+struct pp_counter {
+  char name[24]; /* "colour", "mono", ... */
+  int64_t value;
+};
+
+struct pp_counters {
+  int64_t total;     /* prtMarkerLifeCount of marker 1, PP_UNKNOWN if unread */
+  int unit;          /* prtMarkerCounterUnit, 0 when unknown */
+  int64_t power_on;  /* prtMarkerPowerOnCount, PP_UNKNOWN if unread */
+  struct pp_counter vendor[PP_MAX_VENDOR_COUNTERS];
+  size_t vendor_count;
+};
+
+struct pp_status {
+  int printer;       /* hrPrinterStatus: 1 other 2 unknown 3 idle 4 printing
+                        5 warmup; 0 when unread */
+  int device;        /* hrDeviceStatus: 1 unknown 2 running 3 warning
+                        4 testing 5 down; 0 when unread */
+  uint32_t errors;   /* bit i set: enum pp_error_bit i */
+  int error_bytes;   /* 0 when unread, else 1 or 2 */
+  bool asleep;       /* power save: does not page anyone */
+};
+
+const char *pp_printer_status_name(int status);
+const char *pp_device_status_name(int status);
+
+struct pp_printer {
+  char address[300]; /* the target's label */
+  bool reachable;
+  char error[160];   /* why not reachable, or a partial read */
+
+  char name[128];
+  char manufacturer[64];
+  char model[128];
+  char serial[64];
+  char firmware[64];
+  char mac[18];      /* aa:bb:cc:dd:ee:ff or "" */
+  char sys_descr[256];
+  char sys_object_id[128];
+  uint32_t enterprise;
+  int64_t uptime_ticks; /* PP_UNKNOWN when unread */
+  const char *profile;  /* name of the profile that decoded it */
+
+  struct pp_status status;
+  struct pp_counters counters;
+  struct pp_supply *supplies;
+  size_t supply_count;
+  struct pp_alert *alerts;
+  size_t alert_count;
+  char console[160];
+
+  /* How the poll went: for benchmarks and the collectd plugin. */
+  unsigned requests;     /* PDUs sent, retries included */
+  unsigned round_trips;  /* answered requests */
+  double duration_s;
+  bool bulk_fallback;    /* GETBULK failed; walked with GETNEXT */
+};
+
+/* Everything unknown, nothing allocated. */
+void pp_printer_init(struct pp_printer *printer, const char *address);
+void pp_printer_clear(struct pp_printer *printer);
+
+/* Appends a zeroed supply / alert; NULL on allocation failure. */
+struct pp_supply *pp_printer_add_supply(struct pp_printer *printer);
+struct pp_alert *pp_printer_add_alert(struct pp_printer *printer);
+/* Adds or replaces a named vendor counter; false when the table is full. */
+bool pp_printer_set_counter(struct pp_printer *printer, const char *name,
+                            int64_t value);
+
+/* Fills percent and state from level, max, unit and receptacle, the
+ * Printer-MIB way (special values -1/-2/-3, unit 19, level > max). */
+void pp_supply_derive(struct pp_supply *supply);
+
+#endif

@@ -1,0 +1,93 @@
+/* Targets: where to poll and with which SNMP settings. */
+#ifndef PP_TARGET_H
+#define PP_TARGET_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum pp_snmp_version {
+  PP_SNMP_V1 = 1,
+  PP_SNMP_V2C = 2,
+  PP_SNMP_V3 = 3,
+};
+
+enum pp_auth_proto {
+  PP_AUTH_NONE = 0,
+  PP_AUTH_MD5,
+  PP_AUTH_SHA,
+  PP_AUTH_SHA256,
+  PP_AUTH_SHA512,
+};
+
+enum pp_priv_proto {
+  PP_PRIV_NONE = 0,
+  PP_PRIV_DES,
+  PP_PRIV_AES, /* AES-128 */
+  PP_PRIV_AES256,
+};
+
+#define PP_DEFAULT_PORT 161
+#define PP_DEFAULT_TIMEOUT_MS 1000
+#define PP_DEFAULT_RETRIES 2
+
+/* SNMP settings of one target. Secrets live here only in memory: they come
+ * from files or the environment, never from a command line or a log. */
+struct pp_snmp_opts {
+  enum pp_snmp_version version;
+  char community[256];
+  unsigned port;
+  unsigned timeout_ms; /* first try; later tries back off */
+  unsigned retries;
+  char username[128];
+  enum pp_auth_proto auth_proto;
+  char auth_pass[256];
+  enum pp_priv_proto priv_proto;
+  char priv_pass[256];
+  char context[128];
+};
+
+/* Version 2c, community "public", port 161, default timeout and retries. */
+void pp_snmp_opts_default(struct pp_snmp_opts *opts);
+
+/* Checks that the settings can work (v3 needs a user, authPriv needs both
+ * passphrases of at least 8 characters, ...). Writes the reason to err. */
+int pp_snmp_opts_check(const struct pp_snmp_opts *opts, char *err,
+                       size_t errlen);
+
+struct pp_target {
+  char host[256]; /* name or numeric address, IPv6 without brackets */
+  unsigned port;
+  bool ipv6;      /* host is a numeric IPv6 address */
+  char label[300]; /* how reports name it: "host" or "host:port" */
+  struct pp_snmp_opts snmp;
+};
+
+struct pp_target_list {
+  struct pp_target *items;
+  size_t count;
+  size_t cap;
+};
+
+/* Expansions larger than this are refused (a /8 typed by mistake). */
+#define PP_TARGET_MAX_EXPANSION 65536
+
+/* Parses one target spec and appends what it names, each with a copy of
+ * opts (its port replaced by an explicit ":port"):
+ *   printer1.example.com   host name
+ *   192.0.2.7  192.0.2.7:1161  2001:db8::7  [2001:db8::7]:1161
+ *   192.0.2.0/24           every host address of the block
+ *   192.0.2.10-192.0.2.99  192.0.2.10-99   an inclusive range
+ * Returns 0, or -EINVAL with a message naming the spec in err. */
+int pp_targets_add_spec(struct pp_target_list *list, const char *spec,
+                        const struct pp_snmp_opts *opts, char *err,
+                        size_t errlen);
+
+/* Reads a site's address list: one spec per line, '#' starts a comment,
+ * blank lines are ignored. An error names the file and line. */
+int pp_targets_read_file(struct pp_target_list *list, const char *path,
+                         const struct pp_snmp_opts *opts, char *err,
+                         size_t errlen);
+
+void pp_targets_free(struct pp_target_list *list);
+
+#endif

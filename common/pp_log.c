@@ -14,6 +14,10 @@ void pp_log_set_sink(pp_log_sink sink, void *user_data,
   log_max_level = max_level;
 }
 
+bool pp_log_enabled(enum pp_log_level level) {
+  return log_sink != NULL && level <= log_max_level;
+}
+
 void pp_log(enum pp_log_level level, const char *fmt, ...) {
   if (log_sink == NULL || level > log_max_level)
     return;

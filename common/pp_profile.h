@@ -24,6 +24,10 @@ struct pp_profile {
    * A walk never leaves its prefix, so a column is also the bound that keeps
    * requests out of subtrees that must never be touched. */
   const char *const *columns;
+  /* Subtrees no request may ever name, for any device: the engine checks
+   * every request OID against the never_request lists of all profiles.
+   * NULL-terminated, may be NULL. */
+  const char *const *never_request;
   /* Runs after the standard decoding, may fill or override the model. */
   int (*decode)(struct pp_varset *values, struct pp_printer *printer);
 };

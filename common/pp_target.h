@@ -62,13 +62,15 @@ struct pp_target {
   struct pp_snmp_opts snmp;
 };
 
+/* Start from a zeroed list: struct pp_target_list list = {0}; */
 struct pp_target_list {
   struct pp_target *items;
   size_t count;
   size_t cap;
 };
 
-/* Expansions larger than this are refused (a /8 typed by mistake). */
+/* Expansions larger than this are refused (a /8 typed by mistake). IPv6
+ * blocks must therefore be /112 or longer. */
 #define PP_TARGET_MAX_EXPANSION 65536
 
 /* Parses one target spec and appends what it names, each with a copy of
@@ -77,17 +79,25 @@ struct pp_target_list {
  *   192.0.2.7  192.0.2.7:1161  2001:db8::7  [2001:db8::7]:1161
  *   192.0.2.0/24           every host address of the block
  *   192.0.2.10-192.0.2.99  192.0.2.10-99   an inclusive range
- * Returns 0, or -EINVAL with a message naming the spec in err. */
+ *   2001:db8::/126         every address of the block
+ * Blocks and ranges may take a ":port" too ([2001:db8::/126]:1161); host bits
+ * of a block are ignored. Names are checked, not resolved; numeric IPv6 is
+ * stored in canonical form. A spec appends all its targets or none.
+ * Returns 0, -EINVAL with a message naming the spec in err, or -ENOMEM. */
 int pp_targets_add_spec(struct pp_target_list *list, const char *spec,
                         const struct pp_snmp_opts *opts, char *err,
                         size_t errlen);
 
 /* Reads a site's address list: one spec per line, '#' starts a comment,
- * blank lines are ignored. An error names the file and line. */
+ * blank lines are ignored. An error names the file and line. A line may hold
+ * several specs separated by blanks or commas. Reading stops at the first
+ * error; targets of earlier specs stay in the list. Returns 0, -EINVAL, or
+ * -errno when the file cannot be read. */
 int pp_targets_read_file(struct pp_target_list *list, const char *path,
                          const struct pp_snmp_opts *opts, char *err,
                          size_t errlen);
 
+/* Wipes the copied secrets, frees, and leaves an empty list. */
 void pp_targets_free(struct pp_target_list *list);
 
 #endif

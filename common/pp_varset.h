@@ -51,8 +51,8 @@ bool pp_oid_append(struct pp_oid *oid, const uint32_t *sub, size_t n);
 void pp_varset_init(struct pp_varset *set);
 void pp_varset_free(struct pp_varset *set);
 
-/* Add copies (bytes are duplicated). A later add of the same OID replaces
- * the earlier one. Return 0 or -ENOMEM. */
+/* Add copies (bytes are duplicated). Of two values with the same OID one is
+ * kept (agents that repeat an OID send the same value). 0 or -ENOMEM. */
 int pp_varset_add_int(struct pp_varset *set, const struct pp_oid *name,
                       enum pp_vtype type, int64_t num);
 int pp_varset_add_bytes(struct pp_varset *set, const struct pp_oid *name,

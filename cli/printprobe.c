@@ -1,0 +1,417 @@
+/* printprobe: poll printers over SNMP and print the fleet as a table, JSON
+ * or CSV. Exit status: 0 all targets answered, 1 some did not, 2 usage. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "pp_buf.h"
+#include "pp_engine.h"
+#include "pp_log.h"
+#include "pp_report.h"
+#include "pp_snmp_opts.h"
+#include "pp_str.h"
+#include "pp_target.h"
+#include "profiles.h"
+
+#define EXIT_ALL_ANSWERED 0
+#define EXIT_SOME_SILENT 1
+#define EXIT_USAGE 2
+
+/* Reports for 100,000 printers fit; beyond that the fleet needs splitting. */
+#define REPORT_LIMIT (512u * 1024 * 1024)
+
+enum output_format { OUT_TABLE, OUT_JSON, OUT_CSV_SUPPLIES, OUT_CSV_COUNTERS };
+
+struct cli {
+  struct pp_snmp_opts snmp;
+  struct pp_engine_opts engine;
+  struct pp_target_list targets;
+  enum output_format format;
+  int verbosity;
+  bool progress;
+};
+
+static void usage_short(FILE *out) {
+  fputs("Usage: printprobe scan [OPTIONS] TARGET... | -f FILE\n"
+        "Try 'printprobe --help' for more information.\n",
+        out);
+}
+
+static void usage_long(void) {
+  printf(
+      "printprobe %s - poll network printers over SNMP (read-only)\n"
+      "\n"
+      "Usage: printprobe scan [OPTIONS] TARGET...\n"
+      "       printprobe scan [OPTIONS] -f FILE\n"
+      "\n"
+      "Targets: host names, IPv4 or IPv6 addresses, host:port, [v6]:port,\n"
+      "CIDR blocks (192.0.2.0/24) and ranges (192.0.2.10-192.0.2.99 or\n"
+      "192.0.2.10-99). A FILE has one or more per line; '#' starts a "
+      "comment.\n"
+      "\n"
+      "Output:\n"
+      "      --json               the fleet report as JSON\n"
+      "      --csv supplies|counters  one CSV row per supply or counter\n"
+      "                           (default: a table for people)\n"
+      "SNMP:\n"
+      "  -v, --snmp-version 1|2c|3 (default 2c)\n"
+      "  -c, --community NAME     (default public; or PRINTPROBE_COMMUNITY)\n"
+      "      --community-file F   read the community from a file\n"
+      "  -p, --port N             (default 161; host:port overrides)\n"
+      "  -t, --timeout SECONDS    per try, later tries wait longer (default "
+      "1)\n"
+      "  -r, --retries N          (default 2)\n"
+      "  -u, --user NAME          SNMPv3 user\n"
+      "      --auth-proto P       MD5, SHA, SHA-256, SHA-512\n"
+      "      --auth-pass-file F   SNMPv3 auth passphrase (or "
+      "PRINTPROBE_AUTH_PASS)\n"
+      "      --priv-proto P       DES, AES, AES-256\n"
+      "      --priv-pass-file F   SNMPv3 privacy passphrase (or "
+      "PRINTPROBE_PRIV_PASS)\n"
+      "      --context NAME       SNMPv3 context (HP JetDirect: Jetdirect)\n"
+      "Engine:\n"
+      "      --max-inflight N     printers polled at once (default 1000)\n"
+      "      --deadline SECONDS   hard limit per printer\n"
+      "      --getnext            never use GETBULK\n"
+      "  -f, --file FILE          read targets from FILE\n"
+      "  -d, --debug              log what the engine does (repeat for more)\n"
+      "  -h, --help               this help\n"
+      "  -V, --version            version\n"
+      "\n"
+      "Secrets are never taken from the command line except a community\n"
+      "with -c; prefer --community-file or the environment on shared hosts.\n"
+      "Exit status: 0 all targets answered, 1 some did not, 2 usage error.\n",
+      PP_VERSION);
+}
+
+static void log_to_stderr(enum pp_log_level level, const char *msg,
+                          void *user_data) {
+  (void)user_data;
+  static const char *const names[] = {
+      [PP_LOG_ERR] = "error",   [PP_LOG_WARNING] = "warning",
+      [PP_LOG_NOTICE] = "notice", [PP_LOG_INFO] = "info",
+      [PP_LOG_DEBUG] = "debug"};
+  fprintf(stderr, "printprobe: %s: %s\n", names[level], msg);
+}
+
+static void show_progress(size_t index, size_t done, size_t total,
+                          void *user_data) {
+  (void)index;
+  (void)user_data;
+  if (done == total || done % 10 == 0)
+    fprintf(stderr, "\rpolled %zu/%zu printers%s", done, total,
+            done == total ? "\n" : "");
+}
+
+enum long_only {
+  OPT_JSON = 256,
+  OPT_CSV,
+  OPT_SNMP_NAMED, /* handed to pp_snmp_opts_set by name */
+  OPT_MAX_INFLIGHT,
+  OPT_DEADLINE,
+  OPT_GETNEXT,
+};
+
+static const struct option long_options[] = {
+    {"json", no_argument, NULL, OPT_JSON},
+    {"csv", required_argument, NULL, OPT_CSV},
+    {"snmp-version", required_argument, NULL, 'v'},
+    {"community", required_argument, NULL, 'c'},
+    {"community-file", required_argument, NULL, OPT_SNMP_NAMED},
+    {"port", required_argument, NULL, 'p'},
+    {"timeout", required_argument, NULL, 't'},
+    {"retries", required_argument, NULL, 'r'},
+    {"user", required_argument, NULL, 'u'},
+    {"auth-proto", required_argument, NULL, OPT_SNMP_NAMED},
+    {"auth-pass-file", required_argument, NULL, OPT_SNMP_NAMED},
+    {"priv-proto", required_argument, NULL, OPT_SNMP_NAMED},
+    {"priv-pass-file", required_argument, NULL, OPT_SNMP_NAMED},
+    {"context", required_argument, NULL, OPT_SNMP_NAMED},
+    {"max-inflight", required_argument, NULL, OPT_MAX_INFLIGHT},
+    {"deadline", required_argument, NULL, OPT_DEADLINE},
+    {"getnext", no_argument, NULL, OPT_GETNEXT},
+    {"file", required_argument, NULL, 'f'},
+    {"debug", no_argument, NULL, 'd'},
+    {"help", no_argument, NULL, 'h'},
+    {"version", no_argument, NULL, 'V'},
+    {NULL, 0, NULL, 0},
+};
+
+static const char *snmp_key_of(int opt, int long_index) {
+  switch (opt) {
+  case 'v':
+    return "version";
+  case 'c':
+    return "community";
+  case 'p':
+    return "port";
+  case 't':
+    return "timeout";
+  case 'r':
+    return "retries";
+  case 'u':
+    return "user";
+  case OPT_SNMP_NAMED:
+    return long_options[long_index].name;
+  default:
+    return NULL;
+  }
+}
+
+static int parse_positive(const char *what, const char *value, double max,
+                          double *out) {
+  char *end;
+  errno = 0;
+  double v = strtod(value, &end);
+  if (errno != 0 || end == value || *end != '\0' || !(v > 0) || v > max) {
+    fprintf(stderr, "printprobe: %s \"%s\": must be a number, 0..%g\n", what,
+            value, max);
+    return -EINVAL;
+  }
+  *out = v;
+  return 0;
+}
+
+/* Options whose value depends on nothing else; targets come after, since
+ * each target copies the SNMP settings as they are then. */
+static int parse_option(struct cli *cli, int opt, int long_index,
+                        const char **target_file) {
+  char err[512] = "";
+  double v;
+  const char *key = snmp_key_of(opt, long_index);
+  if (key != NULL) {
+    if (pp_snmp_opts_set(&cli->snmp, key, optarg, err, sizeof(err)) != 0) {
+      fprintf(stderr, "printprobe: %s\n", err);
+      return -EINVAL;
+    }
+    return 0;
+  }
+  switch (opt) {
+  case OPT_JSON:
+    cli->format = OUT_JSON;
+    return 0;
+  case OPT_CSV:
+    if (strcmp(optarg, "supplies") != 0 && strcmp(optarg, "counters") != 0) {
+      fprintf(stderr, "printprobe: --csv \"%s\": must be supplies or "
+                      "counters\n", optarg);
+      return -EINVAL;
+    }
+    cli->format = optarg[0] == 's' ? OUT_CSV_SUPPLIES : OUT_CSV_COUNTERS;
+    return 0;
+  case OPT_MAX_INFLIGHT:
+    if (parse_positive("--max-inflight", optarg, 100000, &v) != 0)
+      return -EINVAL;
+    cli->engine.max_inflight = (unsigned)v;
+    return 0;
+  case OPT_DEADLINE:
+    if (parse_positive("--deadline", optarg, 3600, &v) != 0)
+      return -EINVAL;
+    cli->engine.deadline_ms = (unsigned)(v * 1000);
+    return 0;
+  case OPT_GETNEXT:
+    cli->engine.getnext_only = true;
+    return 0;
+  case 'f':
+    *target_file = optarg;
+    return 0;
+  case 'd':
+    cli->verbosity++;
+    return 0;
+  case 'h':
+    usage_long();
+    exit(EXIT_ALL_ANSWERED);
+  case 'V':
+    printf("printprobe %s\n", PP_VERSION);
+    exit(EXIT_ALL_ANSWERED);
+  default:
+    usage_short(stderr);
+    return -EINVAL;
+  }
+}
+
+static int parse_args(struct cli *cli, int argc, char **argv) {
+  const char *target_file = NULL;
+  int opt, long_index = 0;
+  char err[512] = "";
+  if (pp_snmp_opts_from_env(&cli->snmp, err, sizeof(err)) != 0) {
+    fprintf(stderr, "printprobe: %s\n", err);
+    return -EINVAL;
+  }
+  while ((opt = getopt_long(argc, argv, "v:c:p:t:r:u:f:dhV", long_options,
+                            &long_index)) != -1) {
+    if (parse_option(cli, opt, long_index, &target_file) != 0)
+      return -EINVAL;
+  }
+  if (pp_snmp_opts_check(&cli->snmp, err, sizeof(err)) != 0) {
+    fprintf(stderr, "printprobe: %s\n", err);
+    return -EINVAL;
+  }
+  if (target_file != NULL &&
+      pp_targets_read_file(&cli->targets, target_file, &cli->snmp, err,
+                           sizeof(err)) != 0) {
+    fprintf(stderr, "printprobe: %s\n", err);
+    return -EINVAL;
+  }
+  for (int i = optind; i < argc; i++) {
+    if (pp_targets_add_spec(&cli->targets, argv[i], &cli->snmp, err,
+                            sizeof(err)) != 0) {
+      fprintf(stderr, "printprobe: %s\n", err);
+      return -EINVAL;
+    }
+  }
+  if (cli->targets.count == 0) {
+    fprintf(stderr, "printprobe: no targets given\n");
+    usage_short(stderr);
+    return -EINVAL;
+  }
+  return 0;
+}
+
+/* --- the table for people --- */
+
+static void supply_summary(const struct pp_printer *p, char *out,
+                           size_t outlen) {
+  size_t used = 0;
+  out[0] = '\0';
+  for (size_t i = 0; i < p->supply_count && used < outlen; i++) {
+    const struct pp_supply *s = &p->supplies[i];
+    const char *label = s->colour[0] ? s->colour : pp_supply_type_name(s->type);
+    int n;
+    if (s->percent != PP_NO_PERCENT)
+      n = snprintf(out + used, outlen - used, "%s%s %d%%", used ? ", " : "",
+                   label, s->percent);
+    else
+      n = snprintf(out + used, outlen - used, "%s%s %s", used ? ", " : "",
+                   label, pp_supply_state_name(s->state));
+    if (n < 0)
+      return;
+    used += (size_t)n;
+  }
+}
+
+static void error_summary(const struct pp_printer *p, char *out,
+                          size_t outlen) {
+  size_t used = 0;
+  out[0] = '\0';
+  if (p->status.asleep)
+    used += (size_t)snprintf(out, outlen, "asleep");
+  for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT && used < outlen; bit++) {
+    if (!(p->status.errors & (1u << bit)))
+      continue;
+    int n = snprintf(out + used, outlen - used, "%s%s", used ? ", " : "",
+                     pp_error_bit_name(bit));
+    if (n < 0)
+      return;
+    used += (size_t)n;
+  }
+}
+
+static void print_table(const struct pp_printer *printers, size_t count) {
+  printf("%-22s %-6s %-28s %-16s %10s  %-20s %s\n", "ADDRESS", "STATE",
+         "MODEL", "SERIAL", "PAGES", "ERRORS", "SUPPLIES");
+  for (size_t i = 0; i < count; i++) {
+    const struct pp_printer *p = &printers[i];
+    if (!p->reachable) {
+      printf("%-22s %-6s %s\n", p->address, "DOWN", p->error);
+      continue;
+    }
+    char pages[24] = "-", supplies[512], errors[256];
+    if (p->counters.total != PP_UNKNOWN)
+      snprintf(pages, sizeof(pages), "%lld", (long long)p->counters.total);
+    supply_summary(p, supplies, sizeof(supplies));
+    error_summary(p, errors, sizeof(errors));
+    const char *state = pp_printer_status_name(p->status.printer);
+    printf("%-22s %-6.6s %-28.28s %-16.16s %10s  %-20s %s\n", p->address,
+           state ? state : "?", p->model[0] ? p->model : "-",
+           p->serial[0] ? p->serial : "-", pages, errors[0] ? errors : "-",
+           supplies);
+  }
+  size_t up = pp_count_reachable(printers, count);
+  printf("%zu printers, %zu answered, %zu did not\n", count, up, count - up);
+}
+
+static int print_report(const struct cli *cli,
+                        const struct pp_printer *printers, size_t count) {
+  if (cli->format == OUT_TABLE) {
+    print_table(printers, count);
+    return 0;
+  }
+  struct pp_buf buf;
+  pp_buf_init(&buf, REPORT_LIMIT);
+  int err;
+  if (cli->format == OUT_JSON)
+    err = pp_report_json(printers, count, &buf);
+  else if (cli->format == OUT_CSV_SUPPLIES)
+    err = pp_report_csv_supplies(printers, count, &buf);
+  else
+    err = pp_report_csv_counters(printers, count, &buf);
+  if (err != 0) {
+    fprintf(stderr, "printprobe: cannot build the report: %s\n",
+            strerror(-err));
+    return err;
+  }
+  fwrite(buf.data, 1, buf.len, stdout);
+  pp_buf_free(&buf);
+  return 0;
+}
+
+static int run_scan(struct cli *cli) {
+  size_t count = cli->targets.count;
+  struct pp_printer *printers = calloc(count, sizeof(*printers));
+  if (printers == NULL) {
+    fprintf(stderr, "printprobe: out of memory for %zu printers\n", count);
+    return EXIT_USAGE;
+  }
+  if (cli->progress) {
+    cli->engine.on_done = show_progress;
+  }
+  int err = pp_poll(cli->targets.items, count, pp_profiles, &cli->engine,
+                    printers);
+  int status = EXIT_USAGE;
+  if (err != 0) {
+    fprintf(stderr, "printprobe: polling failed: %s\n", strerror(-err));
+  } else if (print_report(cli, printers, count) == 0) {
+    status = pp_count_reachable(printers, count) == count ? EXIT_ALL_ANSWERED
+                                                          : EXIT_SOME_SILENT;
+  }
+  for (size_t i = 0; i < count; i++)
+    pp_printer_clear(&printers[i]);
+  free(printers);
+  return status;
+}
+
+int main(int argc, char **argv) {
+  struct cli cli = {.format = OUT_TABLE};
+  pp_snmp_opts_default(&cli.snmp);
+  pp_engine_opts_default(&cli.engine);
+  if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
+                    strcmp(argv[1], "-h") == 0)) {
+    usage_long();
+    return EXIT_ALL_ANSWERED;
+  }
+  if (argc >= 2 && (strcmp(argv[1], "--version") == 0 ||
+                    strcmp(argv[1], "-V") == 0)) {
+    printf("printprobe %s\n", PP_VERSION);
+    return EXIT_ALL_ANSWERED;
+  }
+  if (argc < 2 || strcmp(argv[1], "scan") != 0) {
+    if (argc >= 2)
+      fprintf(stderr, "printprobe: unknown command \"%s\"\n", argv[1]);
+    usage_short(stderr);
+    return EXIT_USAGE;
+  }
+  int status = EXIT_USAGE;
+  if (parse_args(&cli, argc - 1, argv + 1) == 0) {
+    pp_log_set_sink(log_to_stderr, NULL,
+                    cli.verbosity >= 2   ? PP_LOG_DEBUG
+                    : cli.verbosity == 1 ? PP_LOG_INFO
+                                         : PP_LOG_WARNING);
+    cli.progress = isatty(STDERR_FILENO) && cli.targets.count > 1;
+    status = run_scan(&cli);
+  }
+  pp_targets_free(&cli.targets);
+  return status;
+}

@@ -1,0 +1,997 @@
+/* The polling engine on net-snmp's single-session API.
+ *
+ * One thread drives every printer: each has its own session (socket) and at
+ * most one request in flight; epoll says which sockets have answers; the
+ * engine keeps its own timers, so that a silent printer costs its timeout x
+ * tries and holds up no one else. A printer goes through:
+ *   GET of the standard scalars -> profile chosen from sysObjectID ->
+ *   walk of all columns at once (GETBULK, or GETNEXT when the agent breaks
+ *   GETBULK) -> decode.
+ * Callbacks from net-snmp only record what arrived; sending happens in the
+ * loop, never inside a callback. Only GET, GETNEXT and GETBULK PDUs are ever
+ * built here. */
+#include "pp_engine.h"
+
+#include <net-snmp/net-snmp-config.h>
+#include <net-snmp/net-snmp-includes.h>
+#include <net-snmp/library/large_fd_set.h>
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/resource.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "pp_decode.h"
+#include "pp_log.h"
+#include "pp_str.h"
+
+#define MAX_COLUMNS 96
+#define MAX_SCALARS 32
+#define GETNEXT_BATCH 16
+#define MIN_BULK_VALUES 4
+
+enum job_phase { JOB_WAITING, JOB_GET, JOB_WALK, JOB_DONE };
+
+struct column {
+  struct pp_oid prefix;
+  struct pp_oid last; /* the next request continues from here */
+  struct pp_oid want; /* a scalar: the one instance wanted */
+  unsigned rows;
+  bool scalar;
+  bool done;
+};
+
+struct poll_ctx;
+
+struct job {
+  struct poll_ctx *ctx;
+  const struct pp_target *target;
+  struct pp_printer *printer;
+  void *sess;
+  int fd;
+  enum job_phase phase;
+  bool use_bulk;
+  bool want_send;   /* the loop sends the next request */
+  bool in_flight;
+  int reqid;
+  unsigned attempt; /* tries of the current request so far */
+  double expires;   /* of the request in flight */
+  double deadline;
+  double started;
+  unsigned bulk_values;
+  struct pp_varset values;
+  const struct pp_profile *profile;
+  /* GET phase: scalars still asked for (v1 drops unknown ones one by one) */
+  struct pp_oid get_oids[MAX_SCALARS];
+  size_t get_count;
+  struct column cols[MAX_COLUMNS];
+  size_t col_count;
+  /* columns in the request in flight, in varbind order */
+  size_t sent[MAX_COLUMNS];
+  size_t sent_count;
+  size_t sent_scalars; /* the first sent_scalars are GETBULK non-repeaters */
+};
+
+struct poll_ctx {
+  const struct pp_engine_opts *opts;
+  const struct pp_profile *const *profiles;
+  struct pp_oid never[16];
+  size_t never_count;
+  struct job *jobs;
+  size_t count;
+  int epfd;
+  netsnmp_large_fd_set fdset;
+  int fdset_size;
+  /* USM keys are costly (a megabyte of hashing each): fleets share them */
+  struct {
+    int proto;
+    char pass[256];
+    u_char key[USM_AUTH_KU_LEN];
+    size_t key_len;
+  } ku_cache[2];
+};
+
+/* --- time --- */
+
+static double now_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* --- net-snmp set-up, once per process --- */
+
+static int snmp_log_to_core(int major, int minor, void *server_arg,
+                            void *client_arg) {
+  (void)major;
+  (void)minor;
+  (void)client_arg;
+  const struct snmp_log_message *m = server_arg;
+  char text[512];
+  pp_strlcpy(text, m->msg ? m->msg : "", sizeof(text));
+  size_t len = strlen(text);
+  while (len > 0 && (text[len - 1] == '\n' || text[len - 1] == '\r'))
+    text[--len] = '\0';
+  if (len > 0)
+    pp_log(PP_LOG_DEBUG, "net-snmp: %s", text);
+  return 0;
+}
+
+static void snmp_init_once(void) {
+  /* No snmp.conf, no MIB files, no persistent state: numeric OIDs only, and
+   * nothing written under /var/lib/snmp by a monitor. */
+  netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS,
+                         1);
+  netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+                         NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
+  netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+                         NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
+  netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+                         NETSNMP_DS_LIB_QUICK_PRINT, 1);
+  netsnmp_set_mib_directory("");
+  snmp_disable_log();
+  netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK, LOG_DEBUG);
+  snmp_register_callback(SNMP_CALLBACK_LIBRARY, SNMP_CALLBACK_LOGGING,
+                         snmp_log_to_core, NULL);
+  netsnmp_init_mib_internals(); /* not init_mib(): that would read files */
+  init_snmp("printprobe");
+}
+
+static pthread_once_t snmp_once = PTHREAD_ONCE_INIT;
+
+/* --- options --- */
+
+void pp_engine_opts_default(struct pp_engine_opts *opts) {
+  *opts = (struct pp_engine_opts){
+      .max_inflight = 1000,
+      .deadline_ms = 0,
+      .bulk_values = 64,
+      .max_column_rows = 512,
+      .max_values = 8192,
+      .backoff = 1.5,
+  };
+}
+
+size_t pp_count_reachable(const struct pp_printer *printers, size_t count) {
+  size_t n = 0;
+  for (size_t i = 0; i < count; i++)
+    n += printers[i].reachable;
+  return n;
+}
+
+static double try_timeout_s(const struct job *job, const struct poll_ctx *ctx,
+                            unsigned attempt) {
+  double backoff = ctx->opts->backoff >= 1.0 ? ctx->opts->backoff : 1.0;
+  return job->target->snmp.timeout_ms / 1000.0 * pow(backoff, attempt);
+}
+
+/* Default deadline: room for the GET, a GETBULK that fails and the GETNEXT
+ * walk that follows, each with all its tries. */
+static double default_deadline_s(const struct job *job,
+                                 const struct poll_ctx *ctx) {
+  double all_tries = 0;
+  for (unsigned a = 0; a <= job->target->snmp.retries; a++)
+    all_tries += try_timeout_s(job, ctx, a);
+  double d = 4 * all_tries;
+  return d < 5 ? 5 : d;
+}
+
+/* --- OIDs --- */
+
+static void oid_to_pp(const oid *name, size_t len, struct pp_oid *out) {
+  out->len = len < PP_OID_MAX ? len : PP_OID_MAX;
+  for (size_t i = 0; i < out->len; i++)
+    out->sub[i] = (uint32_t)name[i];
+}
+
+static void oid_from_pp(const struct pp_oid *in, oid *out, size_t *len) {
+  for (size_t i = 0; i < in->len; i++)
+    out[i] = in->sub[i];
+  *len = in->len;
+}
+
+/* Defence in depth: whatever a profile lists, no request names an OID in a
+ * subtree some profile forbids (Epson's command channel, for one). */
+static bool oid_forbidden(const struct poll_ctx *ctx, const struct pp_oid *o) {
+  for (size_t i = 0; i < ctx->never_count; i++) {
+    if (pp_oid_has_prefix(o, &ctx->never[i]))
+      return true;
+  }
+  return false;
+}
+
+static void collect_forbidden(struct poll_ctx *ctx) {
+  for (size_t p = 0; ctx->profiles[p] != NULL; p++) {
+    const char *const *never = ctx->profiles[p]->never_request;
+    for (size_t i = 0; never != NULL && never[i] != NULL; i++) {
+      if (ctx->never_count < sizeof(ctx->never) / sizeof(ctx->never[0]) &&
+          pp_oid_parse(&ctx->never[ctx->never_count], never[i]) == 0)
+        ctx->never_count++;
+    }
+  }
+}
+
+/* --- finishing --- */
+
+static void job_fail(struct job *job, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+
+static void job_fail(struct job *job, const char *fmt, ...) {
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(job->printer->error, sizeof(job->printer->error), fmt, ap);
+  va_end(ap);
+  job->phase = JOB_DONE;
+  job->want_send = false;
+}
+
+static void job_decode(struct job *job) {
+  struct pp_printer *p = job->printer;
+  if (!p->reachable)
+    return;
+  if (pp_decode_standard(&job->values, p) != 0) {
+    pp_strlcpy(p->error, "out of memory while decoding", sizeof(p->error));
+    return;
+  }
+  if (job->profile != NULL) {
+    p->profile = job->profile->name;
+    if (job->profile->decode != NULL &&
+        job->profile->decode(&job->values, p) != 0)
+      pp_log(PP_LOG_WARNING, "%s: profile %s could not decode everything",
+             p->address, job->profile->name);
+  }
+}
+
+static void job_close(struct poll_ctx *ctx, struct job *job, double now) {
+  job_decode(job);
+  job->printer->duration_s = now - job->started;
+  pp_varset_free(&job->values);
+  if (job->sess != NULL) {
+    if (job->fd >= 0)
+      epoll_ctl(ctx->epfd, EPOLL_CTL_DEL, job->fd, NULL);
+    snmp_sess_close(job->sess);
+    job->sess = NULL;
+  }
+  job->in_flight = false;
+}
+
+/* --- storing values --- */
+
+static int store_value(struct job *job, const netsnmp_variable_list *vb,
+                       const struct pp_oid *name) {
+  switch (vb->type) {
+  case ASN_INTEGER:
+    return pp_varset_add_int(&job->values, name, PP_V_INT, *vb->val.integer);
+  case ASN_COUNTER:
+  case ASN_GAUGE:
+  case ASN_TIMETICKS:
+  case ASN_UINTEGER:
+    return pp_varset_add_int(&job->values, name, PP_V_UNSIGNED,
+                             (int64_t)(uint32_t)*vb->val.integer);
+  case ASN_COUNTER64: {
+    uint64_t v = (uint64_t)vb->val.counter64->high << 32 |
+                 (uint32_t)vb->val.counter64->low;
+    return pp_varset_add_int(&job->values, name, PP_V_UNSIGNED,
+                             v > INT64_MAX ? INT64_MAX : (int64_t)v);
+  }
+  case ASN_OCTET_STR:
+  case ASN_OPAQUE:
+    return pp_varset_add_bytes(&job->values, name, PP_V_OCTETS,
+                               vb->val.string, vb->val_len);
+  case ASN_IPADDRESS:
+    return pp_varset_add_bytes(&job->values, name, PP_V_IPADDR,
+                               vb->val.string, vb->val_len);
+  case ASN_OBJECT_ID: {
+    struct pp_oid value;
+    oid_to_pp(vb->val.objid, vb->val_len / sizeof(oid), &value);
+    return pp_varset_add_oid(&job->values, name, &value);
+  }
+  default:
+    return 0; /* NULL and exceptions carry nothing */
+  }
+}
+
+static bool is_exception(const netsnmp_variable_list *vb) {
+  return vb->type == SNMP_NOSUCHOBJECT || vb->type == SNMP_NOSUCHINSTANCE ||
+         vb->type == SNMP_ENDOFMIBVIEW || vb->type == ASN_NULL;
+}
+
+static void column_end(struct job *job, struct column *col, const char *why) {
+  if (why != NULL) {
+    char text[256];
+    pp_oid_format(&col->prefix, text, sizeof(text));
+    pp_log(PP_LOG_INFO, "%s: walk of %s cut off: %s", job->printer->address,
+           text, why);
+  }
+  col->done = true;
+}
+
+/* Takes one varbind answered for col; returns whether it advanced. */
+static bool column_take(struct poll_ctx *ctx, struct job *job,
+                        struct column *col, const netsnmp_variable_list *vb) {
+  if (col->done)
+    return false;
+  if (vb->type == SNMP_ENDOFMIBVIEW || vb->type == SNMP_NOSUCHOBJECT ||
+      vb->type == SNMP_NOSUCHINSTANCE || vb->name_length > PP_OID_MAX) {
+    col->done = true;
+    return true;
+  }
+  struct pp_oid name;
+  oid_to_pp(vb->name, vb->name_length, &name);
+  if (!pp_oid_has_prefix(&name, &col->prefix)) {
+    col->done = true; /* walked off the end of the column */
+    return true;
+  }
+  if (col->scalar) {
+    if (pp_oid_compare(&name, &col->want) == 0)
+      store_value(job, vb, &name);
+    col->done = true;
+    return true;
+  }
+  if (pp_oid_compare(&name, &col->last) <= 0) {
+    column_end(job, col, "the agent returned a non-increasing OID");
+    return true;
+  }
+  if (store_value(job, vb, &name) != 0) {
+    column_end(job, col, "out of memory");
+    return true;
+  }
+  col->last = name;
+  if (++col->rows >= ctx->opts->max_column_rows)
+    column_end(job, col, "too many rows");
+  if (job->values.count >= ctx->opts->max_values) {
+    for (size_t i = 0; i < job->col_count; i++)
+      job->cols[i].done = true;
+    pp_log(PP_LOG_WARNING, "%s: walk cut off after %zu values",
+           job->printer->address, job->values.count);
+  }
+  return true;
+}
+
+/* --- building requests --- */
+
+static bool add_request_oid(struct poll_ctx *ctx, struct job *job,
+                            netsnmp_pdu *pdu, const struct pp_oid *o) {
+  if (oid_forbidden(ctx, o)) {
+    char text[256];
+    pp_oid_format(o, text, sizeof(text));
+    pp_log(PP_LOG_ERR, "%s: refusing to request %s (a forbidden subtree)",
+           job->printer->address, text);
+    return false;
+  }
+  oid name[MAX_OID_LEN];
+  size_t len;
+  oid_from_pp(o, name, &len);
+  snmp_add_null_var(pdu, name, len);
+  return true;
+}
+
+static netsnmp_pdu *build_get(struct poll_ctx *ctx, struct job *job) {
+  netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GET);
+  if (pdu == NULL)
+    return NULL;
+  for (size_t i = 0; i < job->get_count; i++)
+    add_request_oid(ctx, job, pdu, &job->get_oids[i]);
+  return pdu;
+}
+
+/* The OID a column's next request names: its start, or the last row read;
+ * for a scalar, its parent (GETNEXT of the parent finds the instance, as
+ * vendors' own tools read them). */
+static struct pp_oid column_cursor(const struct column *col) {
+  return col->last;
+}
+
+static netsnmp_pdu *build_walk(struct poll_ctx *ctx, struct job *job) {
+  bool bulk = job->use_bulk;
+  netsnmp_pdu *pdu = snmp_pdu_create(bulk ? SNMP_MSG_GETBULK
+                                          : SNMP_MSG_GETNEXT);
+  if (pdu == NULL)
+    return NULL;
+  job->sent_count = 0;
+  job->sent_scalars = 0;
+  /* GETBULK: scalars first, as non-repeaters; then the table columns. */
+  for (int pass = 0; pass < 2; pass++) {
+    for (size_t i = 0; i < job->col_count; i++) {
+      struct column *col = &job->cols[i];
+      if (col->done || col->scalar != (pass == 0))
+        continue;
+      if (!bulk && job->sent_count == GETNEXT_BATCH)
+        break;
+      struct pp_oid cursor = column_cursor(col);
+      if (!add_request_oid(ctx, job, pdu, &cursor)) {
+        col->done = true;
+        continue;
+      }
+      job->sent[job->sent_count++] = i;
+      if (pass == 0)
+        job->sent_scalars++;
+    }
+  }
+  if (bulk) {
+    size_t tables = job->sent_count - job->sent_scalars;
+    pdu->non_repeaters = (long)job->sent_scalars;
+    pdu->max_repetitions =
+        tables ? (long)(job->bulk_values / tables > 0 ? job->bulk_values /
+                                                            tables
+                                                      : 1)
+               : 0;
+  }
+  if (job->sent_count == 0) {
+    snmp_free_pdu(pdu);
+    return NULL;
+  }
+  return pdu;
+}
+
+/* --- responses --- */
+
+static void start_walk(struct poll_ctx *ctx, struct job *job);
+
+static void get_response(struct poll_ctx *ctx, struct job *job,
+                         netsnmp_pdu *pdu) {
+  job->printer->reachable = true;
+  if (pdu->errstat == SNMP_ERR_NOSUCHNAME && pdu->errindex > 0 &&
+      (size_t)pdu->errindex <= job->get_count) {
+    /* SNMPv1: one unknown OID fails the whole GET; drop it and ask again. */
+    size_t bad = (size_t)pdu->errindex - 1;
+    memmove(&job->get_oids[bad], &job->get_oids[bad + 1],
+            (job->get_count - bad - 1) * sizeof(job->get_oids[0]));
+    job->get_count--;
+    job->want_send = job->get_count > 0;
+    job->attempt = 0;
+    if (job->get_count > 0)
+      return;
+  } else if (pdu->errstat == SNMP_ERR_NOERROR) {
+    for (netsnmp_variable_list *vb = pdu->variables; vb; vb = vb->next_variable) {
+      if (is_exception(vb) || vb->name_length > PP_OID_MAX)
+        continue;
+      struct pp_oid name;
+      oid_to_pp(vb->name, vb->name_length, &name);
+      store_value(job, vb, &name);
+    }
+  }
+  start_walk(ctx, job);
+}
+
+static void switch_to_getnext(struct job *job, const char *why) {
+  pp_log(PP_LOG_NOTICE, "%s: GETBULK %s; walking with GETNEXT",
+         job->printer->address, why);
+  job->use_bulk = false;
+  job->printer->bulk_fallback = true;
+  job->attempt = 0;
+  job->want_send = true;
+}
+
+static bool walk_finished(const struct job *job) {
+  for (size_t i = 0; i < job->col_count; i++) {
+    if (!job->cols[i].done)
+      return false;
+  }
+  return true;
+}
+
+/* After an answer: ask for more, or finish. */
+static void walk_continue(struct job *job) {
+  if (walk_finished(job)) {
+    job->phase = JOB_DONE;
+    job->want_send = false;
+  } else {
+    job->want_send = true;
+  }
+}
+
+static void walk_bulk_response(struct poll_ctx *ctx, struct job *job,
+                               netsnmp_pdu *pdu) {
+  if (pdu->errstat == SNMP_ERR_TOOBIG && job->bulk_values / 2 >= MIN_BULK_VALUES) {
+    job->bulk_values /= 2; /* the agent's buffer is small: ask for less */
+    job->want_send = true;
+    job->attempt = 0;
+    return;
+  }
+  if (pdu->errstat != SNMP_ERR_NOERROR) {
+    switch_to_getnext(job, "answered with an error");
+    return;
+  }
+  bool progress = false;
+  size_t tables = job->sent_count - job->sent_scalars;
+  size_t i = 0;
+  for (netsnmp_variable_list *vb = pdu->variables; vb;
+       vb = vb->next_variable, i++) {
+    size_t slot;
+    if (i < job->sent_scalars)
+      slot = i;
+    else if (tables > 0)
+      slot = job->sent_scalars + (i - job->sent_scalars) % tables;
+    else
+      break;
+    progress |= column_take(ctx, job, &job->cols[job->sent[slot]], vb);
+  }
+  if (!progress) {
+    switch_to_getnext(job, "answered nothing usable");
+    return;
+  }
+  job->attempt = 0;
+  walk_continue(job);
+}
+
+static void walk_getnext_response(struct poll_ctx *ctx, struct job *job,
+                                  netsnmp_pdu *pdu) {
+  job->attempt = 0;
+  if (pdu->errstat == SNMP_ERR_NOSUCHNAME && pdu->errindex > 0 &&
+      (size_t)pdu->errindex <= job->sent_count) {
+    /* SNMPv1 end of MIB for one column: finish it, ask the rest again. */
+    job->cols[job->sent[pdu->errindex - 1]].done = true;
+    walk_continue(job);
+    return;
+  }
+  if (pdu->errstat != SNMP_ERR_NOERROR) {
+    for (size_t i = 0; i < job->sent_count; i++)
+      job->cols[job->sent[i]].done = true; /* one bad column: give up these */
+    pp_log(PP_LOG_NOTICE, "%s: GETNEXT answered error %ld",
+           job->printer->address, pdu->errstat);
+    walk_continue(job);
+    return;
+  }
+  bool progress = false;
+  size_t i = 0;
+  for (netsnmp_variable_list *vb = pdu->variables; vb && i < job->sent_count;
+       vb = vb->next_variable, i++)
+    progress |= column_take(ctx, job, &job->cols[job->sent[i]], vb);
+  if (!progress) {
+    for (size_t k = 0; k < job->sent_count; k++)
+      job->cols[job->sent[k]].done = true;
+  }
+  walk_continue(job);
+}
+
+static void job_timed_out(struct poll_ctx *ctx, struct job *job) {
+  const struct pp_snmp_opts *o = &job->target->snmp;
+  if (job->attempt <= o->retries) {
+    job->want_send = true; /* retry, with a longer wait */
+    return;
+  }
+  if (job->phase == JOB_GET) {
+    job_fail(job, "no answer after %u tries (timeout %u ms)", o->retries + 1,
+             o->timeout_ms);
+    return;
+  }
+  if (job->use_bulk) {
+    switch_to_getnext(job, "got no answer");
+    return;
+  }
+  (void)ctx;
+  job_fail(job, "walk incomplete: the agent stopped answering");
+}
+
+static int on_snmp_event(int op, netsnmp_session *session, int reqid,
+                         netsnmp_pdu *pdu, void *magic) {
+  (void)session;
+  struct job *job = magic;
+  struct poll_ctx *ctx = job->ctx;
+  if (reqid != job->reqid || !job->in_flight)
+    return 1; /* an answer to an earlier try */
+  job->in_flight = false;
+  if (op == NETSNMP_CALLBACK_OP_TIMED_OUT) {
+    job_timed_out(ctx, job);
+    return 1;
+  }
+  if (op != NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || pdu == NULL) {
+    job_fail(job, "SNMP error while waiting for an answer");
+    return 1;
+  }
+  job->printer->round_trips++;
+  if (pdu->command == SNMP_MSG_REPORT) {
+    job_fail(job, "SNMPv3 report: wrong user, keys or context");
+    return 1;
+  }
+  if (job->phase == JOB_GET)
+    get_response(ctx, job, pdu);
+  else if (job->use_bulk)
+    walk_bulk_response(ctx, job, pdu);
+  else
+    walk_getnext_response(ctx, job, pdu);
+  return 1;
+}
+
+/* --- sessions --- */
+
+static const oid *auth_oid(enum pp_auth_proto proto, size_t *len) {
+  switch (proto) {
+  case PP_AUTH_MD5:
+    *len = OID_LENGTH(usmHMACMD5AuthProtocol);
+    return usmHMACMD5AuthProtocol;
+  case PP_AUTH_SHA256:
+    *len = OID_LENGTH(usmHMAC192SHA256AuthProtocol);
+    return usmHMAC192SHA256AuthProtocol;
+  case PP_AUTH_SHA512:
+    *len = OID_LENGTH(usmHMAC384SHA512AuthProtocol);
+    return usmHMAC384SHA512AuthProtocol;
+  case PP_AUTH_SHA:
+  case PP_AUTH_NONE:
+    break;
+  }
+  *len = OID_LENGTH(usmHMACSHA1AuthProtocol);
+  return usmHMACSHA1AuthProtocol;
+}
+
+static const oid *priv_oid(enum pp_priv_proto proto, size_t *len) {
+  if (proto == PP_PRIV_DES) {
+    *len = OID_LENGTH(usmDESPrivProtocol);
+    return usmDESPrivProtocol;
+  }
+  if (proto == PP_PRIV_AES256) {
+    *len = OID_LENGTH(usmAES256PrivProtocol);
+    return usmAES256PrivProtocol;
+  }
+  *len = OID_LENGTH(usmAESPrivProtocol);
+  return usmAESPrivProtocol;
+}
+
+/* Ku from a passphrase, cached: slot 0 for auth, 1 for privacy keys. */
+static int make_key(struct poll_ctx *ctx, int slot, int proto,
+                    const oid *hash, size_t hash_len, const char *pass,
+                    u_char *key, size_t *key_len) {
+  if (ctx->ku_cache[slot].key_len > 0 && ctx->ku_cache[slot].proto == proto &&
+      strcmp(ctx->ku_cache[slot].pass, pass) == 0) {
+    memcpy(key, ctx->ku_cache[slot].key, ctx->ku_cache[slot].key_len);
+    *key_len = ctx->ku_cache[slot].key_len;
+    return 0;
+  }
+  *key_len = USM_AUTH_KU_LEN;
+  if (generate_Ku(hash, (u_int)hash_len, (const u_char *)pass, strlen(pass),
+                  key, key_len) != SNMPERR_SUCCESS)
+    return -EINVAL;
+  ctx->ku_cache[slot].proto = proto;
+  pp_strlcpy(ctx->ku_cache[slot].pass, pass, sizeof(ctx->ku_cache[slot].pass));
+  memcpy(ctx->ku_cache[slot].key, key, *key_len);
+  ctx->ku_cache[slot].key_len = *key_len;
+  return 0;
+}
+
+static int session_v3(struct poll_ctx *ctx, const struct pp_snmp_opts *o,
+                      netsnmp_session *s) {
+  s->securityName = (char *)o->username;
+  s->securityNameLen = strlen(o->username);
+  s->securityLevel = SNMP_SEC_LEVEL_NOAUTH;
+  if (o->context[0] != '\0') {
+    s->contextName = (char *)o->context;
+    s->contextNameLen = strlen(o->context);
+  }
+  if (o->auth_proto == PP_AUTH_NONE)
+    return 0;
+  size_t hash_len;
+  const oid *hash = auth_oid(o->auth_proto, &hash_len);
+  s->securityAuthProto = (oid *)hash;
+  s->securityAuthProtoLen = hash_len;
+  s->securityLevel = SNMP_SEC_LEVEL_AUTHNOPRIV;
+  if (make_key(ctx, 0, o->auth_proto, hash, hash_len, o->auth_pass,
+               s->securityAuthKey, &s->securityAuthKeyLen) != 0)
+    return -EINVAL;
+  if (o->priv_proto == PP_PRIV_NONE)
+    return 0;
+  size_t priv_len;
+  s->securityPrivProto = (oid *)priv_oid(o->priv_proto, &priv_len);
+  s->securityPrivProtoLen = priv_len;
+  s->securityLevel = SNMP_SEC_LEVEL_AUTHPRIV;
+  /* The privacy key is derived with the auth hash (RFC 3414). */
+  return make_key(ctx, 1, o->auth_proto * 16 + o->priv_proto, hash, hash_len,
+                  o->priv_pass, s->securityPrivKey, &s->securityPrivKeyLen);
+}
+
+static int job_open(struct poll_ctx *ctx, struct job *job) {
+  const struct pp_target *t = job->target;
+  const struct pp_snmp_opts *o = &t->snmp;
+  char peer[300];
+  if (t->ipv6)
+    snprintf(peer, sizeof(peer), "udp6:[%s]:%u", t->host, t->port);
+  else
+    snprintf(peer, sizeof(peer), "udp:%s:%u", t->host, t->port);
+  netsnmp_session s;
+  snmp_sess_init(&s);
+  s.peername = peer;
+  s.retries = 0; /* the engine retries itself, with backoff */
+  s.timeout = (long)o->timeout_ms * 1000L;
+  s.callback = on_snmp_event;
+  s.callback_magic = job;
+  if (o->version == PP_SNMP_V3) {
+    s.version = SNMP_VERSION_3;
+    /* Engine discovery must not block the loop: it happens on the first
+     * request instead (net-snmp resends after the agent's report). */
+    s.flags |= SNMP_FLAGS_DONT_PROBE;
+    if (session_v3(ctx, o, &s) != 0) {
+      job_fail(job, "cannot derive SNMPv3 keys");
+      return -EINVAL;
+    }
+  } else {
+    s.version = o->version == PP_SNMP_V1 ? SNMP_VERSION_1 : SNMP_VERSION_2c;
+    s.community = (u_char *)o->community;
+    s.community_len = strlen(o->community);
+  }
+  job->sess = snmp_sess_open(&s);
+  if (job->sess == NULL) {
+    char *msg = NULL;
+    int liberr, syserr;
+    snmp_error(&s, &liberr, &syserr, &msg);
+    job_fail(job, "cannot open SNMP session: %s", msg ? msg : "unknown error");
+    free(msg); /* snmp_error allocates it */
+    return -EINVAL;
+  }
+  netsnmp_transport *tr = snmp_sess_transport(job->sess);
+  job->fd = tr ? tr->sock : -1;
+  struct epoll_event ev = {.events = EPOLLIN, .data.ptr = job};
+  if (job->fd < 0 || epoll_ctl(ctx->epfd, EPOLL_CTL_ADD, job->fd, &ev) != 0) {
+    job_fail(job, "cannot watch the SNMP socket: %s", strerror(errno));
+    return -EIO;
+  }
+  return 0;
+}
+
+/* --- sending --- */
+
+static void log_request(const struct job *job, const netsnmp_pdu *pdu) {
+  char text[1024] = "";
+  size_t used = 0;
+  for (const netsnmp_variable_list *vb = pdu->variables; vb && used < 900;
+       vb = vb->next_variable) {
+    struct pp_oid name;
+    oid_to_pp(vb->name, vb->name_length, &name);
+    text[used++] = ' ';
+    used += (size_t)pp_oid_format(&name, text + used, sizeof(text) - used);
+  }
+  const char *kind = pdu->command == SNMP_MSG_GET       ? "GET"
+                     : pdu->command == SNMP_MSG_GETNEXT ? "GETNEXT"
+                                                        : "GETBULK";
+  pp_log(PP_LOG_DEBUG, "%s: %s try %u:%s", job->printer->address, kind,
+         job->attempt + 1, text);
+}
+
+static void job_send(struct poll_ctx *ctx, struct job *job, double now) {
+  job->want_send = false;
+  netsnmp_pdu *pdu =
+      job->phase == JOB_GET ? build_get(ctx, job) : build_walk(ctx, job);
+  if (pdu == NULL) {
+    if (job->phase == JOB_WALK && walk_finished(job))
+      job->phase = JOB_DONE;
+    else
+      job_fail(job, "cannot build a request");
+    return;
+  }
+  if (pp_log_enabled(PP_LOG_DEBUG))
+    log_request(job, pdu);
+  double timeout = try_timeout_s(job, ctx, job->attempt);
+  snmp_sess_session(job->sess)->timeout = (long)(timeout * 1e6);
+  /* snmp_sess_async_send takes the PDU on success (returns the request
+   * id); on failure (0) the PDU is still ours. */
+  int reqid = snmp_sess_async_send(job->sess, pdu, on_snmp_event, job);
+  if (reqid == 0) {
+    snmp_free_pdu(pdu);
+    job_fail(job, "cannot send: %s", snmp_api_errstring(snmp_errno));
+    return;
+  }
+  job->reqid = reqid;
+  job->in_flight = true;
+  job->attempt++;
+  job->expires = now + timeout;
+  job->printer->requests++;
+}
+
+static void start_walk(struct poll_ctx *ctx, struct job *job) {
+  job->phase = JOB_WALK;
+  job->attempt = 0;
+  job->want_send = true;
+  pp_varset_sort(&job->values);
+  struct pp_printer *p = job->printer;
+  const struct pp_value *sys_oid =
+      pp_varset_gets(&job->values, PP_OID_SYS_OBJECT_ID);
+  uint32_t enterprise =
+      sys_oid && sys_oid->type == PP_V_OID ? pp_enterprise_of(&sys_oid->oid)
+                                           : 0;
+  char descr[256];
+  pp_value_text(pp_varset_gets(&job->values, PP_OID_SYS_DESCR), descr,
+                sizeof(descr));
+  job->profile = pp_profile_select(ctx->profiles, enterprise, descr);
+  job->col_count = 0;
+  const char *const *lists[3] = {pp_std_columns,
+                                 job->profile ? job->profile->columns : NULL,
+                                 job->profile ? job->profile->scalars : NULL};
+  for (size_t l = 0; l < 3; l++) {
+    for (size_t i = 0; lists[l] != NULL && lists[l][i] != NULL; i++) {
+      if (job->col_count == MAX_COLUMNS)
+        break;
+      struct column *col = &job->cols[job->col_count];
+      *col = (struct column){.scalar = l == 2};
+      if (pp_oid_parse(&col->prefix, lists[l][i]) != 0)
+        continue;
+      if (col->scalar) {
+        /* GETNEXT of the parent lands on the instance. */
+        col->want = col->prefix;
+        col->prefix.len--;
+      }
+      col->last = col->prefix;
+      job->col_count++;
+    }
+  }
+  (void)p;
+}
+
+static void job_start(struct poll_ctx *ctx, struct job *job, double now) {
+  job->started = now;
+  unsigned deadline_ms = ctx->opts->deadline_ms;
+  job->deadline =
+      now + (deadline_ms ? deadline_ms / 1000.0 : default_deadline_s(job, ctx));
+  job->use_bulk = job->target->snmp.version != PP_SNMP_V1 &&
+                  !ctx->opts->getnext_only;
+  job->bulk_values = ctx->opts->bulk_values ? ctx->opts->bulk_values : 64;
+  pp_varset_init(&job->values);
+  job->get_count = 0;
+  for (size_t i = 0; pp_std_scalars[i] != NULL && i < MAX_SCALARS; i++) {
+    if (pp_oid_parse(&job->get_oids[job->get_count], pp_std_scalars[i]) == 0)
+      job->get_count++;
+  }
+  job->phase = JOB_GET;
+  if (job_open(ctx, job) != 0)
+    return;
+  job_send(ctx, job, now);
+}
+
+/* --- the loop --- */
+
+static void raise_fd_limit(size_t wanted) {
+  struct rlimit rl;
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
+    return;
+  rlim_t need = (rlim_t)wanted + 64;
+  if (rl.rlim_cur >= need)
+    return;
+  rl.rlim_cur = need < rl.rlim_max ? need : rl.rlim_max;
+  setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+/* Reads what arrived on one job's socket; net-snmp runs on_snmp_event. */
+static void job_read(struct poll_ctx *ctx, struct job *job) {
+  if (job->fd >= ctx->fdset_size) {
+    int size = job->fd + 1024;
+    netsnmp_large_fd_set_resize(&ctx->fdset, size);
+    ctx->fdset_size = size;
+  }
+  NETSNMP_LARGE_FD_ZERO(&ctx->fdset);
+  NETSNMP_LARGE_FD_SET(job->fd, &ctx->fdset);
+  snmp_sess_read2(job->sess, &ctx->fdset);
+}
+
+/* Expired tries and deadlines; returns the next moment anything is due. */
+static double check_timers(struct job *job, double now) {
+  if (job->phase == JOB_DONE || job->phase == JOB_WAITING)
+    return INFINITY;
+  if (now >= job->deadline) {
+    if (job->phase == JOB_GET)
+      job_fail(job, "no answer before the deadline");
+    else
+      job_fail(job, "walk incomplete: deadline reached");
+    return INFINITY;
+  }
+  if (job->in_flight && now >= job->expires) {
+    snmp_sess_timeout(job->sess); /* calls on_snmp_event with TIMED_OUT */
+    if (job->in_flight)
+      job->expires = now + 0.001; /* net-snmp's clock is a hair behind */
+  }
+  double due = job->deadline;
+  if (job->in_flight && job->expires < due)
+    due = job->expires;
+  return due;
+}
+
+static void advance(struct poll_ctx *ctx, struct job *job, double now) {
+  if (job->want_send && job->phase != JOB_DONE)
+    job_send(ctx, job, now);
+}
+
+static int poll_loop(struct poll_ctx *ctx) {
+  size_t next = 0, active = 0, done = 0;
+  size_t limit = ctx->opts->max_inflight ? ctx->opts->max_inflight : 1;
+  struct job **live = calloc(limit, sizeof(*live));
+  struct epoll_event *events = calloc(limit, sizeof(*events));
+  if (live == NULL || events == NULL) {
+    free(live);
+    free(events);
+    return -ENOMEM;
+  }
+  double next_due = 0;
+  while (done < ctx->count) {
+    double now = now_s();
+    while (active < limit && next < ctx->count) {
+      struct job *job = &ctx->jobs[next++];
+      job_start(ctx, job, now);
+      live[active++] = job;
+      next_due = now;
+    }
+    int wait_ms = (int)ceil((next_due - now) * 1000);
+    wait_ms = wait_ms < 0 ? 0 : wait_ms > 1000 ? 1000 : wait_ms;
+    int n = epoll_wait(ctx->epfd, events, (int)limit, wait_ms);
+    now = now_s();
+    for (int i = 0; i < n; i++) {
+      struct job *job = events[i].data.ptr;
+      if (job->sess != NULL)
+        job_read(ctx, job);
+      advance(ctx, job, now);
+      if (job->in_flight && job->expires < next_due)
+        next_due = job->expires;
+    }
+    if (now >= next_due) {
+      next_due = now + 1;
+      for (size_t i = 0; i < active; i++) {
+        double due = check_timers(live[i], now);
+        advance(ctx, live[i], now);
+        if (live[i]->in_flight && live[i]->expires < due)
+          due = live[i]->expires;
+        if (due < next_due)
+          next_due = due;
+      }
+    }
+    for (size_t i = 0; i < active;) {
+      struct job *job = live[i];
+      if (job->phase != JOB_DONE) {
+        i++;
+        continue;
+      }
+      job_close(ctx, job, now);
+      done++;
+      if (ctx->opts->on_done != NULL)
+        ctx->opts->on_done((size_t)(job - ctx->jobs), done, ctx->count,
+                           ctx->opts->user_data);
+      live[i] = live[--active];
+    }
+  }
+  free(live);
+  free(events);
+  return 0;
+}
+
+int pp_poll(const struct pp_target *targets, size_t count,
+            const struct pp_profile *const *profiles,
+            const struct pp_engine_opts *opts, struct pp_printer *printers) {
+  static const struct pp_profile *const no_profiles[] = {NULL};
+  struct pp_engine_opts defaults;
+  if (opts == NULL) {
+    pp_engine_opts_default(&defaults);
+    opts = &defaults;
+  }
+  pthread_once(&snmp_once, snmp_init_once);
+  struct poll_ctx ctx = {.opts = opts,
+                         .profiles = profiles ? profiles : no_profiles,
+                         .count = count};
+  for (size_t i = 0; i < count; i++)
+    pp_printer_init(&printers[i], targets[i].label);
+  if (count == 0)
+    return 0;
+  ctx.jobs = calloc(count, sizeof(*ctx.jobs));
+  if (ctx.jobs == NULL)
+    return -ENOMEM;
+  for (size_t i = 0; i < count; i++) {
+    ctx.jobs[i] = (struct job){.ctx = &ctx,
+                               .target = &targets[i],
+                               .printer = &printers[i],
+                               .fd = -1};
+  }
+  collect_forbidden(&ctx);
+  raise_fd_limit(opts->max_inflight < count ? opts->max_inflight : count);
+  ctx.epfd = epoll_create1(EPOLL_CLOEXEC);
+  if (ctx.epfd < 0) {
+    free(ctx.jobs);
+    return -errno;
+  }
+  ctx.fdset_size = FD_SETSIZE;
+  netsnmp_large_fd_set_init(&ctx.fdset, ctx.fdset_size);
+  int err = poll_loop(&ctx);
+  netsnmp_large_fd_set_cleanup(&ctx.fdset);
+  close(ctx.epfd);
+  free(ctx.jobs);
+  return err;
+}

@@ -1,0 +1,289 @@
+#include "pp_model.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "pp_str.h"
+
+static const char *const error_bit_names[PP_ERR_BIT_COUNT] = {
+    "lowPaper",          "noPaper",          "lowToner",
+    "noToner",           "doorOpen",         "jammed",
+    "offline",           "serviceRequested", "inputTrayMissing",
+    "outputTrayMissing", "markerSupplyMissing", "outputNearFull",
+    "outputFull",        "inputTrayEmpty",   "overduePreventMaint",
+};
+
+const char *pp_error_bit_name(unsigned bit) {
+  return bit < PP_ERR_BIT_COUNT ? error_bit_names[bit] : NULL;
+}
+
+int pp_error_bit_from_name(const char *name) {
+  for (unsigned i = 0; i < PP_ERR_BIT_COUNT; i++) {
+    if (strcasecmp(name, error_bit_names[i]) == 0)
+      return (int)i;
+  }
+  return -1;
+}
+
+const char *pp_supply_state_name(enum pp_supply_state state) {
+  switch (state) {
+  case PP_SUPPLY_OK:
+    return "ok";
+  case PP_SUPPLY_LOW:
+    return "low";
+  case PP_SUPPLY_EMPTY:
+    return "empty";
+  case PP_SUPPLY_SOME_REMAINING:
+    return "some-remaining";
+  case PP_SUPPLY_MISSING:
+    return "missing";
+  case PP_SUPPLY_FAILED:
+    return "failed";
+  case PP_SUPPLY_NEAR_FULL:
+    return "near-full";
+  case PP_SUPPLY_FULL:
+    return "full";
+  case PP_SUPPLY_UNKNOWN:
+    break;
+  }
+  return "unknown";
+}
+
+/* Looks a number up in a table indexed from `first`; NULL holes allowed. */
+static const char *table_name(const char *const *names, size_t count,
+                              int first, int value, const char *fallback) {
+  if (value < first || (size_t)(value - first) >= count ||
+      names[value - first] == NULL)
+    return fallback;
+  return names[value - first];
+}
+
+#define TABLE_NAME(names, first, value, fallback)                              \
+  table_name(names, sizeof(names) / sizeof(names[0]), first, value, fallback)
+
+/* prtMarkerSuppliesTypeTC, RFC 3805 and its IANA successor. */
+static const char *const supply_types[] = {
+    "other",          "unknown",         "toner",
+    "wasteToner",     "ink",             "inkCartridge",
+    "inkRibbon",      "wasteInk",        "opc",
+    "developer",      "fuserOil",        "solidWax",
+    "ribbonWax",      "wasteWax",        "fuser",
+    "coronaWire",     "fuserOilWick",    "cleanerUnit",
+    "fuserCleaningPad", "transferUnit",  "tonerCartridge",
+    "fuserOiler",     "water",           "wasteWater",
+    "glueWaterAdditive", "wastePaper",   "bindingSupply",
+    "bandingSupply",  "stitchingWire",   "shrinkWrap",
+    "paperWrap",      "staples",         "inserts",
+    "covers",         "matteToner",      "matteInk",
+};
+
+const char *pp_supply_type_name(int type) {
+  return TABLE_NAME(supply_types, 1, type, "other");
+}
+
+static const char *const counter_units[] = {
+    [3] = "tenThousandthsOfInches",
+    [4] = "micrometers",
+    [5] = "characters",
+    [6] = "lines",
+    [7] = "impressions",
+    [8] = "sheets",
+    [9] = "dotRow",
+    [11] = "hours",
+    [16] = "feet",
+    [17] = "meters",
+};
+
+const char *pp_counter_unit_name(int unit) {
+  return TABLE_NAME(counter_units, 0, unit, "other");
+}
+
+static const char *const supply_units[] = {
+    [1] = "other",
+    [2] = "unknown",
+    [3] = "tenThousandthsOfInches",
+    [4] = "micrometers",
+    [7] = "impressions",
+    [8] = "sheets",
+    [11] = "hours",
+    [12] = "thousandthsOfOunces",
+    [13] = "tenthsOfGrams",
+    [14] = "hundrethsOfFluidOunces",
+    [15] = "tenthsOfMilliliters",
+    [16] = "feet",
+    [17] = "meters",
+    [18] = "items",
+    [19] = "percent",
+};
+
+const char *pp_supply_unit_name(int unit) {
+  return TABLE_NAME(supply_units, 0, unit, "other");
+}
+
+const char *pp_alert_severity_name(int severity) {
+  switch (severity) {
+  case PP_ALERT_CRITICAL:
+    return "critical";
+  case PP_ALERT_WARNING:
+    return "warning";
+  case PP_ALERT_WARNING_BINARY:
+    return "warningBinaryChangeEvent";
+  default:
+    return "other";
+  }
+}
+
+static const char *const alert_groups[] = {
+    [1] = "other",
+    [3] = "hostResourcesMIBStorageTable",
+    [4] = "hostResourcesMIBDeviceTable",
+    [5] = "generalPrinter",
+    [6] = "cover",
+    [7] = "localization",
+    [8] = "input",
+    [9] = "output",
+    [10] = "marker",
+    [11] = "markerSupplies",
+    [12] = "markerColorant",
+    [13] = "mediaPath",
+    [14] = "channel",
+    [15] = "interpreter",
+    [16] = "consoleDisplayBuffer",
+    [17] = "consoleLights",
+    [18] = "alert",
+    [30] = "finDevice",
+    [31] = "finSupply",
+    [32] = "finSupplyMediaInput",
+    [33] = "finAttribute",
+};
+
+const char *pp_alert_group_name(int group) {
+  return TABLE_NAME(alert_groups, 0, group, "other");
+}
+
+static const char *const printer_states[] = {"other", "unknown", "idle",
+                                              "printing", "warmup"};
+static const char *const device_states[] = {"unknown", "running", "warning",
+                                             "testing", "down"};
+
+const char *pp_printer_status_name(int status) {
+  return TABLE_NAME(printer_states, 1, status, NULL);
+}
+
+const char *pp_device_status_name(int status) {
+  return TABLE_NAME(device_states, 1, status, NULL);
+}
+
+void pp_printer_init(struct pp_printer *printer, const char *address) {
+  *printer = (struct pp_printer){0};
+  pp_strlcpy(printer->address, address, sizeof(printer->address));
+  printer->uptime_ticks = PP_UNKNOWN;
+  printer->counters.total = PP_UNKNOWN;
+  printer->counters.power_on = PP_UNKNOWN;
+}
+
+void pp_printer_clear(struct pp_printer *printer) {
+  free(printer->supplies);
+  free(printer->alerts);
+  printer->supplies = NULL;
+  printer->alerts = NULL;
+  printer->supply_count = 0;
+  printer->alert_count = 0;
+}
+
+static void *grow_array(void *items, size_t count, size_t size) {
+  /* Grow in steps of 8: printers have a handful of supplies and alerts. */
+  if (count % 8 != 0)
+    return items;
+  return realloc(items, (count + 8) * size);
+}
+
+struct pp_supply *pp_printer_add_supply(struct pp_printer *printer) {
+  struct pp_supply *items = grow_array(printer->supplies, printer->supply_count,
+                                       sizeof(*items));
+  if (items == NULL)
+    return NULL;
+  printer->supplies = items;
+  struct pp_supply *s = &items[printer->supply_count++];
+  *s = (struct pp_supply){.level = PP_UNKNOWN,
+                          .max = PP_UNKNOWN,
+                          .percent = PP_NO_PERCENT};
+  return s;
+}
+
+struct pp_alert *pp_printer_add_alert(struct pp_printer *printer) {
+  struct pp_alert *items =
+      grow_array(printer->alerts, printer->alert_count, sizeof(*items));
+  if (items == NULL)
+    return NULL;
+  printer->alerts = items;
+  struct pp_alert *a = &items[printer->alert_count++];
+  *a = (struct pp_alert){0};
+  return a;
+}
+
+bool pp_printer_set_counter(struct pp_printer *printer, const char *name,
+                            int64_t value) {
+  struct pp_counters *c = &printer->counters;
+  for (size_t i = 0; i < c->vendor_count; i++) {
+    if (strcmp(c->vendor[i].name, name) == 0) {
+      c->vendor[i].value = value;
+      return true;
+    }
+  }
+  if (c->vendor_count == PP_MAX_VENDOR_COUNTERS)
+    return false;
+  struct pp_counter *slot = &c->vendor[c->vendor_count++];
+  pp_strlcpy(slot->name, name, sizeof(slot->name));
+  slot->value = value;
+  return true;
+}
+
+#define SUPPLY_UNIT_PERCENT 19
+/* Other negative levels (-1 other, -2 unknown) have no percent and an
+ * unknown state. */
+#define LEVEL_SOME_REMAINING (-3)
+/* Ricoh's private convention for "near end" in the standard column. */
+#define LEVEL_RICOH_NEAR_END (-100)
+
+static int supply_percent(const struct pp_supply *s) {
+  if (s->level < 0)
+    return PP_NO_PERCENT;
+  /* Unit 19: the level is already a percentage, whatever max says. */
+  if (s->unit == SUPPLY_UNIT_PERCENT)
+    return s->level > 100 ? 100 : (int)s->level;
+  if (s->max == PP_UNKNOWN || s->max <= 0)
+    return PP_NO_PERCENT;
+  /* level > max happens (refilled or mis-reported): cap, don't exceed. */
+  if (s->level >= s->max)
+    return 100;
+  return (int)(s->level * 100 / s->max);
+}
+
+static enum pp_supply_state state_from_percent(int percent, bool receptacle) {
+  if (percent == 0)
+    return receptacle ? PP_SUPPLY_FULL : PP_SUPPLY_EMPTY;
+  if (percent <= PP_SUPPLY_LOW_PERCENT)
+    return receptacle ? PP_SUPPLY_NEAR_FULL : PP_SUPPLY_LOW;
+  return PP_SUPPLY_OK;
+}
+
+void pp_supply_derive(struct pp_supply *supply) {
+  supply->percent = PP_NO_PERCENT;
+  supply->state = PP_SUPPLY_UNKNOWN;
+  if (supply->level == PP_UNKNOWN)
+    return;
+  if (supply->level == LEVEL_SOME_REMAINING) {
+    /* Present and usable: never an alarm, never a made-up 50 %. */
+    supply->state = PP_SUPPLY_SOME_REMAINING;
+    return;
+  }
+  if (supply->level == LEVEL_RICOH_NEAR_END) {
+    supply->state = supply->receptacle ? PP_SUPPLY_NEAR_FULL : PP_SUPPLY_LOW;
+    return;
+  }
+  supply->percent = supply_percent(supply);
+  if (supply->percent != PP_NO_PERCENT)
+    supply->state = state_from_percent(supply->percent, supply->receptacle);
+}

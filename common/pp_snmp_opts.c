@@ -1,0 +1,218 @@
+#include "pp_snmp_opts.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "pp_secret.h"
+#include "pp_str.h"
+
+struct opt_name {
+  const char *cli;
+  const char *conf;
+};
+
+enum opt_key {
+  OPT_VERSION,
+  OPT_COMMUNITY,
+  OPT_COMMUNITY_FILE,
+  OPT_PORT,
+  OPT_TIMEOUT,
+  OPT_RETRIES,
+  OPT_USER,
+  OPT_AUTH_PROTO,
+  OPT_AUTH_PASS_FILE,
+  OPT_PRIV_PROTO,
+  OPT_PRIV_PASS_FILE,
+  OPT_CONTEXT,
+  OPT_COUNT
+};
+
+static const struct opt_name names[OPT_COUNT] = {
+    [OPT_VERSION] = {"version", "Version"},
+    [OPT_COMMUNITY] = {"community", "Community"},
+    [OPT_COMMUNITY_FILE] = {"community-file", "CommunityFile"},
+    [OPT_PORT] = {"port", "Port"},
+    [OPT_TIMEOUT] = {"timeout", "Timeout"},
+    [OPT_RETRIES] = {"retries", "Retries"},
+    [OPT_USER] = {"user", "Username"},
+    [OPT_AUTH_PROTO] = {"auth-proto", "AuthProtocol"},
+    [OPT_AUTH_PASS_FILE] = {"auth-pass-file", "AuthPassphraseFile"},
+    [OPT_PRIV_PROTO] = {"priv-proto", "PrivacyProtocol"},
+    [OPT_PRIV_PASS_FILE] = {"priv-pass-file", "PrivacyPassphraseFile"},
+    [OPT_CONTEXT] = {"context", "Context"},
+};
+
+static int find_key(const char *key) {
+  for (int i = 0; i < OPT_COUNT; i++) {
+    if (strcasecmp(key, names[i].cli) == 0 ||
+        strcasecmp(key, names[i].conf) == 0)
+      return i;
+  }
+  return -1;
+}
+
+static int bad(char *err, size_t errlen, const char *key, const char *value,
+               const char *why) {
+  snprintf(err, errlen, "%s \"%s\": %s", key, value, why);
+  return -EINVAL;
+}
+
+static int parse_uint(const char *value, unsigned long min, unsigned long max,
+                      unsigned *out) {
+  char *end;
+  errno = 0;
+  unsigned long v = strtoul(value, &end, 10);
+  if (errno != 0 || end == value || *end != '\0' || value[0] == '-' ||
+      v < min || v > max)
+    return -EINVAL;
+  *out = (unsigned)v;
+  return 0;
+}
+
+static int set_version(struct pp_snmp_opts *o, const char *value) {
+  if (strcmp(value, "1") == 0)
+    o->version = PP_SNMP_V1;
+  else if (strcmp(value, "2") == 0 || strcasecmp(value, "2c") == 0)
+    o->version = PP_SNMP_V2C;
+  else if (strcmp(value, "3") == 0)
+    o->version = PP_SNMP_V3;
+  else
+    return -EINVAL;
+  return 0;
+}
+
+static int set_timeout(struct pp_snmp_opts *o, const char *value) {
+  char *end;
+  errno = 0;
+  double seconds = strtod(value, &end);
+  if (errno != 0 || end == value || *end != '\0' || !isfinite(seconds) ||
+      seconds < 0.001 || seconds > 60)
+    return -EINVAL;
+  o->timeout_ms = (unsigned)lround(seconds * 1000);
+  return 0;
+}
+
+static int set_auth_proto(struct pp_snmp_opts *o, const char *value) {
+  static const struct {
+    const char *name;
+    enum pp_auth_proto proto;
+  } protos[] = {{"MD5", PP_AUTH_MD5},         {"SHA", PP_AUTH_SHA},
+                {"SHA1", PP_AUTH_SHA},        {"SHA-256", PP_AUTH_SHA256},
+                {"SHA256", PP_AUTH_SHA256},   {"SHA-512", PP_AUTH_SHA512},
+                {"SHA512", PP_AUTH_SHA512}};
+  for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
+    if (strcasecmp(value, protos[i].name) == 0) {
+      o->auth_proto = protos[i].proto;
+      return 0;
+    }
+  }
+  return -EINVAL;
+}
+
+static int set_priv_proto(struct pp_snmp_opts *o, const char *value) {
+  if (strcasecmp(value, "DES") == 0)
+    o->priv_proto = PP_PRIV_DES;
+  else if (strcasecmp(value, "AES") == 0 || strcasecmp(value, "AES128") == 0 ||
+           strcasecmp(value, "AES-128") == 0)
+    o->priv_proto = PP_PRIV_AES;
+  else if (strcasecmp(value, "AES256") == 0 ||
+           strcasecmp(value, "AES-256") == 0)
+    o->priv_proto = PP_PRIV_AES256;
+  else
+    return -EINVAL;
+  return 0;
+}
+
+static int set_text(char *dst, size_t size, const char *value) {
+  if (value[0] == '\0' || strlen(value) >= size)
+    return -EINVAL;
+  pp_strlcpy(dst, value, size);
+  return 0;
+}
+
+int pp_snmp_opts_set(struct pp_snmp_opts *o, const char *key,
+                     const char *value, char *err, size_t errlen) {
+  int k = find_key(key);
+  if (k < 0)
+    return -ENOENT;
+  switch ((enum opt_key)k) {
+  case OPT_VERSION:
+    return set_version(o, value) ? bad(err, errlen, key, value,
+                                       "must be 1, 2c or 3")
+                                 : 0;
+  case OPT_COMMUNITY:
+    /* The value is a secret: name the problem, not the value. */
+    if (set_text(o->community, sizeof(o->community), value) != 0) {
+      snprintf(err, errlen, "%s: empty or too long", key);
+      return -EINVAL;
+    }
+    return 0;
+  case OPT_COMMUNITY_FILE:
+    return pp_secret_from_file(value, o->community, sizeof(o->community), err,
+                               errlen);
+  case OPT_PORT:
+    return parse_uint(value, 1, 65535, &o->port)
+               ? bad(err, errlen, key, value, "must be 1..65535")
+               : 0;
+  case OPT_TIMEOUT:
+    return set_timeout(o, value) ? bad(err, errlen, key, value,
+                                       "must be seconds, 0.001..60")
+                                 : 0;
+  case OPT_RETRIES:
+    return parse_uint(value, 0, 10, &o->retries)
+               ? bad(err, errlen, key, value, "must be 0..10")
+               : 0;
+  case OPT_USER:
+    return set_text(o->username, sizeof(o->username), value)
+               ? bad(err, errlen, key, value, "empty or too long")
+               : 0;
+  case OPT_AUTH_PROTO:
+    return set_auth_proto(o, value)
+               ? bad(err, errlen, key, value,
+                     "must be MD5, SHA, SHA-256 or SHA-512")
+               : 0;
+  case OPT_AUTH_PASS_FILE:
+    return pp_secret_from_file(value, o->auth_pass, sizeof(o->auth_pass), err,
+                               errlen);
+  case OPT_PRIV_PROTO:
+    return set_priv_proto(o, value)
+               ? bad(err, errlen, key, value, "must be DES, AES or AES-256")
+               : 0;
+  case OPT_PRIV_PASS_FILE:
+    return pp_secret_from_file(value, o->priv_pass, sizeof(o->priv_pass), err,
+                               errlen);
+  case OPT_CONTEXT:
+    return set_text(o->context, sizeof(o->context), value)
+               ? bad(err, errlen, key, value, "empty or too long")
+               : 0;
+  case OPT_COUNT:
+    break;
+  }
+  return -ENOENT;
+}
+
+int pp_snmp_opts_from_env(struct pp_snmp_opts *o, char *err, size_t errlen) {
+  static const struct {
+    const char *name;
+    size_t offset;
+    size_t size;
+  } vars[] = {
+      {"PRINTPROBE_COMMUNITY", offsetof(struct pp_snmp_opts, community),
+       sizeof(o->community)},
+      {"PRINTPROBE_AUTH_PASS", offsetof(struct pp_snmp_opts, auth_pass),
+       sizeof(o->auth_pass)},
+      {"PRINTPROBE_PRIV_PASS", offsetof(struct pp_snmp_opts, priv_pass),
+       sizeof(o->priv_pass)},
+  };
+  for (size_t i = 0; i < sizeof(vars) / sizeof(vars[0]); i++) {
+    int e = pp_secret_from_env(vars[i].name, (char *)o + vars[i].offset,
+                               vars[i].size, err, errlen);
+    if (e != 0 && e != -ENOENT)
+      return e;
+  }
+  return 0;
+}

@@ -1,0 +1,30 @@
+/* Strings from printers: bounded copies, cleaning, colour words. */
+#ifndef PP_STR_H
+#define PP_STR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Copies at most size-1 bytes and always terminates; returns strlen(src). */
+size_t pp_strlcpy(char *dst, const char *src, size_t size);
+
+/* Turns what an agent sent into one line of printable UTF-8: decodes
+ * UTF-16 (with BOM, or ASCII-in-UTF-16 without one), Latin-1 when the bytes
+ * are not valid UTF-8, hex dumps ("48 50 20 4C ..." on continuation lines, as
+ * some captures and agents carry them); cuts at the first NUL; turns control
+ * characters (CR, LF, ESC, ...) into spaces, collapses runs of blanks and
+ * trims. The result can go into a mail header, CSV or JSON string (after
+ * escaping quotes) without smuggling anything. Truncates on a character
+ * boundary. */
+void pp_clean_text(const unsigned char *in, size_t len, char *out,
+                   size_t outlen);
+
+/* Case-insensitive substring test (ASCII). */
+bool pp_contains_ci(const char *haystack, const char *needle);
+
+/* Colour named in a text: English, German, French, Spanish, Italian, Dutch
+ * words ("Toner Schwarz" -> "black", "light cyan", "photo black").
+ * NULL when the text names none or names two different colours. */
+const char *pp_colour_from_text(const char *text);
+
+#endif

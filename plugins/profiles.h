@@ -1,0 +1,16 @@
+/* The vendor profile table: one row per vendor, generic last. */
+#ifndef PLUGINS_PROFILES_H
+#define PLUGINS_PROFILES_H
+
+#include "pp_profile.h"
+
+/* NULL-terminated; hand it to pp_poll. */
+extern const struct pp_profile *const pp_profiles[];
+
+extern const struct pp_profile pp_profile_generic;
+extern const struct pp_profile pp_profile_epson;
+
+/* Maker's name for an enterprise number, NULL when unknown. */
+const char *pp_maker_of_enterprise(uint32_t enterprise);
+
+#endif

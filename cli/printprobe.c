@@ -177,6 +177,8 @@ static int parse_positive(const char *what, const char *value, double max,
 
 /* Options whose value depends on nothing else; targets come after, since
  * each target copies the SNMP settings as they are then. */
+static char **argv_seen; /* for messages about unknown options */
+
 static int parse_option(struct cli *cli, int opt, int long_index,
                         const char **target_file) {
   char err[512] = "";
@@ -227,6 +229,12 @@ static int parse_option(struct cli *cli, int opt, int long_index,
     printf("printprobe %s\n", PP_VERSION);
     exit(EXIT_ALL_ANSWERED);
   default:
+    /* getopt was told to be quiet: its messages would name "scan". */
+    if (optopt != 0 && optopt != '?')
+      fprintf(stderr, "printprobe: option -%c: missing or unknown\n", optopt);
+    else
+      fprintf(stderr, "printprobe: unknown option \"%s\"\n",
+              optind > 0 ? argv_seen[optind - 1] : "?");
     usage_short(stderr);
     return -EINVAL;
   }
@@ -236,6 +244,8 @@ static int parse_args(struct cli *cli, int argc, char **argv) {
   const char *target_file = NULL;
   int opt, long_index = 0;
   char err[512] = "";
+  argv_seen = argv;
+  opterr = 0;
   if (pp_snmp_opts_from_env(&cli->snmp, err, sizeof(err)) != 0) {
     fprintf(stderr, "printprobe: %s\n", err);
     return -EINVAL;

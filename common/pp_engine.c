@@ -302,13 +302,16 @@ static bool is_exception(const netsnmp_variable_list *vb) {
          vb->type == SNMP_ENDOFMIBVIEW || vb->type == ASN_NULL;
 }
 
+/* Ends a column early; the first such reason is kept in the report, so a
+ * table missing for this reason is not mistaken for an empty one. */
 static void column_end(struct job *job, struct column *col, const char *why) {
-  if (why != NULL) {
-    char text[256];
-    pp_oid_format(&col->prefix, text, sizeof(text));
-    pp_log(PP_LOG_INFO, "%s: walk of %s cut off: %s", job->printer->address,
-           text, why);
-  }
+  char text[256];
+  pp_oid_format(&col->prefix, text, sizeof(text));
+  pp_log(PP_LOG_NOTICE, "%s: walk of %s cut off: %s", job->printer->address,
+         text, why);
+  if (job->printer->error[0] == '\0')
+    snprintf(job->printer->error, sizeof(job->printer->error),
+             "walk of %.100s cut off: %.40s", text, why);
   col->done = true;
 }
 
@@ -558,7 +561,8 @@ static void job_timed_out(struct poll_ctx *ctx, struct job *job) {
     return;
   }
   if (job->phase == JOB_GET) {
-    job_fail(job, "no answer after %u tries (timeout %u ms)", o->retries + 1,
+    job_fail(job, "no answer after %u %s (timeout %u ms)", o->retries + 1,
+             o->retries ? "tries" : "try",
              o->timeout_ms);
     return;
   }

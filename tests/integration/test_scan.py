@@ -1,0 +1,144 @@
+#!/usr/bin/env python3
+"""printprobe scan against simulated printers: the project's fixtures (one per
+quirk), every recording of the shared corpus, broken agents, privacy and the
+read-only promise."""
+
+import glob
+import os
+import sys
+
+from harness import (CORPUS, FIXTURES, HOST, PPSim, Runner, Snmpsim,
+                     free_port, load_expect, match, scan)
+
+# Strings planted in fixtures that must never leave the site.
+PRIVATE = ["Jane Doe", "jane@example.com", "secret-owner-name",
+           "JOBNAME-SECRET-4711"]
+FORBIDDEN_SUBTREE = "1.3.6.1.4.1.1248.1.2.2.44"
+
+
+def uses_ppsim(path):
+    with open(path) as f:
+        return any(line.startswith("#ppsim:") for line in f)
+
+
+def name_of(path):
+    return os.path.basename(path)[:-len(".snmprec")]
+
+
+def check_expectation(port, name, expect_path):
+    expected = load_expect(expect_path)
+    reachable = expected.get("reachable", True)
+    opts = ["-c", name, "-t", "0.5", "-r", "1"]
+    status, report, stderr = scan(["%s:%d" % (HOST, port)], *opts)
+    printer = report["printers"][0]
+    problems = match(expected, printer)
+    if status != (0 if reachable else 1):
+        problems.append("exit status %d" % status)
+    if problems:
+        raise AssertionError("; ".join(problems[:8]))
+
+
+def check_private_strings_absent(port, names):
+    for name in names:
+        _, report, stderr = scan(["%s:%d" % (HOST, port)], "-c", name, "-d",
+                                 "-d")
+        text = str(report) + stderr
+        leaked = [s for s in PRIVATE if s in text]
+        if leaked:
+            raise AssertionError("%s leaked %s" % (name, leaked))
+
+
+def check_unreachable(port):
+    status, report, _ = scan(["%s:%d" % (HOST, port)], "-t", "0.2", "-r", "1")
+    p = report["printers"][0]
+    if status != 1 or p["reachable"] or "no answer" not in (p["error"] or ""):
+        raise AssertionError("unreachable printer reported as %r (exit %d)" %
+                             (p, status))
+    for key in ("supplies", "alerts"):
+        if p[key]:
+            raise AssertionError("%s invented for a silent printer" % key)
+    if p["counters"]["total"] is not None:
+        raise AssertionError("a silent printer's counter must be null, not 0")
+
+
+def check_requests_read_only(sim, community):
+    before = len(sim.requests())
+    scan(["%s:%d" % (HOST, sim.port)], "-c", community)
+    sent = sim.requests()[before:]
+    if not sent:
+        raise AssertionError("the responder logged no request")
+    for fields in sent:
+        kind, oids = fields[3], fields[4:]
+        if kind not in ("get", "getnext", "getbulk"):
+            raise AssertionError("request of kind %s sent" % kind)
+        bad = [o for o in oids if o.lstrip(".").startswith(FORBIDDEN_SUBTREE)]
+        if bad:
+            raise AssertionError("request under the forbidden subtree: %s" % bad)
+
+
+def check_round_trips(sim, community, most):
+    before = len(sim.requests())
+    scan(["%s:%d" % (HOST, sim.port)], "-c", community)
+    count = len(sim.requests()) - before
+    if count > most:
+        raise AssertionError("%d requests for one printer, wanted <= %d" %
+                             (count, most))
+
+
+def check_usage_errors():
+    for argv in (["10.0.0.0/33"], ["-v", "4", "127.0.0.1"], ["--bogus"], []):
+        status, _, stderr = scan(argv)
+        if status != 2 or "printprobe:" not in stderr:
+            raise AssertionError("%r: exit %d, stderr %r" % (argv, status,
+                                                             stderr))
+
+
+def main():
+    runner = Runner("scan")
+    fixtures = sorted(glob.glob(os.path.join(FIXTURES, "*.snmprec")))
+    plain = [f for f in fixtures if not uses_ppsim(f)]
+    corpus = sorted(glob.glob(os.path.join(CORPUS, "*.snmprec")))
+    if not corpus:
+        print("the shared corpus is missing at " + CORPUS)
+        return 1
+    sim = Snmpsim(plain + corpus)
+    try:
+        sim.wait(name_of(plain[0]))
+        for path in plain:
+            exp = path[:-len(".snmprec")] + ".expect.json"
+            if os.path.exists(exp):
+                runner.run("fixture/" + name_of(path), check_expectation,
+                           sim.port, name_of(path), exp)
+        for path in corpus:
+            exp = os.path.join(os.path.dirname(__file__), "corpus-expect",
+                               name_of(path) + ".expect.json")
+            runner.run("corpus/" + name_of(path), check_expectation, sim.port,
+                       name_of(path), exp)
+        runner.run("privacy", check_private_strings_absent, sim.port,
+                   [name_of(p) for p in plain])
+    finally:
+        sim.stop()
+    # Broken agents and the request log: the project's own responder.
+    ppsim = PPSim(FIXTURES)
+    try:
+        ppsim.wait("quirk_ok_colour_laser")
+        for path in fixtures:
+            if not uses_ppsim(path):
+                continue
+            exp = path[:-len(".snmprec")] + ".expect.json"
+            runner.run("broken/" + name_of(path), check_expectation,
+                       ppsim.port, name_of(path), exp)
+        for path in fixtures:
+            runner.run("read-only/" + name_of(path), check_requests_read_only,
+                       ppsim, name_of(path))
+        runner.run("round-trips", check_round_trips, ppsim,
+                   "quirk_ok_colour_laser", 4)
+    finally:
+        ppsim.stop()
+    runner.run("unreachable", check_unreachable, free_port())
+    runner.run("usage-errors", check_usage_errors)
+    return runner.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,42 @@
+#!/bin/sh
+# Runs every test suite: cmocka unit tests (sanitized build), then the
+# integration suites against simulated printers and real daemons. Prints a
+# summary line per suite and "N passed, N failed" for the whole run.
+set -u
+cd "$(dirname "$0")/.."
+export PP_TEST_DATA=tests
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
+
+passed=0
+failed=0
+failures=""
+
+record() { # name status
+  if [ "$2" -eq 0 ]; then
+    passed=$((passed + 1))
+  else
+    failed=$((failed + 1))
+    failures="$failures $1"
+  fi
+}
+
+for t in build/san/tests/test_*; do
+  [ -x "$t" ] || continue
+  echo "== unit: $(basename "$t")"
+  "$t"
+  record "$(basename "$t")" $?
+done
+
+for suite in tests/integration/test_*.py; do
+  [ "${PP_QUICK:-0}" = 1 ] && [ "$suite" = tests/integration/test_fleet.py ] &&
+    continue
+  echo "== integration: $(basename "$suite")"
+  (cd tests/integration && timeout 1800 python3 "$(basename "$suite")")
+  record "$(basename "$suite")" $?
+done
+
+echo
+[ -n "$failures" ] && echo "failed suites:$failures"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

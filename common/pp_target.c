@@ -1,5 +1,8 @@
 #include "pp_target.h"
 
+#include "pp_snmp_opts.h"
+#include "pp_str.h"
+
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -593,23 +596,56 @@ int pp_targets_add_spec(struct pp_target_list *list, const char *spec,
 
 /* ---- Files ------------------------------------------------------------- */
 
+/* Options on a line ("community=lobby version=1") apply to the targets of
+ * that line only: sites keep their odd printers in the same list. */
+static int line_options(char *line, const struct pp_snmp_opts *defaults,
+                        struct pp_snmp_opts *opts, const char *path,
+                        unsigned lineno, char *err, size_t errlen) {
+  *opts = *defaults;
+  char copy[4096];
+  pp_strlcpy(copy, line, sizeof copy);
+  char *save = NULL;
+  for (char *tok = strtok_r(copy, FILE_SEPARATORS, &save); tok != NULL;
+       tok = strtok_r(NULL, FILE_SEPARATORS, &save)) {
+    char *eq = strchr(tok, '=');
+    if (eq == NULL)
+      continue;
+    *eq = '\0';
+    char msg[512];
+    int rc = pp_snmp_opts_set(opts, tok, eq + 1, msg, sizeof msg);
+    if (rc == -ENOENT)
+      snprintf(msg, sizeof msg, "unknown option \"%.64s\"", tok);
+    if (rc == 0)
+      rc = pp_snmp_opts_check(opts, msg, sizeof msg);
+    if (rc != 0) {
+      set_err(err, errlen, "%s:%u: %s", path, lineno, msg);
+      return -EINVAL;
+    }
+  }
+  return 0;
+}
+
 static int read_line(struct pp_target_list *list, char *line,
-                     const struct pp_snmp_opts *opts, const char *path,
+                     const struct pp_snmp_opts *defaults, const char *path,
                      unsigned lineno, char *err, size_t errlen) {
   char *hash = strchr(line, '#');
   if (hash != NULL)
     *hash = '\0';
+  struct pp_snmp_opts opts;
+  int rc = line_options(line, defaults, &opts, path, lineno, err, errlen);
   char *save = NULL;
-  for (char *tok = strtok_r(line, FILE_SEPARATORS, &save); tok != NULL;
-       tok = strtok_r(NULL, FILE_SEPARATORS, &save)) {
+  for (char *tok = strtok_r(line, FILE_SEPARATORS, &save);
+       tok != NULL && rc == 0; tok = strtok_r(NULL, FILE_SEPARATORS, &save)) {
+    if (strchr(tok, '=') != NULL)
+      continue;
     char msg[512];
-    int rc = pp_targets_add_spec(list, tok, opts, msg, sizeof msg);
-    if (rc != 0) {
+    rc = pp_targets_add_spec(list, tok, &opts, msg, sizeof msg);
+    if (rc != 0)
       set_err(err, errlen, "%s:%u: %s", path, lineno, msg);
-      return rc;
-    }
   }
-  return 0;
+  /* The line's copy may hold a secret. */
+  memset(&opts, 0, sizeof opts);
+  return rc;
 }
 
 int pp_targets_read_file(struct pp_target_list *list, const char *path,

@@ -89,7 +89,9 @@ int pp_targets_add_spec(struct pp_target_list *list, const char *spec,
                         size_t errlen);
 
 /* Reads a site's address list: one spec per line, '#' starts a comment,
- * blank lines are ignored. An error names the file and line. A line may hold
+ * blank lines are ignored. KEY=VALUE words on a line set SNMP options
+ * (pp_snmp_opts_set keys: community=..., version=1, port=...) for the
+ * targets of that line only. An error names the file and line. A line may hold
  * several specs separated by blanks or commas. Reading stops at the first
  * error; targets of earlier specs stay in the list. Returns 0, -EINVAL, or
  * -errno when the file cannot be read. */

@@ -403,7 +403,7 @@ static void usage(FILE *f) {
         "                       port 0 picks one, printed on stderr)\n"
         "  --target ADDR:PORT   the agent (loopback only)\n"
         "  --delay-ms N         one-way delay in each direction (RTT +2N)\n"
-        "  --loss PCT           drop PCT%% of datagrams in each direction\n"
+        "  --loss PCT           drop PCT% of datagrams in each direction\n"
         "  --seed N             loss PRNG seed (default 1)\n"
         "  --log FILE           per request: '<unix time.ms> <community>\n"
         "                       <get|getnext|getbulk|set|...> <oid>...' or\n"

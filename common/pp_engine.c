@@ -561,9 +561,11 @@ static void job_timed_out(struct poll_ctx *ctx, struct job *job) {
     return;
   }
   if (job->phase == JOB_GET) {
-    job_fail(job, "no answer after %u %s (timeout %u ms)", o->retries + 1,
-             o->retries ? "tries" : "try",
-             o->timeout_ms);
+    /* v3 agents often drop requests with wrong keys without a report */
+    job_fail(job, "no answer after %u %s (timeout %u ms%s)", o->retries + 1,
+             o->retries ? "tries" : "try", o->timeout_ms,
+             o->version == PP_SNMP_V3 ? "; SNMPv3: check user, keys, context"
+                                      : "");
     return;
   }
   if (job->use_bulk) {

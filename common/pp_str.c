@@ -27,6 +27,7 @@ struct text_out {
   size_t cap; /* includes the NUL */
   size_t len;
   bool pending_space;
+  bool full; /* a character did not fit: nothing after it may follow */
 };
 
 static size_t utf8_length(uint32_t cp) {
@@ -44,8 +45,12 @@ static void emit(struct text_out *out, uint32_t cp) {
     return;
   }
   size_t need = utf8_length(cp) + (out->pending_space ? 1 : 0);
-  if (out->len + need >= out->cap)
-    return; /* truncate on a character boundary; later ones may be shorter */
+  if (out->full || out->len + need >= out->cap) {
+    /* Truncate on a character boundary. Later, shorter characters must not
+     * be appended after a dropped one: that would splice the text. */
+    out->full = true;
+    return;
+  }
   if (out->pending_space)
     out->buf[out->len++] = ' ';
   out->pending_space = false;
@@ -242,6 +247,8 @@ struct colour_word {
 static const struct colour_word colour_words[] = {
     {"black", "black"},     {"schwarz", "black"},   {"noir", "black"},
     {"negro", "black"},     {"nero", "black"},      {"zwart", "black"},
+    {"noire", "black"},     {"negra", "black"},     {"nera", "black"},
+    {"amarilla", "yellow"},
     {"preto", "black"},     {"bk", "black"},        {"cyan", "cyan"},
     {"cian", "cyan"},       {"ciano", "cyan"},      {"magenta", "magenta"},
     {"yellow", "yellow"},   {"gelb", "yellow"},     {"jaune", "yellow"},

@@ -78,7 +78,7 @@ class Process:
 class Snmpsim:
     """snmpsimd serving a folder of recordings on one or more ports."""
 
-    def __init__(self, files, ports=None, links=None):
+    def __init__(self, files, ports=None, links=None, extra=()):
         self.dir = tempfile.mkdtemp(prefix="pp-snmpsim-")
         data = os.path.join(self.dir, "data")
         os.makedirs(data)
@@ -97,6 +97,7 @@ class Snmpsim:
                 "--cache-dir=" + os.path.join(self.dir, "cache"),
                 "--process-user=nobody", "--process-group=nogroup"]
         argv += ["--agent-udpv4-endpoint=%s:%d" % (HOST, p) for p in self.ports]
+        argv += list(extra)
         self.process = Process(argv, os.path.join(self.dir, "snmpsimd.log"))
         self.port = self.ports[0]
 

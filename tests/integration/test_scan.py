@@ -6,6 +6,7 @@ read-only promise."""
 import glob
 import os
 import sys
+import tempfile
 
 from harness import (CORPUS, FIXTURES, HOST, PPSim, Runner, Snmpsim,
                      free_port, load_expect, match, scan)
@@ -85,6 +86,48 @@ def check_round_trips(sim, community, most):
                              (count, most))
 
 
+V3_AUTH = "auth-Secret-8842"
+V3_PRIV = "priv-Secret-9913"
+
+
+def check_snmpv3(tmp):
+    """authPriv SHA/AES against snmpsim's v3 engine; the context picks the
+    recording. Secrets come from files and never show in any output."""
+    fixture = os.path.join(FIXTURES, "quirk_ok_colour_laser.snmprec")
+    sim = Snmpsim([fixture], extra=[
+        "--v3-user=monitor", "--v3-auth-key=" + V3_AUTH,
+        "--v3-auth-proto=SHA", "--v3-priv-key=" + V3_PRIV,
+        "--v3-priv-proto=AES"])
+    try:
+        sim.wait("quirk_ok_colour_laser")
+        files = {}
+        for name, secret in (("auth", V3_AUTH), ("priv", V3_PRIV),
+                             ("wrong", "not-the-Key-123")):
+            files[name] = os.path.join(tmp, name)
+            with open(files[name], "w") as f:
+                f.write(secret + "\n")
+        common = ["-v", "3", "-u", "monitor", "--auth-proto", "SHA",
+                  "--priv-proto", "AES", "--priv-pass-file", files["priv"],
+                  "--context", "quirk_ok_colour_laser", "-d", "-d"]
+        status, report, stderr = scan(["%s:%d" % (HOST, sim.port)], *common,
+                                      "--auth-pass-file", files["auth"])
+        problems = match(load_expect(fixture[:-len(".snmprec")] +
+                                     ".expect.json"), report["printers"][0])
+        if status != 0 or problems:
+            raise AssertionError("v3 scan: exit %d, %s" % (status, problems))
+        status, report, stderr2 = scan(["%s:%d" % (HOST, sim.port)], *common,
+                                       "--auth-pass-file", files["wrong"],
+                                       "-t", "0.3", "-r", "0")
+        p = report["printers"][0]
+        if status != 1 or p["reachable"] or "SNMPv3" not in p["error"]:
+            raise AssertionError("wrong key: %r" % p)
+        for text in (str(report), stderr, stderr2):
+            if V3_AUTH in text or V3_PRIV in text:
+                raise AssertionError("a passphrase appeared in the output")
+    finally:
+        sim.stop()
+
+
 def check_usage_errors():
     for argv in (["10.0.0.0/33"], ["-v", "4", "127.0.0.1"], ["--bogus"], []):
         status, _, stderr = scan(argv)
@@ -136,6 +179,8 @@ def main():
     finally:
         ppsim.stop()
     runner.run("unreachable", check_unreachable, free_port())
+    with tempfile.TemporaryDirectory() as tmp:
+        runner.run("snmpv3-authpriv", check_snmpv3, tmp)
     runner.run("usage-errors", check_usage_errors)
     return runner.finish()
 

@@ -33,18 +33,34 @@
 
 #define MAX_COLUMNS 96
 #define MAX_SCALARS 32
+#define MAX_INDEX 16 /* sub-identifiers of a row index we follow */
+#define MAX_PROFILES 32
 #define GETNEXT_BATCH 16
 #define MIN_BULK_VALUES 4
 
 enum job_phase { JOB_WAITING, JOB_GET, JOB_WALK, JOB_DONE };
 
-struct column {
+/* What to walk, parsed once per poll and shared by every printer. */
+struct column_spec {
   struct pp_oid prefix;
-  struct pp_oid last; /* the next request continues from here */
   struct pp_oid want; /* a scalar: the one instance wanted */
-  unsigned rows;
   bool scalar;
+};
+
+struct spec_list {
+  struct column_spec *items;
+  size_t count;
+  bool parsed;
+};
+
+/* One printer's progress through a column: kept small, a fleet has many. */
+struct column {
+  const struct column_spec *spec;
+  uint32_t index[MAX_INDEX]; /* the last row read, after the prefix */
+  uint8_t index_len;
+  bool started;
   bool done;
+  uint16_t rows;
 };
 
 struct poll_ctx;
@@ -67,13 +83,13 @@ struct job {
   unsigned bulk_values;
   struct pp_varset values;
   const struct pp_profile *profile;
-  /* GET phase: scalars still asked for (v1 drops unknown ones one by one) */
-  struct pp_oid get_oids[MAX_SCALARS];
-  size_t get_count;
-  struct column cols[MAX_COLUMNS];
+  /* GET phase: bit i drops standard scalar i (SNMPv1 refuses unknown ones
+   * one at a time) */
+  uint32_t get_skip;
+  struct column *cols; /* allocated for the walk only */
   size_t col_count;
   /* columns in the request in flight, in varbind order */
-  size_t sent[MAX_COLUMNS];
+  uint8_t sent[MAX_COLUMNS];
   size_t sent_count;
   size_t sent_scalars; /* the first sent_scalars are GETBULK non-repeaters */
 };
@@ -83,6 +99,10 @@ struct poll_ctx {
   const struct pp_profile *const *profiles;
   struct pp_oid never[16];
   size_t never_count;
+  struct pp_oid scalars[MAX_SCALARS];
+  size_t scalar_count;
+  struct spec_list std_specs;
+  struct spec_list profile_specs[MAX_PROFILES];
   struct job *jobs;
   size_t count;
   int epfd;
@@ -252,6 +272,8 @@ static void job_close(struct poll_ctx *ctx, struct job *job, double now) {
   job_decode(job);
   job->printer->duration_s = now - job->started;
   pp_varset_free(&job->values);
+  free(job->cols);
+  job->cols = NULL;
   if (job->sess != NULL) {
     if (job->fd >= 0)
       epoll_ctl(ctx->epfd, EPOLL_CTL_DEL, job->fd, NULL);
@@ -306,7 +328,7 @@ static bool is_exception(const netsnmp_variable_list *vb) {
  * table missing for this reason is not mistaken for an empty one. */
 static void column_end(struct job *job, struct column *col, const char *why) {
   char text[256];
-  pp_oid_format(&col->prefix, text, sizeof(text));
+  pp_oid_format(&col->spec->prefix, text, sizeof(text));
   pp_log(PP_LOG_NOTICE, "%s: walk of %s cut off: %s", job->printer->address,
          text, why);
   if (job->printer->error[0] == '\0')
@@ -314,6 +336,8 @@ static void column_end(struct job *job, struct column *col, const char *why) {
              "walk of %.100s cut off: %.40s", text, why);
   col->done = true;
 }
+
+static struct pp_oid column_cursor(const struct column *col);
 
 /* Takes one varbind answered for col; returns whether it advanced. */
 static bool column_take(struct poll_ctx *ctx, struct job *job,
@@ -327,25 +351,34 @@ static bool column_take(struct poll_ctx *ctx, struct job *job,
   }
   struct pp_oid name;
   oid_to_pp(vb->name, vb->name_length, &name);
-  if (!pp_oid_has_prefix(&name, &col->prefix)) {
+  const struct column_spec *spec = col->spec;
+  if (!pp_oid_has_prefix(&name, &spec->prefix)) {
     col->done = true; /* walked off the end of the column */
     return true;
   }
-  if (col->scalar) {
-    if (pp_oid_compare(&name, &col->want) == 0)
+  if (spec->scalar) {
+    if (pp_oid_compare(&name, &spec->want) == 0)
       store_value(job, vb, &name);
     col->done = true;
     return true;
   }
-  if (pp_oid_compare(&name, &col->last) <= 0) {
+  struct pp_oid last = column_cursor(col);
+  if (pp_oid_compare(&name, &last) <= 0) {
     column_end(job, col, "the agent returned a non-increasing OID");
+    return true;
+  }
+  if (name.len - spec->prefix.len > MAX_INDEX) {
+    column_end(job, col, "row index too long");
     return true;
   }
   if (store_value(job, vb, &name) != 0) {
     column_end(job, col, "out of memory");
     return true;
   }
-  col->last = name;
+  col->index_len = (uint8_t)(name.len - spec->prefix.len);
+  memcpy(col->index, name.sub + spec->prefix.len,
+         col->index_len * sizeof(uint32_t));
+  col->started = true;
   if (++col->rows >= ctx->opts->max_column_rows)
     column_end(job, col, "too many rows");
   if (job->values.count >= ctx->opts->max_values) {
@@ -379,8 +412,10 @@ static netsnmp_pdu *build_get(struct poll_ctx *ctx, struct job *job) {
   netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GET);
   if (pdu == NULL)
     return NULL;
-  for (size_t i = 0; i < job->get_count; i++)
-    add_request_oid(ctx, job, pdu, &job->get_oids[i]);
+  for (size_t i = 0; i < ctx->scalar_count; i++) {
+    if (!(job->get_skip & (1u << i)))
+      add_request_oid(ctx, job, pdu, &ctx->scalars[i]);
+  }
   return pdu;
 }
 
@@ -388,7 +423,10 @@ static netsnmp_pdu *build_get(struct poll_ctx *ctx, struct job *job) {
  * for a scalar, its parent (GETNEXT of the parent finds the instance, as
  * vendors' own tools read them). */
 static struct pp_oid column_cursor(const struct column *col) {
-  return col->last;
+  struct pp_oid cursor = col->spec->prefix;
+  if (col->started)
+    pp_oid_append(&cursor, col->index, col->index_len);
+  return cursor;
 }
 
 static netsnmp_pdu *build_walk(struct poll_ctx *ctx, struct job *job) {
@@ -403,7 +441,7 @@ static netsnmp_pdu *build_walk(struct poll_ctx *ctx, struct job *job) {
   for (int pass = 0; pass < 2; pass++) {
     for (size_t i = 0; i < job->col_count; i++) {
       struct column *col = &job->cols[i];
-      if (col->done || col->scalar != (pass == 0))
+      if (col->done || col->spec->scalar != (pass == 0))
         continue;
       if (!bulk && job->sent_count == GETNEXT_BATCH)
         break;
@@ -412,7 +450,7 @@ static netsnmp_pdu *build_walk(struct poll_ctx *ctx, struct job *job) {
         col->done = true;
         continue;
       }
-      job->sent[job->sent_count++] = i;
+      job->sent[job->sent_count++] = (uint8_t)i;
       if (pass == 0)
         job->sent_scalars++;
     }
@@ -437,20 +475,31 @@ static netsnmp_pdu *build_walk(struct poll_ctx *ctx, struct job *job) {
 
 static void start_walk(struct poll_ctx *ctx, struct job *job);
 
+/* Drops the n-th (1-based) scalar still asked for; false when none is
+ * left to ask for. */
+static bool drop_scalar(struct poll_ctx *ctx, struct job *job, size_t n) {
+  size_t left = 0;
+  for (size_t i = 0; i < ctx->scalar_count; i++) {
+    if (job->get_skip & (1u << i))
+      continue;
+    if (--n == 0)
+      job->get_skip |= 1u << i;
+    else
+      left++;
+  }
+  return left > 0;
+}
+
 static void get_response(struct poll_ctx *ctx, struct job *job,
                          netsnmp_pdu *pdu) {
   job->printer->reachable = true;
-  if (pdu->errstat == SNMP_ERR_NOSUCHNAME && pdu->errindex > 0 &&
-      (size_t)pdu->errindex <= job->get_count) {
+  if (pdu->errstat == SNMP_ERR_NOSUCHNAME && pdu->errindex > 0) {
     /* SNMPv1: one unknown OID fails the whole GET; drop it and ask again. */
-    size_t bad = (size_t)pdu->errindex - 1;
-    memmove(&job->get_oids[bad], &job->get_oids[bad + 1],
-            (job->get_count - bad - 1) * sizeof(job->get_oids[0]));
-    job->get_count--;
-    job->want_send = job->get_count > 0;
-    job->attempt = 0;
-    if (job->get_count > 0)
+    if (drop_scalar(ctx, job, (size_t)pdu->errindex)) {
+      job->want_send = true;
+      job->attempt = 0;
       return;
+    }
   } else if (pdu->errstat == SNMP_ERR_NOERROR) {
     for (netsnmp_variable_list *vb = pdu->variables; vb; vb = vb->next_variable) {
       if (is_exception(vb) || vb->name_length > PP_OID_MAX)
@@ -788,12 +837,71 @@ static void job_send(struct poll_ctx *ctx, struct job *job, double now) {
   job->printer->requests++;
 }
 
+/* Parses a NULL-terminated OID list into specs, once per poll. */
+static int parse_specs(struct spec_list *out, const char *const *columns,
+                       const char *const *scalars) {
+  size_t n = 0;
+  for (size_t i = 0; columns != NULL && columns[i] != NULL; i++)
+    n++;
+  for (size_t i = 0; scalars != NULL && scalars[i] != NULL; i++)
+    n++;
+  out->parsed = true;
+  out->items = calloc(n ? n : 1, sizeof(*out->items));
+  if (out->items == NULL)
+    return -ENOMEM;
+  const char *const *lists[2] = {columns, scalars};
+  for (size_t l = 0; l < 2; l++) {
+    for (size_t i = 0; lists[l] != NULL && lists[l][i] != NULL; i++) {
+      struct column_spec *spec = &out->items[out->count];
+      spec->scalar = l == 1;
+      if (pp_oid_parse(&spec->prefix, lists[l][i]) != 0 ||
+          spec->prefix.len < 2) {
+        pp_log(PP_LOG_ERR, "profile OID \"%s\" is not valid", lists[l][i]);
+        continue;
+      }
+      if (spec->scalar) {
+        /* GETNEXT of the parent lands on the instance. */
+        spec->want = spec->prefix;
+        spec->prefix.len--;
+      }
+      out->count++;
+    }
+  }
+  return 0;
+}
+
+static void free_specs(struct poll_ctx *ctx) {
+  free(ctx->std_specs.items);
+  for (size_t i = 0; i < MAX_PROFILES; i++)
+    free(ctx->profile_specs[i].items);
+}
+
+static const struct spec_list *profile_specs(struct poll_ctx *ctx,
+                                             const struct pp_profile *profile) {
+  for (size_t i = 0; i < MAX_PROFILES && ctx->profiles[i] != NULL; i++) {
+    if (ctx->profiles[i] != profile)
+      continue;
+    struct spec_list *list = &ctx->profile_specs[i];
+    if (!list->parsed)
+      parse_specs(list, profile->columns, profile->scalars);
+    return list;
+  }
+  return NULL;
+}
+
+static void add_columns(struct job *job, const struct spec_list *specs) {
+  for (size_t i = 0; specs != NULL && i < specs->count; i++) {
+    if (job->col_count == MAX_COLUMNS)
+      return;
+    job->cols[job->col_count++] = (struct column){.spec = &specs->items[i]};
+  }
+}
+
 static void start_walk(struct poll_ctx *ctx, struct job *job) {
   job->phase = JOB_WALK;
   job->attempt = 0;
   job->want_send = true;
   pp_varset_sort(&job->values);
-  struct pp_printer *p = job->printer;
   const struct pp_value *sys_oid =
       pp_varset_gets(&job->values, PP_OID_SYS_OBJECT_ID);
   uint32_t enterprise =
@@ -803,28 +911,17 @@ static void start_walk(struct poll_ctx *ctx, struct job *job) {
   pp_value_text(pp_varset_gets(&job->values, PP_OID_SYS_DESCR), descr,
                 sizeof(descr));
   job->profile = pp_profile_select(ctx->profiles, enterprise, descr);
-  job->col_count = 0;
-  const char *const *lists[3] = {pp_std_columns,
-                                 job->profile ? job->profile->columns : NULL,
-                                 job->profile ? job->profile->scalars : NULL};
-  for (size_t l = 0; l < 3; l++) {
-    for (size_t i = 0; lists[l] != NULL && lists[l][i] != NULL; i++) {
-      if (job->col_count == MAX_COLUMNS)
-        break;
-      struct column *col = &job->cols[job->col_count];
-      *col = (struct column){.scalar = l == 2};
-      if (pp_oid_parse(&col->prefix, lists[l][i]) != 0)
-        continue;
-      if (col->scalar) {
-        /* GETNEXT of the parent lands on the instance. */
-        col->want = col->prefix;
-        col->prefix.len--;
-      }
-      col->last = col->prefix;
-      job->col_count++;
-    }
+  const struct spec_list *extra =
+      job->profile ? profile_specs(ctx, job->profile) : NULL;
+  size_t n = ctx->std_specs.count + (extra ? extra->count : 0);
+  job->cols = calloc(n ? n : 1, sizeof(*job->cols));
+  if (job->cols == NULL) {
+    job_fail(job, "out of memory");
+    return;
   }
-  (void)p;
+  job->col_count = 0;
+  add_columns(job, &ctx->std_specs);
+  add_columns(job, extra);
 }
 
 static void job_start(struct poll_ctx *ctx, struct job *job, double now) {
@@ -836,11 +933,7 @@ static void job_start(struct poll_ctx *ctx, struct job *job, double now) {
                   !ctx->opts->getnext_only;
   job->bulk_values = ctx->opts->bulk_values ? ctx->opts->bulk_values : 64;
   pp_varset_init(&job->values);
-  job->get_count = 0;
-  for (size_t i = 0; pp_std_scalars[i] != NULL && i < MAX_SCALARS; i++) {
-    if (pp_oid_parse(&job->get_oids[job->get_count], pp_std_scalars[i]) == 0)
-      job->get_count++;
-  }
+  job->get_skip = 0;
   job->phase = JOB_GET;
   if (job_open(ctx, job) != 0)
     return;
@@ -987,17 +1080,28 @@ int pp_poll(const struct pp_target *targets, size_t count,
                                .fd = -1};
   }
   collect_forbidden(&ctx);
+  for (size_t i = 0; pp_std_scalars[i] != NULL && i < MAX_SCALARS; i++) {
+    if (pp_oid_parse(&ctx.scalars[ctx.scalar_count], pp_std_scalars[i]) == 0)
+      ctx.scalar_count++;
+  }
+  if (parse_specs(&ctx.std_specs, pp_std_columns, NULL) != 0) {
+    free(ctx.jobs);
+    return -ENOMEM;
+  }
   raise_fd_limit(opts->max_inflight < count ? opts->max_inflight : count);
   ctx.epfd = epoll_create1(EPOLL_CLOEXEC);
   if (ctx.epfd < 0) {
+    int err = -errno;
+    free_specs(&ctx);
     free(ctx.jobs);
-    return -errno;
+    return err;
   }
   ctx.fdset_size = FD_SETSIZE;
   netsnmp_large_fd_set_init(&ctx.fdset, ctx.fdset_size);
   int err = poll_loop(&ctx);
   netsnmp_large_fd_set_cleanup(&ctx.fdset);
   close(ctx.epfd);
+  free_specs(&ctx);
   free(ctx.jobs);
   return err;
 }

@@ -128,18 +128,24 @@ static const char inkjet_base[] =
     "1.3.6.1.2.1.43.10.2.1.4.1.1|65|4711\n";
 
 /* XP-540-like thin Printer-MIB: five cartridges, all -3. */
+/* clang-format off */
 static const char xp540_mib_inks[] =
     SUPPLY(1, 3, 6, "Photo Black Ink Cartridge", 19, 100, -3)
-        SUPPLY(2, 3, 6, "Cyan Ink Cartridge", 19, 100, -3)
-            SUPPLY(3, 3, 6, "Yellow Ink Cartridge", 19, 100, -3)
-                SUPPLY(4, 3, 6, "Magenta Ink Cartridge", 19, 100, -3)
-                    SUPPLY(5, 3, 6, "Black Ink Cartridge", 19, 100, -3);
+    SUPPLY(2, 3, 6, "Cyan Ink Cartridge", 19, 100, -3)
+    SUPPLY(3, 3, 6, "Yellow Ink Cartridge", 19, 100, -3)
+    SUPPLY(4, 3, 6, "Magenta Ink Cartridge", 19, 100, -3)
+    SUPPLY(5, 3, 6, "Black Ink Cartridge", 19, 100, -3);
+/* clang-format on */
 
 /* WF-C5790-like consumables table: four inks, names as hex octets in
  * column 5, the box named in column 18 with 62 % space left. */
-static const char business_table[] = CONSUMABLE(2, 1, "2", "28")
-    CONSUMABLE(2, 2, "2", "17") CONSUMABLE(2, 3, "2", "14")
-        CONSUMABLE(2, 4, "2", "18") CONSUMABLE(2, 5, "2", "62")
+/* clang-format off */
+static const char business_table[] =
+    CONSUMABLE(2, 1, "2", "28")
+    CONSUMABLE(2, 2, "2", "17")
+    CONSUMABLE(2, 3, "2", "14")
+    CONSUMABLE(2, 4, "2", "18")
+    CONSUMABLE(2, 5, "2", "62")
     /* "Black Ink Supply Unit T9451" */
     CONSUMABLE(5, 1, "4x",
                "426c61636b20496e6b20537570706c7920556e6974205439343531")
@@ -152,7 +158,8 @@ static const char business_table[] = CONSUMABLE(2, 1, "2", "28")
     /* "Yellow Ink Supply Unit T9454" */
     CONSUMABLE(5, 4, "4x",
                "59656c6c6f7720496e6b20537570706c7920556e6974205439343534")
-        CONSUMABLE(18, 5, "4", "Maintenance Cartridge T6716");
+    CONSUMABLE(18, 5, "4", "Maintenance Cartridge T6716");
+/* clang-format on */
 
 /* ---- decoding ----------------------------------------------------------- */
 
@@ -364,10 +371,13 @@ static void ecotank_record(struct rec *r) {
   rec_end(r);
 }
 
-static const char ecotank_mib[] = SUPPLY(1, 3, 5, "Black Ink", 19, 100, -3)
+/* clang-format off */
+static const char ecotank_mib[] =
+    SUPPLY(1, 3, 5, "Black Ink", 19, 100, -3)
     SUPPLY(2, 3, 5, "Cyan Ink", 19, 100, 100)
-        SUPPLY(3, 3, 5, "Magenta Ink", 19, 100, 0)
-            SUPPLY(4, 3, 5, "Yellow Ink", 19, 100, -3);
+    SUPPLY(3, 3, 5, "Magenta Ink", 19, 100, 0)
+    SUPPLY(4, 3, 5, "Yellow Ink", 19, 100, -3);
+/* clang-format on */
 
 static void test_ecotank_without_sensors_is_unknown(void **state) {
   (void)state;
@@ -448,12 +458,15 @@ static void test_business_inkjet_table_names_and_box(void **state) {
  * takes the table's space left and ST2's state, which wins. */
 static void test_business_inkjet_replaces_mib_rows(void **state) {
   (void)state;
-  static const char mib[] = SUPPLY(1, 3, 5, "Black Ink", 19, 100, 1)
+  /* clang-format off */
+  static const char mib[] =
+      SUPPLY(1, 3, 5, "Black Ink", 19, 100, 1)
       SUPPLY(2, 3, 5, "Cyan Ink", 19, 100, 1)
-          SUPPLY(3, 3, 5, "Magenta Ink", 19, 100, 1)
-              SUPPLY(4, 3, 5, "Yellow Ink", 19, 100, 1)
-                  SUPPLY(5, 4, 8, "Maintenance Box", 19, 100, -3)
-                      SUPPLY(6, 3, 18, "Paper Feed Roller", 19, 100, 90);
+      SUPPLY(3, 3, 5, "Magenta Ink", 19, 100, 1)
+      SUPPLY(4, 3, 5, "Yellow Ink", 19, 100, 1)
+      SUPPLY(5, 4, 8, "Maintenance Box", 19, 100, -3)
+      SUPPLY(6, 3, 18, "Paper Feed Roller", 19, 100, 90);
+  /* clang-format on */
   struct rec r;
   rec_start(&r);
   FIELD(&r, 0x01, 0x02); /* busy */
@@ -509,6 +522,7 @@ static void test_table_only(void **state) {
 
 /* ---- AcuLaser: no ST2, the standard decoding stands -------------------- */
 
+/* clang-format off */
 static const char aculaser[] =
     "1.3.6.1.2.1.1.1.0|4|EPSON AL-C500DN\n"
     "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.1248.1.1.2.1.3.9.65.76\n"
@@ -524,16 +538,17 @@ static const char aculaser[] =
     "1.3.6.1.2.1.43.10.2.1.4.1.1|65|120344\n"
     "1.3.6.1.2.1.43.11.1.1.3.1.1|2|1\n"
     "1.3.6.1.2.1.43.11.1.1.3.1.2|2|2\n"
-    "1.3.6.1.2.1.43.11.1.1.3.1.3|2|0\n" SUPPLY(1, 3, 3, "Toner Cartridge K", 7,
-                                               6500, 300)
-        SUPPLY(2, 3, 3, "Toner Cartridge C", 7, 6500, 0)
-            SUPPLY(3, 4, 4, "Waste Toner Collector", 7, 36000,
-                   30000) "1.3.6.1.2.1.43.12.1.1.4.1.1|4|black\n"
-                          "1.3.6.1.2.1.43.12.1.1.4.1.2|4|cyan\n"
-                          "1.3.6.1.2.1.43.18.1.1.2.1.1|2|4\n"
-                          "1.3.6.1.2.1.43.18.1.1.4.1.1|2|11\n"
-                          "1.3.6.1.2.1.43.18.1.1.7.1.1|2|1101\n"
-                          "1.3.6.1.2.1.43.18.1.1.8.1.1|4|Toner Low K\n";
+    "1.3.6.1.2.1.43.11.1.1.3.1.3|2|0\n"
+    SUPPLY(1, 3, 3, "Toner Cartridge K", 7, 6500, 300)
+    SUPPLY(2, 3, 3, "Toner Cartridge C", 7, 6500, 0)
+    SUPPLY(3, 4, 4, "Waste Toner Collector", 7, 36000, 30000)
+    "1.3.6.1.2.1.43.12.1.1.4.1.1|4|black\n"
+    "1.3.6.1.2.1.43.12.1.1.4.1.2|4|cyan\n"
+    "1.3.6.1.2.1.43.18.1.1.2.1.1|2|4\n"
+    "1.3.6.1.2.1.43.18.1.1.4.1.1|2|11\n"
+    "1.3.6.1.2.1.43.18.1.1.7.1.1|2|1101\n"
+    "1.3.6.1.2.1.43.18.1.1.8.1.1|4|Toner Low K\n";
+/* clang-format on */
 
 static void test_aculaser_standard_decoding_kept(void **state) {
   (void)state;
@@ -625,6 +640,26 @@ static void test_user_fixable_error_sets_its_bit(void **state) {
   assert_alert(&p.alerts[0], PP_ALERT_CRITICAL, 0x06, "paper out");
   assert_int_equal(p.status.device, 3);
   assert_int_equal(p.status.errors, 1u << PP_ERR_NO_PAPER);
+  pp_printer_clear(&p);
+}
+
+/* Ids newer than the tables: the cartridge names the colour, else the
+ * record number names the ink. */
+static void test_unknown_colour_ids(void **state) {
+  (void)state;
+  struct rec r;
+  rec_start(&r);
+  FIELD(&r, 0x01, 0x04);
+  FIELD(&r, 0x0F, 0x03, 0x10, 0x33, 50, 0x99, 0x33, 0x67);
+  rec_end(&r);
+  struct pp_printer p;
+  decode(&p, r.b, r.len, PARTS(inkjet_base));
+  assert_int_equal(p.supply_count, 2);
+  assert_string_equal(p.supplies[0].description, "Orange ink");
+  assert_ink_percent(&p.supplies[0], "orange", 50, PP_SUPPLY_OK);
+  assert_string_equal(p.supplies[1].description, "Ink 2");
+  assert_string_equal(p.supplies[1].colour, "");
+  assert_ink_unread(&p.supplies[1], PP_SUPPLY_UNKNOWN); /* 0x67 n/a */
   pp_printer_clear(&p);
 }
 
@@ -729,6 +764,7 @@ int main(void) {
       cmocka_unit_test(test_warnings),
       cmocka_unit_test(test_unknown_error_code_reported_by_number),
       cmocka_unit_test(test_user_fixable_error_sets_its_bit),
+      cmocka_unit_test(test_unknown_colour_ids),
       cmocka_unit_test(test_requests_stay_out_of_forbidden_subtree),
       cmocka_unit_test(test_job_name_never_reaches_the_model),
       cmocka_unit_test(test_xp540_job_name_absent),

@@ -29,6 +29,7 @@
 
 #include "pp_decode.h"
 #include "pp_log.h"
+#include "pp_packed.h"
 #include "pp_str.h"
 
 #define MAX_COLUMNS 96
@@ -81,7 +82,7 @@ struct job {
   double deadline;
   double started;
   unsigned bulk_values;
-  struct pp_varset values;
+  struct pp_packed raw; /* everything read, until it is decoded */
   const struct pp_profile *profile;
   /* GET phase: bit i drops standard scalar i (SNMPv1 refuses unknown ones
    * one at a time) */
@@ -99,6 +100,8 @@ struct poll_ctx {
   const struct pp_profile *const *profiles;
   struct pp_oid never[16];
   size_t never_count;
+  struct pp_oid sys_descr;
+  struct pp_oid sys_object_id;
   struct pp_oid scalars[MAX_SCALARS];
   size_t scalar_count;
   struct spec_list std_specs;
@@ -255,23 +258,30 @@ static void job_decode(struct job *job) {
   struct pp_printer *p = job->printer;
   if (!p->reachable)
     return;
-  if (pp_decode_standard(&job->values, p) != 0) {
+  /* One printer's values are expanded at a time: a fleet in flight keeps
+   * only the packed form. */
+  struct pp_varset values;
+  pp_varset_init(&values);
+  if (pp_packed_expand(&job->raw, &values) != 0 ||
+      pp_decode_standard(&values, p) != 0) {
     pp_strlcpy(p->error, "out of memory while decoding", sizeof(p->error));
+    pp_varset_free(&values);
     return;
   }
   if (job->profile != NULL) {
     p->profile = job->profile->name;
     if (job->profile->decode != NULL &&
-        job->profile->decode(&job->values, p) != 0)
+        job->profile->decode(&values, p) != 0)
       pp_log(PP_LOG_WARNING, "%s: profile %s could not decode everything",
              p->address, job->profile->name);
   }
+  pp_varset_free(&values);
 }
 
 static void job_close(struct poll_ctx *ctx, struct job *job, double now) {
   job_decode(job);
   job->printer->duration_s = now - job->started;
-  pp_varset_free(&job->values);
+  pp_packed_free(&job->raw);
   free(job->cols);
   job->cols = NULL;
   if (job->sess != NULL) {
@@ -287,32 +297,34 @@ static void job_close(struct poll_ctx *ctx, struct job *job, double now) {
 
 static int store_value(struct job *job, const netsnmp_variable_list *vb,
                        const struct pp_oid *name) {
+  struct pp_packed *raw = &job->raw;
   switch (vb->type) {
   case ASN_INTEGER:
-    return pp_varset_add_int(&job->values, name, PP_V_INT, *vb->val.integer);
+    return pp_packed_add(raw, name, PP_V_INT, *vb->val.integer, NULL, 0, NULL);
   case ASN_COUNTER:
   case ASN_GAUGE:
   case ASN_TIMETICKS:
   case ASN_UINTEGER:
-    return pp_varset_add_int(&job->values, name, PP_V_UNSIGNED,
-                             (int64_t)(uint32_t)*vb->val.integer);
+    return pp_packed_add(raw, name, PP_V_UNSIGNED,
+                         (int64_t)(uint32_t)*vb->val.integer, NULL, 0, NULL);
   case ASN_COUNTER64: {
     uint64_t v = (uint64_t)vb->val.counter64->high << 32 |
                  (uint32_t)vb->val.counter64->low;
-    return pp_varset_add_int(&job->values, name, PP_V_UNSIGNED,
-                             v > INT64_MAX ? INT64_MAX : (int64_t)v);
+    return pp_packed_add(raw, name, PP_V_UNSIGNED,
+                         v > INT64_MAX ? INT64_MAX : (int64_t)v, NULL, 0,
+                         NULL);
   }
   case ASN_OCTET_STR:
   case ASN_OPAQUE:
-    return pp_varset_add_bytes(&job->values, name, PP_V_OCTETS,
-                               vb->val.string, vb->val_len);
+    return pp_packed_add(raw, name, PP_V_OCTETS, 0, vb->val.string,
+                         vb->val_len, NULL);
   case ASN_IPADDRESS:
-    return pp_varset_add_bytes(&job->values, name, PP_V_IPADDR,
-                               vb->val.string, vb->val_len);
+    return pp_packed_add(raw, name, PP_V_IPADDR, 0, vb->val.string,
+                         vb->val_len, NULL);
   case ASN_OBJECT_ID: {
     struct pp_oid value;
     oid_to_pp(vb->val.objid, vb->val_len / sizeof(oid), &value);
-    return pp_varset_add_oid(&job->values, name, &value);
+    return pp_packed_add(raw, name, PP_V_OID, 0, NULL, 0, &value);
   }
   default:
     return 0; /* NULL and exceptions carry nothing */
@@ -381,11 +393,11 @@ static bool column_take(struct poll_ctx *ctx, struct job *job,
   col->started = true;
   if (++col->rows >= ctx->opts->max_column_rows)
     column_end(job, col, "too many rows");
-  if (job->values.count >= ctx->opts->max_values) {
+  if (job->raw.count >= ctx->opts->max_values) {
     for (size_t i = 0; i < job->col_count; i++)
       job->cols[i].done = true;
     pp_log(PP_LOG_WARNING, "%s: walk cut off after %zu values",
-           job->printer->address, job->values.count);
+           job->printer->address, job->raw.count);
   }
   return true;
 }
@@ -490,6 +502,23 @@ static bool drop_scalar(struct poll_ctx *ctx, struct job *job, size_t n) {
   return left > 0;
 }
 
+/* The profile is chosen from sysObjectID and sysDescr before the walk; the
+ * decoder fills the same fields again from the same values later. */
+static void note_identity(const struct poll_ctx *ctx, struct pp_printer *p,
+                          const netsnmp_variable_list *vb,
+                          const struct pp_oid *name) {
+  if (vb->type == ASN_OCTET_STR &&
+      pp_oid_compare(name, &ctx->sys_descr) == 0) {
+    pp_clean_text(vb->val.string, vb->val_len, p->sys_descr,
+                  sizeof(p->sys_descr));
+  } else if (vb->type == ASN_OBJECT_ID &&
+             pp_oid_compare(name, &ctx->sys_object_id) == 0) {
+    struct pp_oid value;
+    oid_to_pp(vb->val.objid, vb->val_len / sizeof(oid), &value);
+    p->enterprise = pp_enterprise_of(&value);
+  }
+}
+
 static void get_response(struct poll_ctx *ctx, struct job *job,
                          netsnmp_pdu *pdu) {
   job->printer->reachable = true;
@@ -507,6 +536,7 @@ static void get_response(struct poll_ctx *ctx, struct job *job,
       struct pp_oid name;
       oid_to_pp(vb->name, vb->name_length, &name);
       store_value(job, vb, &name);
+      note_identity(ctx, job->printer, vb, &name);
     }
   }
   start_walk(ctx, job);
@@ -807,6 +837,19 @@ static void log_request(const struct job *job, const netsnmp_pdu *pdu) {
          job->attempt + 1, text);
 }
 
+/* net-snmp keeps the PDU of a request in flight to resend it, and every
+ * varbind costs over a kilobyte (a full MAX_OID_LEN name buffer): 30 kB for
+ * one walk request, 30 MB for a fleet in one wave. The engine resends by
+ * itself (session retries are 0), so for v1/v2c the kept copy's varbinds
+ * are never used again and go now. Not for v3: after engine discovery
+ * net-snmp resends the kept PDU itself. */
+static void release_request_varbinds(const struct job *job, netsnmp_pdu *pdu) {
+  if (job->target->snmp.version == PP_SNMP_V3)
+    return;
+  snmp_free_varbind(pdu->variables);
+  pdu->variables = NULL;
+}
+
 static void job_send(struct poll_ctx *ctx, struct job *job, double now) {
   job->want_send = false;
   netsnmp_pdu *pdu =
@@ -830,6 +873,7 @@ static void job_send(struct poll_ctx *ctx, struct job *job, double now) {
     job_fail(job, "cannot send: %s", snmp_api_errstring(snmp_errno));
     return;
   }
+  release_request_varbinds(job, pdu);
   job->reqid = reqid;
   job->in_flight = true;
   job->attempt++;
@@ -901,16 +945,8 @@ static void start_walk(struct poll_ctx *ctx, struct job *job) {
   job->phase = JOB_WALK;
   job->attempt = 0;
   job->want_send = true;
-  pp_varset_sort(&job->values);
-  const struct pp_value *sys_oid =
-      pp_varset_gets(&job->values, PP_OID_SYS_OBJECT_ID);
-  uint32_t enterprise =
-      sys_oid && sys_oid->type == PP_V_OID ? pp_enterprise_of(&sys_oid->oid)
-                                           : 0;
-  char descr[256];
-  pp_value_text(pp_varset_gets(&job->values, PP_OID_SYS_DESCR), descr,
-                sizeof(descr));
-  job->profile = pp_profile_select(ctx->profiles, enterprise, descr);
+  job->profile = pp_profile_select(ctx->profiles, job->printer->enterprise,
+                                   job->printer->sys_descr);
   const struct spec_list *extra =
       job->profile ? profile_specs(ctx, job->profile) : NULL;
   size_t n = ctx->std_specs.count + (extra ? extra->count : 0);
@@ -932,7 +968,7 @@ static void job_start(struct poll_ctx *ctx, struct job *job, double now) {
   job->use_bulk = job->target->snmp.version != PP_SNMP_V1 &&
                   !ctx->opts->getnext_only;
   job->bulk_values = ctx->opts->bulk_values ? ctx->opts->bulk_values : 64;
-  pp_varset_init(&job->values);
+  pp_packed_init(&job->raw);
   job->get_skip = 0;
   job->phase = JOB_GET;
   if (job_open(ctx, job) != 0)
@@ -1080,6 +1116,8 @@ int pp_poll(const struct pp_target *targets, size_t count,
                                .fd = -1};
   }
   collect_forbidden(&ctx);
+  pp_oid_parse(&ctx.sys_descr, PP_OID_SYS_DESCR);
+  pp_oid_parse(&ctx.sys_object_id, PP_OID_SYS_OBJECT_ID);
   for (size_t i = 0; pp_std_scalars[i] != NULL && i < MAX_SCALARS; i++) {
     if (pp_oid_parse(&ctx.scalars[ctx.scalar_count], pp_std_scalars[i]) == 0)
       ctx.scalar_count++;

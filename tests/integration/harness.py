@@ -114,15 +114,18 @@ class Snmpsim:
 class PPSim:
     """The project's own fast responder (tests/tools/ppsim.c)."""
 
-    def __init__(self, data_dir, ports=None, extra=()):
+    def __init__(self, data_dir, ports=None, extra=(), listen=None):
         self.dir = tempfile.mkdtemp(prefix="pp-ppsim-")
         self.ports = ports or [free_port()]
         self.port = self.ports[0]
+        endpoints = listen or ["%s:%d" % (HOST, p) for p in self.ports]
+        if listen:
+            self.port = int(listen[-1].rsplit(":", 1)[1])
         self.log_path = os.path.join(self.dir, "requests.log")
         argv = [binary("ppsim"), "--data", data_dir, "--log", self.log_path,
                 "--max-seconds", "900"]
-        for p in self.ports:
-            argv += ["--listen", "%s:%d" % (HOST, p)]
+        for endpoint in endpoints:
+            argv += ["--listen", endpoint]
         argv += list(extra)
         self.process = Process(argv, os.path.join(self.dir, "ppsim.out"))
 

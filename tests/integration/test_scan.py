@@ -128,6 +128,21 @@ def check_snmpv3(tmp):
         sim.stop()
 
 
+def check_ipv6_and_host_names():
+    """[::1]:port and a host name reach the same printer as 127.0.0.1."""
+    port = free_port()
+    sim = PPSim(FIXTURES, listen=["[::1]:%d" % port, "%s:%d" % (HOST, port)])
+    try:
+        sim.wait("quirk_ok_colour_laser")
+        status, report, _ = scan(["[::1]:%d" % port, "localhost:%d" % port],
+                                 "-c", "quirk_ok_colour_laser")
+        serials = [p["serial"] for p in report["printers"]]
+        if status != 0 or serials != ["TESTSN0150", "TESTSN0150"]:
+            raise AssertionError("exit %d, serials %r" % (status, serials))
+    finally:
+        sim.stop()
+
+
 def check_usage_errors():
     for argv in (["10.0.0.0/33"], ["-v", "4", "127.0.0.1"], ["--bogus"], []):
         status, _, stderr = scan(argv)
@@ -182,6 +197,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp:
         runner.run("snmpv3-authpriv", check_snmpv3, tmp)
     runner.run("usage-errors", check_usage_errors)
+    runner.run("ipv6-and-host-names", check_ipv6_and_host_names)
     return runner.finish()
 
 

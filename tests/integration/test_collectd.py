@@ -1,0 +1,836 @@
+#!/usr/bin/env python3
+"""The collectd plugin `printer` (build/rel/printer.so) in a real collectd
+5.12 (Debian's collectd-core) against simulated printers on 127.0.0.1.
+
+Each daemon gets a temporary PluginDir holding copies of the stock plugins
+it needs and of ours (collectd refuses symlinks there: "is not a regular
+file"), csv and logfile output in a temporary folder, and a short Interval.
+
+Meta data and notifications are observed with a test-only writer for the
+stock python plugin (python.so ships in collectd-core): its write callback
+gets every value list with its meta data as a dict, its notification
+callback every notification. csv writes no meta data, and write_log's JSON
+is cut at collectd's 1024-byte log line, too short for printprobe:report.
+
+The release build is used: an ASan .so cannot be loaded into a daemon
+built without ASan."""
+
+import glob
+import json
+import os
+import re
+import selectors
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+from harness import (CORPUS, FIXTURES, HOST, REL, PPSim, Process, Runner,
+                     Snmpsim, free_port)
+
+COLLECTD = "/usr/sbin/collectd"
+STOCK = "/usr/lib/collectd"
+TYPES_DB = "/usr/share/collectd/types.db"
+PRINTER_SO = os.path.join(REL, "printer.so")
+INTERVAL = 2
+
+PY_WRITER = r'''
+"""Test-only collectd python writer: value lists with meta data and
+notifications, one JSON object per line."""
+import json
+import collectd
+
+OUT = {"path": None}
+
+
+def config(conf):
+    for child in conf.children:
+        if child.key == "File":
+            OUT["path"] = child.values[0]
+
+
+def append(record):
+    with open(OUT["path"], "a") as f:
+        f.write(json.dumps(record) + "\n")
+
+
+def write(vl, data=None):
+    if vl.plugin != "printer":
+        return
+    append({"kind": "value", "host": vl.host, "plugin": vl.plugin,
+            "plugin_instance": vl.plugin_instance, "type": vl.type,
+            "type_instance": vl.type_instance, "time": vl.time,
+            "values": list(vl.values), "meta": dict(vl.meta or {})})
+
+
+def notification(n, data=None):
+    append({"kind": "notification", "severity": n.severity, "host": n.host,
+            "plugin": n.plugin, "plugin_instance": n.plugin_instance,
+            "type": n.type, "type_instance": n.type_instance,
+            "message": n.message, "meta": dict(getattr(n, "meta", {}) or {})})
+
+
+collectd.register_config(config)
+collectd.register_write(write)
+collectd.register_notification(notification)
+'''
+
+SEVERITY = {1: "FAILURE", 2: "WARNING", 4: "OKAY"}
+
+
+def install_plugin(src, plugin_dir):
+    """collectd loads only regular files from its PluginDir: a hard link
+    where possible, else a copy."""
+    dst = os.path.join(plugin_dir, os.path.basename(src))
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy(src, dst)
+
+
+class Collectd:
+    """A collectd in the foreground with its own folder, stopped by PID."""
+
+    def __init__(self, body, plugins, name="collectd", interval=INTERVAL,
+                 valgrind=None, python_writer=False, extra_global="",
+                 start=True):
+        self.dir = tempfile.mkdtemp(prefix="pp-%s-" % name)
+        self.plugin_dir = os.path.join(self.dir, "plugins")
+        self.csv_dir = os.path.join(self.dir, "csv")
+        self.log_path = os.path.join(self.dir, "collectd.log")
+        self.events_path = os.path.join(self.dir, "events.jsonl")
+        self.stdout_path = os.path.join(self.dir, "stdout.txt")
+        os.makedirs(self.plugin_dir)
+        os.makedirs(self.csv_dir)
+        wanted = set(plugins) | {"logfile", "csv"}
+        if python_writer:
+            wanted.add("python")
+        for p in sorted(wanted):
+            src = PRINTER_SO if p == "printer" else os.path.join(
+                STOCK, p + ".so")
+            install_plugin(src, self.plugin_dir)
+        self.conf_path = os.path.join(self.dir, "collectd.conf")
+        with open(self.conf_path, "w") as f:
+            f.write(self.config(body, interval, python_writer, extra_global))
+        self.started = time.time()
+        self.process = None
+        if start:
+            argv = [COLLECTD, "-f", "-C", self.conf_path]
+            self.process = Process((valgrind or []) + argv, self.stdout_path)
+
+    def config(self, body, interval, python_writer, extra_global):
+        text = """Hostname "pp-collector"
+FQDNLookup false
+Interval %d
+PluginDir "%s"
+TypesDB "%s"
+BaseDir "%s"
+PIDFile "%s/collectd.pid"
+ReadThreads 2
+%s
+LoadPlugin logfile
+<Plugin logfile>
+  File "%s"
+  LogLevel info
+  Timestamp true
+  PrintSeverity true
+</Plugin>
+LoadPlugin csv
+<Plugin csv>
+  DataDir "%s"
+</Plugin>
+""" % (interval, self.plugin_dir, TYPES_DB, self.dir, self.dir, extra_global,
+            self.log_path, self.csv_dir)
+        if python_writer:
+            with open(os.path.join(self.dir, "ppwriter.py"), "w") as f:
+                f.write(PY_WRITER)
+            text += """<LoadPlugin python>
+  Globals true
+</LoadPlugin>
+<Plugin python>
+  ModulePath "%s"
+  Import "ppwriter"
+  <Module ppwriter>
+    File "%s"
+  </Module>
+</Plugin>
+""" % (self.dir, self.events_path)
+        return text + body
+
+    def alive(self):
+        return self.process is not None and self.process.proc.poll() is None
+
+    def stop(self, timeout=30):
+        """SIGTERM; returns (exit status, seconds it took)."""
+        start = time.time()
+        proc = self.process.proc
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+                raise AssertionError("collectd did not stop within %ds" %
+                                     timeout)
+        self.process.log.close()
+        return proc.returncode, time.time() - start
+
+    def cleanup(self):
+        if self.alive():
+            self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def log(self):
+        text = ""
+        for path in (self.log_path, self.stdout_path):
+            if os.path.exists(path):
+                with open(path, errors="replace") as f:
+                    text += f.read()
+        return text
+
+    def csv(self, host, plugin, name):
+        """Rows (time, [values]) of DataDir/host/plugin/name-DATE files."""
+        rows = []
+        pattern = os.path.join(self.csv_dir, host, plugin, name + "-*")
+        for path in sorted(glob.glob(pattern)):
+            if not re.search(r"-\d{4}-\d{2}-\d{2}$", path):
+                continue
+            with open(path) as f:
+                for line in f:
+                    if line.startswith("epoch"):
+                        continue
+                    fields = line.strip().split(",")
+                    rows.append((float(fields[0]),
+                                 [float(v) for v in fields[1:]]))
+        return rows
+
+    def csv_names(self, host, plugin):
+        folder = os.path.join(self.csv_dir, host, plugin)
+        if not os.path.isdir(folder):
+            return set()
+        return {re.sub(r"-\d{4}-\d{2}-\d{2}$", "", n)
+                for n in os.listdir(folder)}
+
+    def events(self):
+        if not os.path.exists(self.events_path):
+            return []
+        with open(self.events_path) as f:
+            return [json.loads(line) for line in f if line.strip()]
+
+    def wait_for(self, what, predicate, seconds):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if not self.alive():
+                raise AssertionError("collectd exited while waiting for %s: "
+                                     "%s" % (what, self.log()[-3000:]))
+            if predicate():
+                return
+            time.sleep(0.25)
+        raise AssertionError("timed out waiting for %s; log: %s" %
+                             (what, self.log()[-3000:]))
+
+
+def printer_block(name, port, community, extra=""):
+    return """  <Printer "%s">
+    Address "%s:%d"
+    Version 2
+    Community "%s"
+    Timeout 0.5
+    Retries 1
+%s  </Printer>
+""" % (name, HOST, port, community, extra)
+
+
+def plugin_section(blocks):
+    return "LoadPlugin printer\n<Plugin printer>\n%s</Plugin>\n" % blocks
+
+
+def last_value(d, host, name, plugin="printer"):
+    rows = d.csv(host, plugin, name)
+    if not rows:
+        raise AssertionError("no csv values for %s/%s/%s (have %s)" %
+                             (host, plugin, name,
+                              sorted(d.csv_names(host, plugin))))
+    return rows[-1][1][0]
+
+
+def expect_equal(problems, what, want, got):
+    if want != got:
+        problems.append("%s: wanted %r, got %r" % (what, want, got))
+
+
+# --- one daemon, many printers: values, notifications, meta data ---
+
+FIXTURES_USED = ["quirk_ok_colour_laser", "quirk_levels_special",
+                 "quirk_alerts", "quirk_asleep", "quirk_errorstate_1byte"]
+CORPUS_USED = ["jetdirect_m880", "brother_hl5370dw"]
+
+
+def start_snmpsim(ports=None):
+    files = [os.path.join(FIXTURES, n + ".snmprec") for n in FIXTURES_USED]
+    files += [os.path.join(CORPUS, n + ".snmprec") for n in CORPUS_USED]
+    sim = Snmpsim(files, ports=ports)
+    sim.wait(FIXTURES_USED[0])
+    return sim
+
+
+def main_config(port, port2, silent_port):
+    blocks = printer_block("ref", port, "quirk_ok_colour_laser")
+    blocks += printer_block("levels", port, "quirk_levels_special")
+    blocks += printer_block("jam", port, "quirk_alerts")
+    blocks += printer_block("sleepy", port, "quirk_asleep")
+    blocks += printer_block("door", port, "quirk_errorstate_1byte")
+    blocks += printer_block("brother", port, "brother_hl5370dw")
+    blocks += printer_block("gone", silent_port, "public",
+                            "    Timeout 0.2\n    Retries 0\n")
+    # Two printers with one sysName: the fleet keeps their series apart.
+    blocks += """  <Fleet "hp">
+    Address "%s:%d" "%s:%d"
+    Community "jetdirect_m880"
+    HostnameFrom name
+    Timeout 0.5
+  </Fleet>
+""" % (HOST, port, HOST, port2)
+    return plugin_section(blocks)
+
+
+def check_supplies(d, problems):
+    want = {"black": 78, "cyan": 64, "magenta": 55, "yellow": 47,
+            "waste_toner": 85, "transfer_unit": 91}
+    for colour, percent in want.items():
+        expect_equal(problems, "ref percent-" + colour, percent,
+                     last_value(d, "ref", "percent-" + colour))
+    # Unknown levels (-1, -2, -3, no max) make no series at all, not 0.
+    names = d.csv_names("levels", "printer")
+    percent = sorted(n for n in names if n.startswith("percent-"))
+    expect_equal(problems, "levels: percent series", ["percent-waste_toner"],
+                 percent)
+    expect_equal(problems, "levels waste toner", 75,
+                 last_value(d, "levels", "percent-waste_toner"))
+    expect_equal(problems, "brother pages", True,
+                 "derive-pages_total" in d.csv_names("brother", "printer"))
+
+
+def check_counters_and_status(d, problems):
+    expect_equal(problems, "ref pages", 48213,
+                 last_value(d, "ref", "derive-pages_total"))
+    expect_equal(problems, "ref printer status (idle)", 3,
+                 last_value(d, "ref", "gauge-printer_status"))
+    expect_equal(problems, "ref device status (running)", 2,
+                 last_value(d, "ref", "gauge-device_status"))
+    expect_equal(problems, "ref errors", 0, last_value(d, "ref",
+                                                       "gauge-errors"))
+    expect_equal(problems, "ref reachable", 1, last_value(d, "ref",
+                                                          "gauge-reachable"))
+    expect_equal(problems, "jam errors", 1, last_value(d, "jam",
+                                                       "gauge-errors"))
+    expect_equal(problems, "jam critical alerts", 1,
+                 last_value(d, "jam", "gauge-alerts_critical"))
+    expect_equal(problems, "door errors (doorOpen, jammed)", 2,
+                 last_value(d, "door", "gauge-errors"))
+    expect_equal(problems, "sleepy asleep", 1,
+                 last_value(d, "sleepy", "gauge-asleep"))
+    duration = last_value(d, "ref", "duration-poll")
+    if not 0 < duration < INTERVAL:
+        problems.append("ref poll duration %r" % duration)
+    gone = d.csv("gone", "printer", "gauge-reachable")
+    if len(gone) < 2 or any(v[0] != 0 for _, v in gone):
+        problems.append("gone: reachable rows %r" % gone)
+    extra = [n for n in d.csv_names("gone", "printer")
+             if n not in ("gauge-reachable", "duration-poll")]
+    expect_equal(problems, "gone: series besides reachability", [], extra)
+
+
+def check_fleet_hosts(d, problems):
+    hosts = [h for h in os.listdir(d.csv_dir) if "jetdirect" in h.lower() or
+             h.startswith("_private_") or "private" in h]
+    if len(hosts) != 2:
+        problems.append("fleet hosts %r (all: %r)" % (hosts,
+                                                      os.listdir(d.csv_dir)))
+        return
+    for host in hosts:
+        names = d.csv_names(host, "printer-hp")
+        for want in ("percent-black", "percent-opc_black", "gauge-reachable"):
+            if want not in names:
+                problems.append("%s: no %s in %s" % (host, want,
+                                                     sorted(names)))
+
+
+def notifications(d, host=None):
+    return [e for e in d.events() if e["kind"] == "notification" and
+            e["plugin"] == "printer" and (host is None or e["host"] == host)]
+
+
+def check_notifications(d, problems, polls):
+    jam = notifications(d, "jam")
+    if len(jam) != 1 or SEVERITY[jam[0]["severity"]] != "FAILURE":
+        problems.append("jam: wanted one FAILURE in %d polls, got %r" %
+                        (polls, jam))
+    elif not ("jammed" in jam[0]["message"] and
+              "Paper jam in tray 2" in jam[0]["message"] and
+              "Black toner low" in jam[0]["message"]):
+        problems.append("jam: message %r" % jam[0]["message"])
+    elif "Sleep mode" in jam[0]["message"]:
+        problems.append("jam: an 'other' alert in the message")
+    gone = notifications(d, "gone")
+    if len(gone) != 1 or SEVERITY[gone[0]["severity"]] != "WARNING" or \
+            "not reachable" not in gone[0]["message"]:
+        problems.append("gone: wanted one WARNING, got %r" % gone)
+    door = notifications(d, "door")
+    if len(door) != 1 or SEVERITY[door[0]["severity"]] != "FAILURE" or \
+            "doorOpen" not in door[0]["message"]:
+        problems.append("door: %r" % door)
+    for quiet in ("ref", "sleepy", "levels"):
+        if notifications(d, quiet):
+            problems.append("%s: unexpected %r" % (quiet,
+                                                   notifications(d, quiet)))
+    log = d.log()
+    if log.count("Notification: severity = FAILURE, host = jam") != 1:
+        problems.append("logfile: jam FAILURE not logged exactly once")
+    complaints = log.count("printer plugin: gone/%s" % HOST)
+    if complaints < 1 or complaints >= polls:
+        problems.append("gone logged %d times in %d polls (c_complain)" %
+                        (complaints, polls))
+
+
+def check_meta(d, problems):
+    values = [e for e in d.events() if e["kind"] == "value" and
+              e["host"] == "ref"]
+    reach = [e for e in values if e["type_instance"] == "reachable"]
+    black = [e for e in values if e["type_instance"] == "black"]
+    if not reach or not black:
+        problems.append("python writer saw no ref values")
+        return
+    meta = black[-1]["meta"]
+    for key, want in (("printprobe:model", "HP Color LaserJet Enterprise "
+                       "M555dn"), ("printprobe:serial", "TESTSN0150"),
+                      ("printprobe:mac", "00:00:5e:00:53:32")):
+        expect_equal(problems, "meta " + key, want, meta.get(key))
+    if not meta.get("printprobe:address", "").startswith(HOST + ":"):
+        problems.append("meta address %r" % meta.get("printprobe:address"))
+    if "printprobe:report" in meta:
+        problems.append("the report travels on every value list")
+    report = reach[-1]["meta"].get("printprobe:report")
+    if report is None:
+        problems.append("no printprobe:report on the reachability value")
+        return
+    printer = json.loads(report)
+    expect_equal(problems, "report serial", "TESTSN0150", printer["serial"])
+    expect_equal(problems, "report supplies", 6, len(printer["supplies"]))
+    for secret in ("Jane Doe", "jane@example.com", "secret-owner-name"):
+        if secret in report:
+            problems.append("report leaks %r" % secret)
+    gone = [e for e in d.events() if e["kind"] == "value" and
+            e["host"] == "gone" and e["type_instance"] == "reachable"]
+    if not gone or json.loads(gone[-1]["meta"]["printprobe:report"])[
+            "reachable"] is not False:
+        problems.append("gone: report meta %r" % (gone[-1:]))
+
+
+def check_main():
+    silent = free_port()
+    port2 = free_port()
+    sim = start_snmpsim([free_port(), port2])
+    d = None
+    try:
+        d = Collectd(main_config(sim.port, port2, silent), ["printer"],
+                     python_writer=True)
+        polls = 4
+        d.wait_for("%d polls of every printer" % polls,
+                   lambda: min(len(d.csv(h, "printer", "gauge-reachable"))
+                               for h in ("ref", "jam", "gone")) >= polls,
+                   60)
+        problems = []
+        for check in (check_supplies, check_counters_and_status,
+                      check_fleet_hosts, check_meta):
+            try:
+                check(d, problems)
+            except AssertionError as e:
+                problems.append(str(e))
+        check_notifications(d, problems, polls)
+        status, took = d.stop()
+        if status != 0 or took > 10:
+            problems.append("stop: status %d after %.1f s" % (status, took))
+        if "Exiting normally" not in d.log():
+            problems.append("no clean exit in the log")
+        if problems:
+            raise AssertionError("; ".join(problems[:10]))
+    finally:
+        if d is not None:
+            d.cleanup()
+        sim.stop()
+
+
+# --- a page counter that goes backwards (board swap) ---
+
+def lowered_counter_recording(path, total):
+    out = []
+    with open(path) as f:
+        for line in f:
+            if line.startswith("1.3.6.1.2.1.43.10.2.1.4.1.1|"):
+                tag = line.split("|")[1]
+                line = "1.3.6.1.2.1.43.10.2.1.4.1.1|%s|%d\n" % (tag, total)
+            out.append(line)
+    return "".join(out)
+
+
+def check_counter_backwards():
+    tmp = tempfile.mkdtemp(prefix="pp-counter-")
+    src = os.path.join(FIXTURES, "quirk_ok_colour_laser.snmprec")
+    high = os.path.join(tmp, "high", "swap.snmprec")
+    low = os.path.join(tmp, "low", "swap.snmprec")
+    for path, total in ((high, 48213), (low, 120)):
+        os.makedirs(os.path.dirname(path))
+        with open(path, "w") as f:
+            f.write(lowered_counter_recording(src, total))
+    port = free_port()
+    sim = Snmpsim([high], ports=[port])
+    d = None
+    try:
+        sim.wait("swap")
+        d = Collectd(plugin_section(printer_block("swap", port, "swap")),
+                     ["printer"], python_writer=True)
+        d.wait_for("two polls", lambda: len(
+            d.csv("swap", "printer", "derive-pages_total")) >= 2, 30)
+        sim.stop()
+        sim = Snmpsim([low], ports=[port])  # the board swap
+        sim.wait("swap")
+        d.wait_for("the lower counter", lambda: any(
+            v[0] == 120 for _, v in d.csv("swap", "printer",
+                                          "derive-pages_total")), 40)
+        d.wait_for("a poll after it", lambda: sum(
+            v[0] == 120 for _, v in d.csv("swap", "printer",
+                                          "derive-pages_total")) >= 3, 30)
+        warnings = [n for n in notifications(d, "swap")
+                    if "went back from 48213 to 120" in n["message"]]
+        if len(warnings) != 1 or SEVERITY[warnings[0]["severity"]] != \
+                "WARNING":
+            raise AssertionError("wanted one WARNING, got %r" %
+                                 notifications(d, "swap"))
+        if "page counter went back" not in d.log():
+            raise AssertionError("the decrease is not in the log")
+    finally:
+        if d is not None:
+            d.cleanup()
+        sim.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --- a broken configuration stops start-up and says why ---
+
+BROKEN = [
+    ('Version 4', 'Version "4"'),
+    ('Bogus "x"', 'unknown option "Bogus"'),
+    ('Interval -1', 'Interval -1'),
+    ('Timeout 0', 'Timeout "0"'),
+    ('HostnameFrom "name"', 'HostnameFrom'),
+    ('CollectSupplies "perhaps"', 'CollectSupplies "perhaps"'),
+    ('CommunityFile "/nonexistent/community"', '/nonexistent/community'),
+]
+
+
+def broken_config(option, address='"127.0.0.1:1"'):
+    return plugin_section('  <Printer "lobby">\n    Address %s\n    %s\n'
+                          '  </Printer>\n' % (address, option))
+
+
+def run_broken(conf_body, flag):
+    d = Collectd(conf_body, ["printer", "load"], name="broken", start=False)
+    r = subprocess.run([COLLECTD, flag, "-C", d.conf_path] if flag else
+                       [COLLECTD, "-f", "-C", d.conf_path],
+                       capture_output=True, text=True, timeout=30)
+    text = r.stdout + r.stderr + d.log()
+    shutil.rmtree(d.dir, ignore_errors=True)
+    return r.returncode, text
+
+
+def check_broken_configs():
+    problems = []
+    cases = [(broken_config(o), m) for o, m in BROKEN]
+    cases.append((broken_config('Version 2', '"10.0.0.0/33"'),
+                  'Address "10.0.0.0/33"'))
+    cases.append((plugin_section('  <Fleet "f">\n    Address "127.0.0.1"\n'
+                                 '    HostnameFrom "colour"\n  </Fleet>\n'),
+                  'HostnameFrom "colour"'))
+    for body, message in cases:
+        # A real start ("-f") and collectd's read test ("-T") both fail.
+        for flag in (None, "-T"):
+            status, text = run_broken(body, flag)
+            if status == 0 or message not in text or \
+                    "printer plugin: <" not in text:
+                problems.append("%s %r: status %d, %r" % (
+                    flag or "-f", message, status, text[-400:]))
+    # collectd 5.12's "-t" reads no configuration at all and exits 0
+    # (collectd/collectd#3216, fixed after 5.12): when it does read it, it
+    # must fail too.
+    status, text = run_broken(cases[0][0], "-t")
+    if text.strip() and (status == 0 or 'Version "4"' not in text):
+        problems.append("-t: status %d, %r" % (status, text[-400:]))
+    if problems:
+        raise AssertionError("; ".join(problems[:6]))
+
+
+# --- no leak: the daemon under valgrind, stopped with SIGTERM ---
+
+VALGRIND_SUPP = """{
+   collectd-dlopen
+   Memcheck:Leak
+   match-leak-kinds: definite
+   ...
+   fun:_dl_open
+}
+"""
+
+
+def check_valgrind():
+    sim = start_snmpsim()
+    silent = free_port()
+    d = None
+    try:
+        tmp_supp = tempfile.NamedTemporaryFile("w", suffix=".supp",
+                                               delete=False)
+        tmp_supp.write(VALGRIND_SUPP)
+        tmp_supp.close()
+        vg_log = tempfile.NamedTemporaryFile(suffix=".vg", delete=False).name
+        valgrind = ["valgrind", "--leak-check=full",
+                    "--errors-for-leak-kinds=definite",
+                    "--show-leak-kinds=definite", "--error-exitcode=99",
+                    "--suppressions=" + tmp_supp.name,
+                    "--log-file=" + vg_log]
+        blocks = printer_block("ref", sim.port, "quirk_ok_colour_laser")
+        blocks += printer_block("jam", sim.port, "quirk_alerts")
+        blocks += printer_block("gone", silent, "public",
+                                "    Timeout 0.2\n    Retries 0\n")
+        d = Collectd(plugin_section(blocks), ["printer"], valgrind=valgrind)
+        d.wait_for("three polls under valgrind", lambda: min(
+            len(d.csv(h, "printer", "gauge-reachable"))
+            for h in ("ref", "jam", "gone")) >= 3, 120)
+        status, took = d.stop(timeout=60)
+        with open(vg_log) as f:
+            report = f.read()
+        lost = re.search(r"definitely lost: ([\d,]+) bytes", report)
+        errors = re.search(r"ERROR SUMMARY: (\d+) errors", report)
+        if status != 0 or errors is None or errors.group(1) != "0" or \
+                (lost and lost.group(1) != "0"):
+            raise AssertionError("valgrind: status %d, %s" % (
+                status, report[-3000:]))
+    finally:
+        if d is not None:
+            d.cleanup()
+        sim.stop()
+        for path in (tmp_supp.name, vg_log):
+            if os.path.exists(path):
+                os.unlink(path)
+
+
+# --- two daemons: one polls and forwards, one receives (encrypted) ---
+
+def check_two_daemons():
+    sim = start_snmpsim()
+    net_port = free_port()
+    central = edge = None
+    auth = tempfile.NamedTemporaryFile("w", suffix=".auth", delete=False)
+    auth.write("edge1: s3cret-for-tests\n")
+    auth.close()
+    try:
+        central = Collectd("""LoadPlugin network
+<Plugin network>
+  <Listen "%s" "%d">
+    SecurityLevel Encrypt
+    AuthFile "%s"
+  </Listen>
+</Plugin>
+""" % (HOST, net_port, auth.name), ["network"], name="central")
+        central.wait_for("the central daemon", lambda: "Initialization "
+                         "complete" in central.log(), 20)
+        edge = Collectd(plugin_section(printer_block(
+            "ref", sim.port, "quirk_ok_colour_laser")) + """LoadPlugin network
+<Plugin network>
+  <Server "%s" "%d">
+    SecurityLevel Encrypt
+    Username "edge1"
+    Password "s3cret-for-tests"
+  </Server>
+</Plugin>
+""" % (HOST, net_port), ["printer", "network"], name="edge")
+        central.wait_for("printer values at the central daemon",
+                         lambda: central.csv("ref", "printer",
+                                             "percent-cyan"), 40)
+        problems = []
+        expect_equal(problems, "central: cyan", 64,
+                     last_value(central, "ref", "percent-cyan"))
+        expect_equal(problems, "central: pages", 48213,
+                     last_value(central, "ref", "derive-pages_total"))
+        if re.search(r"network plugin.*(fail|error)", central.log(), re.I):
+            problems.append("central log: %s" % central.log()[-1000:])
+        if problems:
+            raise AssertionError("; ".join(problems))
+    finally:
+        for d in (edge, central):
+            if d is not None:
+                d.cleanup()
+        sim.stop()
+        os.unlink(auth.name)
+
+
+# --- 1000 printers, 10 % silent, one 60 s interval, load keeps going ---
+
+FLEET = int(os.environ.get("PP_FLEET_SIZE", "1000"))
+DEAD_EVERY = 10
+
+
+class Forwarder:
+    """One UDP port per printer on 127.0.0.1, all answered by one ppsim: a
+    fleet needs distinct addresses, a responder serves few. Every tenth
+    port never answers (a printer switched off). Runs in a thread; every
+    socket is closed by stop()."""
+
+    def __init__(self, target_port, count):
+        self.sel = selectors.DefaultSelector()
+        self.sockets = []
+        self.ports = []
+        self.live = []
+        for i in range(count):
+            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            s.bind((HOST, 0))
+            s.setblocking(False)
+            self.sockets.append(s)
+            self.ports.append(s.getsockname()[1])
+            dead = i % DEAD_EVERY == DEAD_EVERY - 1
+            self.live.append(not dead)
+            if dead:
+                continue  # bound, never read: silence
+            up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            up.connect((HOST, target_port))
+            up.setblocking(False)
+            self.sockets.append(up)
+            pair = {"front": s, "up": up, "client": None}
+            self.sel.register(s, selectors.EVENT_READ, ("front", pair))
+            self.sel.register(up, selectors.EVENT_READ, ("up", pair))
+        self.running = True
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
+
+    def loop(self):
+        while self.running:
+            for key, _ in self.sel.select(timeout=0.2):
+                side, pair = key.data
+                try:
+                    if side == "front":
+                        data, addr = pair["front"].recvfrom(65535)
+                        pair["client"] = addr
+                        pair["up"].send(data)
+                    else:
+                        data = pair["up"].recv(65535)
+                        if pair["client"] is not None:
+                            pair["front"].sendto(data, pair["client"])
+                except (BlockingIOError, ConnectionRefusedError):
+                    pass
+
+    def stop(self):
+        self.running = False
+        self.thread.join(5)
+        self.sel.close()
+        for s in self.sockets:
+            s.close()
+
+
+def check_fleet():
+    ppsim = PPSim(FIXTURES)
+    fwd = None
+    d = None
+    try:
+        ppsim.wait("quirk_ok_colour_laser")
+        fwd = Forwarder(ppsim.port, FLEET)
+        addresses = "\n".join('    Address "%s:%d"' % (HOST, p)
+                              for p in fwd.ports)
+        body = plugin_section("""  <Fleet "big">
+%s
+    Community "quirk_ok_colour_laser"
+    Timeout 2
+    Retries 1
+    Interval 60
+  </Fleet>
+""" % addresses) + "LoadPlugin load\n"
+        d = Collectd(body, ["printer", "load"], name="fleet")
+        live_hosts = ["%s:%d" % (HOST, p) for p, ok in zip(fwd.ports,
+                                                           fwd.live) if ok]
+        dead_hosts = ["%s:%d" % (HOST, p) for p, ok in zip(fwd.ports,
+                                                           fwd.live)
+                      if not ok]
+
+        def all_reported():
+            return all(os.path.isdir(os.path.join(d.csv_dir, h))
+                       for h in live_hosts + dead_hosts)
+        d.wait_for("every printer of the fleet", all_reported, 75)
+        elapsed = time.time() - d.started
+        time.sleep(1)  # the last files are being written
+        problems = []
+        polled = re.search(r"big: polled (\d+) printers, (\d+) answered, in "
+                           r"([\d.]+) s", d.log())
+        if polled is None:
+            problems.append("no poll summary in the log")
+        else:
+            n, up, seconds = (int(polled.group(1)), int(polled.group(2)),
+                              float(polled.group(3)))
+            if (n, up) != (FLEET, len(live_hosts)) or seconds >= 60:
+                problems.append("poll: %d printers, %d up, %.1f s" %
+                                (n, up, seconds))
+        bad = [h for h in live_hosts[:50] + live_hosts[-50:]
+               if last_value(d, h, "gauge-reachable", "printer-big") != 1 or
+               last_value(d, h, "percent-cyan", "printer-big") != 64]
+        bad += [h for h in dead_hosts
+                if last_value(d, h, "gauge-reachable", "printer-big") != 0]
+        if bad:
+            problems.append("%d printers reported wrong, first %s" %
+                            (len(bad), bad[:3]))
+        # collectd's own read plugins kept their interval meanwhile
+        load = [t for t, _ in d.csv("pp-collector", "load", "load")]
+        gaps = [b - a for a, b in zip(load, load[1:])]
+        if len(load) < elapsed / INTERVAL - 3 or (gaps and
+                                                  max(gaps) > 2.5 * INTERVAL):
+            problems.append("load: %d values in %.0f s, largest gap %.1f s" %
+                            (len(load), elapsed, max(gaps or [0])))
+        status, took = d.stop()
+        if status != 0:
+            problems.append("stop status %d" % status)
+        if problems:
+            raise AssertionError("; ".join(problems))
+        print("     %d printers (%d silent) reported %.1f s after start; "
+              "%s" % (FLEET, len(dead_hosts), elapsed,
+                      polled.group(0) if polled else ""))
+    finally:
+        if d is not None:
+            d.cleanup()
+        if fwd is not None:
+            fwd.stop()
+        ppsim.stop()
+
+
+def main():
+    if not os.path.exists(PRINTER_SO):
+        print("build/rel/printer.so is missing: run make all")
+        return 1
+    runner = Runner("collectd")
+    runner.run("values-notifications-meta", check_main)
+    runner.run("counter-backwards", check_counter_backwards)
+    runner.run("broken-config", check_broken_configs)
+    runner.run("valgrind-clean-shutdown", check_valgrind)
+    runner.run("two-daemons-encrypted", check_two_daemons)
+    runner.run("fleet-%d-with-10pct-dead" % FLEET, check_fleet)
+    return runner.finish()
+
+
+if __name__ == "__main__":
+    only = sys.argv[1:]
+    if only:
+        runner = Runner("collectd")
+        for name in only:
+            runner.run(name, globals()["check_" + name])
+        sys.exit(runner.finish())
+    sys.exit(main())

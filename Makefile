@@ -62,7 +62,7 @@ $(BUILD)/check_%: $(BUILD)/nagios/check_%.o $(NAGIOS_LIB_OBJ) $(LIB)
 	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) -lm
 
 # collectd plugins: collectd's headers need its own include roots.
-COLLECTD_CPPFLAGS := -I/usr/include/collectd/core -I/usr/include/collectd/core/daemon -DHAVE_CONFIG_H
+COLLECTD_CPPFLAGS := -I/usr/include/collectd -I/usr/include/collectd/core -I/usr/include/collectd/core/daemon -DHAVE_CONFIG_H
 $(BUILD)/collectd/%.o: collectd/%.c $(wildcard common/*.h collectd/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(COLLECTD_CPPFLAGS) $(CFLAGS_ALL) -Wno-strict-prototypes -c $< -o $@

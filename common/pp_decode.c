@@ -304,26 +304,38 @@ static int decode_supply(struct pp_varset *values, const uint32_t *index,
   return 0;
 }
 
-/* Rows are keyed by the level column, else by type or description: agents
- * that lack a level still name their supplies. */
-static int decode_supplies(struct pp_varset *values, struct pp_printer *p) {
-  static const char *const key_columns[] = {PRT_SUPPLY_LEVEL, PRT_SUPPLY_TYPE,
-                                            PRT_SUPPLY_DESCR};
+typedef int (*row_decoder)(struct pp_varset *values, const uint32_t *index,
+                           struct pp_printer *p);
+
+/* Calls decode for each row (device index, row index) of a table, the rows
+ * taken from the first key column that has any: agents that lack one column
+ * (no levels, no severities) still name their rows in another. */
+static int for_each_row(struct pp_varset *values,
+                        const char *const key_columns[3], row_decoder decode,
+                        struct pp_printer *p) {
   for (size_t k = 0; k < 3; k++) {
     struct pp_oid col = oid_of(key_columns[k]);
     size_t cursor = 0;
+    bool any = false;
     const struct pp_value *v;
     while ((v = pp_varset_next_under(values, &col, &cursor)) != NULL) {
       if (v->name.len != col.len + 2)
         continue;
-      int err = decode_supply(values, &v->name.sub[col.len], p);
+      any = true;
+      int err = decode(values, &v->name.sub[col.len], p);
       if (err != 0)
         return err;
     }
-    if (p->supply_count > 0)
+    if (any)
       return 0;
   }
   return 0;
+}
+
+static int decode_supplies(struct pp_varset *values, struct pp_printer *p) {
+  static const char *const key_columns[3] = {PRT_SUPPLY_LEVEL, PRT_SUPPLY_TYPE,
+                                             PRT_SUPPLY_DESCR};
+  return for_each_row(values, key_columns, decode_supply, p);
 }
 
 static bool alert_is_empty(const struct pp_alert *a) {
@@ -356,23 +368,9 @@ static int decode_alert(struct pp_varset *values, const uint32_t *index,
 }
 
 static int decode_alerts(struct pp_varset *values, struct pp_printer *p) {
-  static const char *const key_columns[] = {PRT_ALERT_SEVERITY, PRT_ALERT_CODE,
-                                            PRT_ALERT_DESCR};
-  for (size_t k = 0; k < 3; k++) {
-    struct pp_oid col = oid_of(key_columns[k]);
-    size_t cursor = 0;
-    const struct pp_value *v;
-    while ((v = pp_varset_next_under(values, &col, &cursor)) != NULL) {
-      if (v->name.len != col.len + 2)
-        continue;
-      int err = decode_alert(values, &v->name.sub[col.len], p);
-      if (err != 0)
-        return err;
-    }
-    if (p->alert_count > 0)
-      return 0;
-  }
-  return 0;
+  static const char *const key_columns[3] = {PRT_ALERT_SEVERITY, PRT_ALERT_CODE,
+                                             PRT_ALERT_DESCR};
+  return for_each_row(values, key_columns, decode_alert, p);
 }
 
 static void decode_console(struct pp_varset *values, struct pp_printer *p) {

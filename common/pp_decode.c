@@ -307,27 +307,46 @@ static int decode_supply(struct pp_varset *values, const uint32_t *index,
 typedef int (*row_decoder)(struct pp_varset *values, const uint32_t *index,
                            struct pp_printer *p);
 
-/* Calls decode for each row (device index, row index) of a table, the rows
- * taken from the first key column that has any: agents that lack one column
- * (no levels, no severities) still name their rows in another. */
+#define MAX_TABLE_ROWS 512
+
+struct row_key {
+  uint32_t device;
+  uint32_t row;
+};
+
+static bool row_seen(const struct row_key *seen, size_t count,
+                     const uint32_t *index) {
+  for (size_t i = 0; i < count; i++) {
+    if (seen[i].device == index[0] && seen[i].row == index[1])
+      return true;
+  }
+  return false;
+}
+
+/* Calls decode once for each row (device index, row index) found in any of
+ * the key columns, in the order they are first seen: agents that lack a
+ * value in one column (no level, no severity) still name the row in
+ * another. */
 static int for_each_row(struct pp_varset *values,
                         const char *const key_columns[3], row_decoder decode,
                         struct pp_printer *p) {
+  struct row_key seen[MAX_TABLE_ROWS];
+  size_t count = 0;
   for (size_t k = 0; k < 3; k++) {
     struct pp_oid col = oid_of(key_columns[k]);
     size_t cursor = 0;
-    bool any = false;
     const struct pp_value *v;
     while ((v = pp_varset_next_under(values, &col, &cursor)) != NULL) {
-      if (v->name.len != col.len + 2)
+      const uint32_t *index = &v->name.sub[col.len];
+      if (v->name.len != col.len + 2 || row_seen(seen, count, index))
         continue;
-      any = true;
-      int err = decode(values, &v->name.sub[col.len], p);
+      if (count == MAX_TABLE_ROWS)
+        return 0; /* the walk caps rows too; this only guards the array */
+      seen[count++] = (struct row_key){index[0], index[1]};
+      int err = decode(values, index, p);
       if (err != 0)
         return err;
     }
-    if (any)
-      return 0;
   }
   return 0;
 }

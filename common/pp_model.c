@@ -258,6 +258,9 @@ static int supply_percent(const struct pp_supply *s) {
   /* level > max happens (refilled or mis-reported): cap, don't exceed. */
   if (s->level >= s->max)
     return 100;
+  /* A Counter64 from a broken agent: level * 100 would overflow. */
+  if (s->level > INT64_MAX / 100)
+    return (int)((double)s->level * 100.0 / (double)s->max);
   return (int)(s->level * 100 / s->max);
 }
 

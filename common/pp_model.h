@@ -87,7 +87,7 @@ const char *pp_alert_group_name(int group);
 struct pp_alert {
   int index;
   int severity;   /* enum pp_alert_severity values, or what came */
-  char group[24]; /* "input", "marker", ... or a profile's ("epson") */
+  char group[32]; /* "input", "marker", ... or a profile's ("epson") */
   int group_index;
   int location;
   int code;       /* prtAlertCode, or the profile's code */

@@ -88,7 +88,8 @@ static int w_status(struct pp_buf *o, const struct pp_printer *p) {
   TRY(json_key(o, "asleep", false));
   TRY(pp_buf_addstr(o, s->asleep ? "true" : "false"));
   TRY(json_key(o, "errors", false));
-  if (s->error_bytes == 0 && p->reachable == false) {
+  /* Never read (and no profile filled it): unknown, not "no errors". */
+  if (s->error_bytes == 0 && s->errors == 0) {
     TRY(pp_buf_addstr(o, "null"));
   } else {
     TRY(pp_buf_addstr(o, "["));

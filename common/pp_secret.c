@@ -1,6 +1,7 @@
 #include "pp_secret.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,6 +18,12 @@ int pp_secret_from_file(const char *path, char *out, size_t outlen, char *err,
   }
   char line[1024];
   char *got = fgets(line, sizeof(line), f);
+  /* A first line longer than the buffer must be refused, not cut short. */
+  bool cut = got != NULL && strchr(line, '\n') == NULL;
+  if (cut) {
+    int c = fgetc(f);
+    cut = c != EOF && c != '\n';
+  }
   fclose(f);
   if (got == NULL) {
     snprintf(err, errlen, "%s is empty", path);
@@ -24,9 +31,9 @@ int pp_secret_from_file(const char *path, char *out, size_t outlen, char *err,
   }
   line[strcspn(line, "\r\n")] = '\0';
   size_t len = strlen(line);
-  if (len == 0 || len >= outlen) {
+  if (len == 0 || len >= outlen || cut) {
     snprintf(err, errlen, "%s: the secret on its first line is %s", path,
-             len == 0 ? "empty" : "too long");
+             len == 0 && !cut ? "empty" : "too long");
     memset(line, 0, sizeof(line));
     return -EINVAL;
   }

@@ -248,7 +248,7 @@ static const struct colour_word colour_words[] = {
     {"black", "black"},     {"schwarz", "black"},   {"noir", "black"},
     {"negro", "black"},     {"nero", "black"},      {"zwart", "black"},
     {"noire", "black"},     {"negra", "black"},     {"nera", "black"},
-    {"amarilla", "yellow"},
+    {"amarilla", "yellow"}, {"gialla", "yellow"},   {"preta", "black"},
     {"preto", "black"},     {"bk", "black"},        {"cyan", "cyan"},
     {"cian", "cyan"},       {"ciano", "cyan"},      {"magenta", "magenta"},
     {"yellow", "yellow"},   {"gelb", "yellow"},     {"jaune", "yellow"},

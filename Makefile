@@ -68,7 +68,7 @@ $(BUILD)/collectd/%.o: collectd/%.c $(wildcard common/*.h collectd/*.h)
 	$(CC) $(CPPFLAGS_ALL) $(COLLECTD_CPPFLAGS) $(CFLAGS_ALL) -Wno-strict-prototypes -c $< -o $@
 
 $(BUILD)/%.so: $(BUILD)/collectd/%.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard collectd/*_util.c)) $(LIB)
-	$(CC) -shared $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CURL_LIBS) -lm -lpthread
+	$(CC) -shared -Wl,--exclude-libs,ALL $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CURL_LIBS) -lm -lpthread
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) $(wildcard tests/unit/*.h)
 	@mkdir -p $(dir $@)

@@ -1028,6 +1028,20 @@ static void advance(struct poll_ctx *ctx, struct job *job, double now) {
     job_send(ctx, job, now);
 }
 
+/* Ends every printer in flight (they are closed by the loop as usual) and
+ * every one not started yet; returns how many of those there were. */
+static size_t cancel_all(struct poll_ctx *ctx, struct job **live,
+                         size_t active, size_t *next) {
+  for (size_t i = 0; i < active; i++) {
+    if (live[i]->phase != JOB_DONE)
+      job_fail(live[i], "poll cancelled");
+  }
+  size_t never_started = 0;
+  for (; *next < ctx->count; (*next)++, never_started++)
+    job_fail(&ctx->jobs[*next], "poll cancelled");
+  return never_started;
+}
+
 static int poll_loop(struct poll_ctx *ctx) {
   size_t next = 0, active = 0, done = 0;
   size_t limit = ctx->opts->max_inflight ? ctx->opts->max_inflight : 1;
@@ -1041,6 +1055,8 @@ static int poll_loop(struct poll_ctx *ctx) {
   double next_due = 0;
   while (done < ctx->count) {
     double now = now_s();
+    if (ctx->opts->cancel != NULL && atomic_load(ctx->opts->cancel))
+      done += cancel_all(ctx, live, active, &next), next_due = now;
     while (active < limit && next < ctx->count) {
       struct job *job = &ctx->jobs[next++];
       job_start(ctx, job, now);
@@ -1087,6 +1103,10 @@ static int poll_loop(struct poll_ctx *ctx) {
   free(live);
   free(events);
   return 0;
+}
+
+void pp_engine_cleanup(void) {
+  snmp_shutdown("printprobe");
 }
 
 int pp_poll(const struct pp_target *targets, size_t count,

@@ -2,6 +2,7 @@
 #ifndef PP_ENGINE_H
 #define PP_ENGINE_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -26,6 +27,9 @@ struct pp_engine_opts {
   double backoff;
   /* Never use GETBULK (for agents known to break it). */
   bool getnext_only;
+  /* When set (and *cancel becomes true, from any thread), the poll ends
+   * soon: printers not finished are reported "poll cancelled". */
+  const _Atomic bool *cancel;
   /* Called after each printer finishes (from the polling thread). */
   void (*on_done)(size_t index, size_t done, size_t total, void *user_data);
   void *user_data;
@@ -41,6 +45,10 @@ void pp_engine_opts_default(struct pp_engine_opts *opts);
 int pp_poll(const struct pp_target *targets, size_t count,
             const struct pp_profile *const *profiles,
             const struct pp_engine_opts *opts, struct pp_printer *printers);
+
+/* Releases what net-snmp set up for the process (once, at exit, when no
+ * poll runs any more: a daemon's shutdown). */
+void pp_engine_cleanup(void);
 
 /* Count of printers reachable in a result. */
 size_t pp_count_reachable(const struct pp_printer *printers, size_t count);

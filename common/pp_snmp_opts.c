@@ -134,6 +134,12 @@ static int set_text(char *dst, size_t size, const char *value) {
   return 0;
 }
 
+/* A missing file is a bad value (-EINVAL), not an unknown key (-ENOENT). */
+static int secret_file(const char *path, char *out, size_t outlen, char *err,
+                       size_t errlen) {
+  return pp_secret_from_file(path, out, outlen, err, errlen) ? -EINVAL : 0;
+}
+
 int pp_snmp_opts_set(struct pp_snmp_opts *o, const char *key,
                      const char *value, char *err, size_t errlen) {
   int k = find_key(key);
@@ -152,8 +158,7 @@ int pp_snmp_opts_set(struct pp_snmp_opts *o, const char *key,
     }
     return 0;
   case OPT_COMMUNITY_FILE:
-    return pp_secret_from_file(value, o->community, sizeof(o->community), err,
-                               errlen);
+    return secret_file(value, o->community, sizeof(o->community), err, errlen);
   case OPT_PORT:
     return parse_uint(value, 1, 65535, &o->port)
                ? bad(err, errlen, key, value, "must be 1..65535")
@@ -176,15 +181,13 @@ int pp_snmp_opts_set(struct pp_snmp_opts *o, const char *key,
                      "must be MD5, SHA, SHA-256 or SHA-512")
                : 0;
   case OPT_AUTH_PASS_FILE:
-    return pp_secret_from_file(value, o->auth_pass, sizeof(o->auth_pass), err,
-                               errlen);
+    return secret_file(value, o->auth_pass, sizeof(o->auth_pass), err, errlen);
   case OPT_PRIV_PROTO:
     return set_priv_proto(o, value)
                ? bad(err, errlen, key, value, "must be DES, AES or AES-256")
                : 0;
   case OPT_PRIV_PASS_FILE:
-    return pp_secret_from_file(value, o->priv_pass, sizeof(o->priv_pass), err,
-                               errlen);
+    return secret_file(value, o->priv_pass, sizeof(o->priv_pass), err, errlen);
   case OPT_CONTEXT:
     return set_text(o->context, sizeof(o->context), value)
                ? bad(err, errlen, key, value, "empty or too long")

@@ -1,0 +1,1213 @@
+/* collectd read plugin `printer`: the core's printer data model as collectd
+ * values and notifications.
+ *
+ * Each <Printer "NAME"> or <Fleet "NAME"> block gets its own polling thread
+ * that calls pp_poll() once per Interval with a deadline shorter than the
+ * interval and keeps the latest result under a mutex. The read callback
+ * ("printer-NAME") only dispatches that result: a fleet of a thousand
+ * printers, some switched off, never holds one of collectd's read threads
+ * for longer than it takes to hand values to the daemon.
+ *
+ * What is dispatched (plugin "printer", plugin instance the block's NAME;
+ * host: the <Printer>'s NAME, or per HostnameFrom for a fleet's printers;
+ * types from collectd's stock types.db only):
+ *   gauge-reachable        1 or 0, every poll, reachable or not
+ *   duration-poll          seconds the poll of this printer took
+ *   gauge-printer_status   hrPrinterStatus (1 other .. 5 warmup)
+ *   gauge-device_status    hrDeviceStatus (1 unknown .. 5 down)
+ *   gauge-errors           active hrPrinterDetectedErrorState bits
+ *   gauge-asleep           1 in power save
+ *   gauge-alerts_critical, gauge-alerts_warning   prtAlertTable rows
+ *   derive-pages_total, derive-pages_power_on, derive-pages_<vendor>
+ *                          page counters (a decrease is notified, and
+ *                          DERIVE's minimum 0 turns its rate into NaN)
+ *   percent-<colour or supply>  supply levels; for a receptacle (waste
+ *                          toner) the free space. An unknown level is
+ *                          never dispatched, in particular never as 0.
+ *
+ * Contract with writers (write_dss builds fleet reports from it): every
+ * value list carries the meta strings "printprobe:address" and, when known,
+ * "printprobe:manufacturer", "printprobe:model", "printprobe:serial",
+ * "printprobe:firmware" and "printprobe:mac"; page values also
+ * "printprobe:counter_unit" (impressions, sheets). The gauge-reachable value
+ * list of each printer, dispatched last for that printer and poll,
+ * additionally carries "printprobe:report": the printer's JSON object from
+ * pp_report_json_printer(), i.e. exactly the fields of the core's privacy
+ * allowlist, as in the fleet report ("ReportMeta false" leaves it out).
+ * All values of one poll share one timestamp (when the poll ended).
+ *
+ * Notifications (type "gauge"): reachability (WARNING when a printer stops
+ * answering: at night that is normal, so not a FAILURE; OKAY when it
+ * answers again), the error condition (error bits and critical/warning
+ * alerts; FAILURE or WARNING by the worst, OKAY when cleared; a printer
+ * asleep is not offline), and a page counter that went backwards. Each is
+ * sent once per change, never per interval. */
+#include "collectd.h"
+
+#include "plugin.h"
+#include "utils/common/common.h"
+#include "utils_complain.h"
+
+#include <errno.h>
+#include <math.h>
+#include <pthread.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#include "pp_buf.h"
+#include "pp_engine.h"
+#include "pp_log.h"
+#include "pp_model.h"
+#include "pp_report.h"
+#include "pp_snmp_opts.h"
+#include "pp_str.h"
+#include "pp_target.h"
+#include "profiles.h"
+
+#define PLUGIN_NAME "printer"
+#define META_REPORT "printprobe:report"
+/* One printer's JSON object; a printer with 40 supplies and 30 alerts
+ * needs about 20 KiB. */
+#define REPORT_LIMIT (256u * 1024)
+/* Part of the interval a poll may use: the rest is slack for dispatching. */
+#define POLL_SHARE 0.8
+
+enum block_kind { BLOCK_PRINTER, BLOCK_FLEET };
+enum host_from { HOST_FROM_ADDRESS, HOST_FROM_NAME, HOST_FROM_SERIAL };
+
+/* Notification severities ranked so that larger is worse. */
+enum rank { RANK_OK = 0, RANK_WARNING, RANK_FAILURE };
+
+struct collect {
+  bool supplies, counters, status, alerts, notifications, report;
+};
+
+/* What the read callback remembers of a printer between polls. Only the
+ * read callback touches it, and collectd never runs one read callback twice
+ * at a time, so it needs no lock. */
+struct printer_state {
+  bool seen;          /* a result was dispatched before */
+  bool reachable;     /* in the last result */
+  bool clash;         /* another printer of the fleet has the same host name */
+  uint64_t condition; /* hash of active errors and alerts, 0 for none */
+  int64_t pages;      /* last total, PP_UNKNOWN */
+  char host[DATA_MAX_NAME_LEN]; /* last known name (HostnameFrom) */
+  c_complain_t complaint;
+};
+
+struct poll_result {
+  struct pp_printer *printers; /* NULL: nothing new */
+  size_t count;
+  cdtime_t time; /* when the poll ended: the values' timestamp */
+  double seconds;
+};
+
+struct block {
+  char name[DATA_MAX_NAME_LEN];
+  enum block_kind kind;
+  enum host_from host_from;
+  struct collect collect;
+  struct pp_target_list targets;
+  struct pp_engine_opts engine;
+  cdtime_t interval;
+  struct printer_state *states; /* one per target */
+  unsigned dispatches;
+
+  pthread_t thread;
+  bool thread_running;  /* only the main thread reads or writes it */
+  pthread_mutex_t lock; /* guards stopping and latest */
+  pthread_cond_t wake;  /* signalled on stop */
+  bool stopping;
+  _Atomic bool cancel;  /* ends a poll in progress at shutdown */
+  struct poll_result latest;
+
+  struct block *next; /* blocks whose thread init starts */
+};
+
+/* Config, init, shutdown and free callbacks all run on collectd's main
+ * thread, so this list needs no lock. */
+static struct block *blocks;
+static bool config_failed;
+
+/* The block a polling thread works for, so that the core's log lines (which
+ * start with the printer's address) get "NAME/" in front. */
+static _Thread_local const struct block *log_block;
+
+static int printer_read(user_data_t *ud);
+
+static const char *kind_name(enum block_kind kind) {
+  return kind == BLOCK_FLEET ? "Fleet" : "Printer";
+}
+
+/* --- logging --- */
+
+static void log_from_core(enum pp_log_level level, const char *msg,
+                          void *user_data) {
+  (void)user_data;
+  /* The core's levels are syslog's numbers, as are collectd's. */
+  if (log_block != NULL)
+    plugin_log((int)level, PLUGIN_NAME " plugin: %s/%s", log_block->name, msg);
+  else
+    plugin_log((int)level, PLUGIN_NAME " plugin: %s", msg);
+}
+
+__attribute__((format(printf, 2, 3))) static void
+config_error(const struct block *b, const char *fmt, ...) {
+  char msg[1024];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(msg, sizeof(msg), fmt, ap);
+  va_end(ap);
+  ERROR(PLUGIN_NAME " plugin: <%s \"%s\">: %s", kind_name(b->kind), b->name,
+        msg);
+}
+
+/* --- the block's life --- */
+
+static struct block *block_new(const char *name, enum block_kind kind) {
+  struct block *b = calloc(1, sizeof(*b));
+  if (b == NULL)
+    return NULL;
+  sstrncpy(b->name, name, sizeof(b->name));
+  b->kind = kind;
+  b->host_from = HOST_FROM_ADDRESS;
+  b->collect = (struct collect){.supplies = true,
+                                .counters = true,
+                                .status = true,
+                                .alerts = true,
+                                .notifications = true,
+                                .report = true};
+  pp_engine_opts_default(&b->engine);
+  b->engine.cancel = &b->cancel;
+  b->interval = plugin_get_interval();
+  pthread_mutex_init(&b->lock, NULL);
+  /* CLOCK_MONOTONIC: a clock step must not stall or rush the polls. */
+  pthread_condattr_t attr;
+  pthread_condattr_init(&attr);
+  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  pthread_cond_init(&b->wake, &attr);
+  pthread_condattr_destroy(&attr);
+  return b;
+}
+
+static void result_free(struct poll_result *r) {
+  for (size_t i = 0; r->printers != NULL && i < r->count; i++)
+    pp_printer_clear(&r->printers[i]);
+  free(r->printers);
+  *r = (struct poll_result){0};
+}
+
+/* Idempotent: collectd may call the shutdown callback and the read
+ * callback's free_func in either order. A poll in progress is cancelled,
+ * so shutdown does not wait for its deadline. */
+static void block_stop(struct block *b) {
+  if (!b->thread_running)
+    return;
+  atomic_store(&b->cancel, true);
+  pthread_mutex_lock(&b->lock);
+  b->stopping = true;
+  pthread_cond_signal(&b->wake);
+  pthread_mutex_unlock(&b->lock);
+  pthread_join(b->thread, NULL);
+  b->thread_running = false;
+}
+
+static void block_unlist(struct block *b) {
+  for (struct block **p = &blocks; *p != NULL; p = &(*p)->next) {
+    if (*p == b) {
+      *p = b->next;
+      return;
+    }
+  }
+}
+
+/* The read callback's free_func: collectd owns the block once the read
+ * callback is registered. */
+static void block_free(void *arg) {
+  struct block *b = arg;
+  if (b == NULL)
+    return;
+  block_stop(b);
+  block_unlist(b);
+  result_free(&b->latest);
+  pp_targets_free(&b->targets); /* wipes the copied secrets */
+  free(b->states);
+  pthread_cond_destroy(&b->wake);
+  pthread_mutex_destroy(&b->lock);
+  free(b);
+}
+
+/* --- configuration --- */
+
+/* One value of an option as text: the SNMP options take numbers
+ * (Version 2, Timeout 1.5) as well as strings. */
+static int option_text(const struct block *b, const oconfig_item_t *ci,
+                       char *out, size_t outlen) {
+  if (ci->values_num != 1) {
+    config_error(b, "%s: wants exactly one value", ci->key);
+    return -1;
+  }
+  const oconfig_value_t *v = &ci->values[0];
+  if (v->type == OCONFIG_TYPE_STRING) {
+    sstrncpy(out, v->value.string, outlen);
+  } else if (v->type == OCONFIG_TYPE_NUMBER) {
+    snprintf(out, outlen, "%.15g", v->value.number);
+  } else {
+    config_error(b, "%s %s: wants a string or a number", ci->key,
+                 v->value.boolean ? "true" : "false");
+    return -1;
+  }
+  return 0;
+}
+
+/* Shows an option's value in a message, whatever its type. */
+static void option_shown(const oconfig_item_t *ci, char *out, size_t outlen) {
+  out[0] = '\0';
+  if (ci->values_num < 1)
+    return;
+  const oconfig_value_t *v = &ci->values[0];
+  if (v->type == OCONFIG_TYPE_STRING)
+    snprintf(out, outlen, "\"%s\"", v->value.string);
+  else if (v->type == OCONFIG_TYPE_NUMBER)
+    snprintf(out, outlen, "%g", v->value.number);
+  else
+    snprintf(out, outlen, "%s", v->value.boolean ? "true" : "false");
+}
+
+static int config_host_from(struct block *b, const oconfig_item_t *ci) {
+  char value[32], shown[300];
+  option_shown(ci, shown, sizeof(shown));
+  if (b->kind != BLOCK_FLEET) {
+    config_error(b, "HostnameFrom: only in a <Fleet> (a <Printer>'s host "
+                    "name is its block name)");
+    return -1;
+  }
+  if (option_text(b, ci, value, sizeof(value)) != 0)
+    return -1;
+  if (strcasecmp(value, "address") == 0)
+    b->host_from = HOST_FROM_ADDRESS;
+  else if (strcasecmp(value, "name") == 0)
+    b->host_from = HOST_FROM_NAME;
+  else if (strcasecmp(value, "serial") == 0)
+    b->host_from = HOST_FROM_SERIAL;
+  else {
+    config_error(b, "HostnameFrom %s: must be address, name or serial", shown);
+    return -1;
+  }
+  return 0;
+}
+
+static int config_interval(struct block *b, const oconfig_item_t *ci) {
+  char shown[300];
+  option_shown(ci, shown, sizeof(shown));
+  cdtime_t interval = 0;
+  if (cf_util_get_cdtime(ci, &interval) != 0 || interval == 0) {
+    config_error(b, "Interval %s: must be a positive number of seconds", shown);
+    return -1;
+  }
+  b->interval = interval;
+  return 0;
+}
+
+static int config_max_inflight(struct block *b, const oconfig_item_t *ci) {
+  char shown[300];
+  option_shown(ci, shown, sizeof(shown));
+  int n = 0;
+  if (cf_util_get_int(ci, &n) != 0 || n < 1 || n > 100000) {
+    config_error(b, "MaxInflight %s: must be 1..100000", shown);
+    return -1;
+  }
+  b->engine.max_inflight = (unsigned)n;
+  return 0;
+}
+
+/* Collect* and the other switches. Returns 1 when key is none of them. */
+static int config_switch(struct block *b, const oconfig_item_t *ci) {
+  static const struct {
+    const char *key;
+    size_t offset;
+  } switches[] = {
+      {"CollectSupplies", offsetof(struct collect, supplies)},
+      {"CollectCounters", offsetof(struct collect, counters)},
+      {"CollectStatus", offsetof(struct collect, status)},
+      {"CollectAlerts", offsetof(struct collect, alerts)},
+      {"Notifications", offsetof(struct collect, notifications)},
+      {"ReportMeta", offsetof(struct collect, report)},
+  };
+  for (size_t i = 0; i < STATIC_ARRAY_SIZE(switches); i++) {
+    if (strcasecmp(ci->key, switches[i].key) != 0)
+      continue;
+    bool *flag = (bool *)((char *)&b->collect + switches[i].offset);
+    if (cf_util_get_boolean(ci, flag) != 0) {
+      char shown[300];
+      option_shown(ci, shown, sizeof(shown));
+      config_error(b, "%s %s: must be true or false", ci->key, shown);
+      return -1;
+    }
+    return 0;
+  }
+  return 1;
+}
+
+/* Every option but Address; those wait until the SNMP settings they copy
+ * are complete, wherever they stand in the block. */
+static int config_option(struct block *b, struct pp_snmp_opts *snmp,
+                         const oconfig_item_t *ci) {
+  if (strcasecmp(ci->key, "Address") == 0)
+    return 0;
+  if (strcasecmp(ci->key, "HostnameFrom") == 0)
+    return config_host_from(b, ci);
+  if (strcasecmp(ci->key, "Interval") == 0)
+    return config_interval(b, ci);
+  if (strcasecmp(ci->key, "MaxInflight") == 0)
+    return config_max_inflight(b, ci);
+  int status = config_switch(b, ci);
+  if (status <= 0)
+    return status;
+  if (ci->children_num > 0) {
+    config_error(b, "<%s>: no blocks are allowed here", ci->key);
+    return -1;
+  }
+  char value[1024], err[512] = "";
+  if (option_text(b, ci, value, sizeof(value)) != 0)
+    return -1;
+  status = pp_snmp_opts_set(snmp, ci->key, value, err, sizeof(err));
+  /* -ENOENT is also a missing CommunityFile; only that one says why. */
+  if (status == -ENOENT && err[0] == '\0') {
+    config_error(b, "unknown option \"%s\"", ci->key);
+    return -1;
+  }
+  if (status != 0) {
+    /* err names option and value, never a secret's value */
+    config_error(b, "%s", err);
+    return -1;
+  }
+  return 0;
+}
+
+static int config_addresses(struct block *b, const struct pp_snmp_opts *snmp,
+                            const oconfig_item_t *ci) {
+  for (int i = 0; i < ci->values_num; i++) {
+    const oconfig_value_t *v = &ci->values[i];
+    if (v->type != OCONFIG_TYPE_STRING) {
+      char shown[300];
+      option_shown(ci, shown, sizeof(shown));
+      config_error(b, "Address %s: wants a string", shown);
+      return -1;
+    }
+    char err[512] = "";
+    if (pp_targets_add_spec(&b->targets, v->value.string, snmp, err,
+                            sizeof(err)) != 0) {
+      config_error(b, "Address \"%s\": %s", v->value.string, err);
+      return -1;
+    }
+  }
+  if (ci->values_num == 0) {
+    config_error(b, "Address: wants a value");
+    return -1;
+  }
+  return 0;
+}
+
+static int label_order(const void *a, const void *b) {
+  const struct pp_target *const *x = a, *const *y = b;
+  int c = strcmp((*x)->label, (*y)->label);
+  if (c != 0)
+    return c;
+  return *x < *y ? -1 : *x > *y;
+}
+
+/* A fleet that names a printer twice (a block and an address inside it)
+ * polls it once: twice would dispatch two values per interval under one
+ * name. Keeps the first occurrence. */
+static int dedupe_targets(struct block *b) {
+  size_t n = b->targets.count;
+  const struct pp_target **order = calloc(n, sizeof(*order));
+  bool *drop = calloc(n, sizeof(*drop));
+  if (order == NULL || drop == NULL) {
+    free(order);
+    free(drop);
+    return -1;
+  }
+  for (size_t i = 0; i < n; i++)
+    order[i] = &b->targets.items[i];
+  qsort(order, n, sizeof(*order), label_order);
+  size_t dropped = 0;
+  for (size_t i = 1; i < n; i++) {
+    if (strcmp(order[i]->label, order[i - 1]->label) == 0) {
+      drop[order[i] - b->targets.items] = true;
+      dropped++;
+    }
+  }
+  free(order);
+  size_t kept = 0;
+  for (size_t i = 0; i < n; i++) {
+    if (!drop[i])
+      b->targets.items[kept++] = b->targets.items[i];
+  }
+  free(drop);
+  b->targets.count = kept;
+  if (dropped > 0)
+    WARNING(PLUGIN_NAME " plugin: <Fleet \"%s\">: %zu addresses named more "
+                        "than once are polled once",
+            b->name, dropped);
+  return 0;
+}
+
+/* Per printer: the engine's default deadline (room for a GET, a failed
+ * GETBULK and the GETNEXT walk, each with all tries), but never more than
+ * the block's share of the interval, split among the waves MaxInflight
+ * makes. */
+static void set_deadline(struct block *b, const struct pp_snmp_opts *snmp) {
+  double all_tries = 0;
+  for (unsigned a = 0; a <= snmp->retries; a++)
+    all_tries += snmp->timeout_ms / 1000.0 * pow(b->engine.backoff, a);
+  double usual = fmax(5.0, 4 * all_tries);
+  size_t inflight = b->engine.max_inflight ? b->engine.max_inflight : 1;
+  size_t waves = (b->targets.count + inflight - 1) / inflight;
+  double budget =
+      CDTIME_T_TO_DOUBLE(b->interval) * POLL_SHARE / (waves ? waves : 1);
+  if (budget < usual)
+    b->engine.deadline_ms = (unsigned)fmax(1.0, budget * 1000);
+  if (budget < all_tries)
+    NOTICE(PLUGIN_NAME " plugin: <%s \"%s\">: Timeout and Retries take "
+                       "%.1f s, a poll may take %.1f s: silent printers are "
+                       "given up before their last retry",
+           kind_name(b->kind), b->name, all_tries, budget);
+}
+
+static int block_finish(struct block *b, const struct pp_snmp_opts *snmp) {
+  if (b->targets.count == 0) {
+    config_error(b, "no Address given");
+    return -1;
+  }
+  if (b->kind == BLOCK_PRINTER && b->targets.count != 1) {
+    config_error(b,
+                 "Address names %zu printers; a <Printer> polls one "
+                 "(use a <Fleet> for blocks and ranges)",
+                 b->targets.count);
+    return -1;
+  }
+  if (dedupe_targets(b) != 0)
+    return -1;
+  set_deadline(b, snmp);
+  b->states = calloc(b->targets.count, sizeof(*b->states));
+  if (b->states == NULL)
+    return -1;
+  for (size_t i = 0; i < b->targets.count; i++) {
+    b->states[i].pages = PP_UNKNOWN;
+    C_COMPLAIN_INIT(&b->states[i].complaint);
+  }
+  return 0;
+}
+
+static int block_parse(struct block *b, const oconfig_item_t *ci) {
+  struct pp_snmp_opts snmp;
+  pp_snmp_opts_default(&snmp);
+  int status = 0;
+  for (int i = 0; i < ci->children_num && status == 0; i++)
+    status = config_option(b, &snmp, &ci->children[i]);
+  char err[512] = "";
+  if (status == 0 && pp_snmp_opts_check(&snmp, err, sizeof(err)) != 0) {
+    config_error(b, "%s", err);
+    status = -1;
+  }
+  for (int i = 0; i < ci->children_num && status == 0; i++) {
+    if (strcasecmp(ci->children[i].key, "Address") == 0)
+      status = config_addresses(b, &snmp, &ci->children[i]);
+  }
+  if (status == 0)
+    status = block_finish(b, &snmp);
+  /* the targets hold their own copies of the secrets */
+  explicit_bzero(&snmp, sizeof(snmp));
+  return status;
+}
+
+static bool block_name_taken(const char *name) {
+  for (const struct block *b = blocks; b != NULL; b = b->next) {
+    if (strcmp(b->name, name) == 0)
+      return true;
+  }
+  return false;
+}
+
+static int block_register(struct block *b) {
+  char cb_name[DATA_MAX_NAME_LEN + 16];
+  snprintf(cb_name, sizeof(cb_name), PLUGIN_NAME "-%s", b->name);
+  /* Dispatching is cheap, the poll has its own thread: checking for new
+   * results ten times per interval (at least every second) keeps the
+   * values' delay short. vl.interval still says the poll's interval. */
+  cdtime_t check = b->interval / 10;
+  if (check < TIME_T_TO_CDTIME_T(1))
+    check = b->interval < TIME_T_TO_CDTIME_T(1) ? b->interval
+                                                : TIME_T_TO_CDTIME_T(1);
+  user_data_t ud = {.data = b, .free_func = block_free};
+  /* From here on collectd owns b and frees it through block_free, except
+   * when registering fails. */
+  b->next = blocks;
+  blocks = b;
+  if (plugin_register_complex_read(NULL, cb_name, printer_read, check, &ud) !=
+      0) {
+    block_free(b);
+    return -1;
+  }
+  return 0;
+}
+
+static int config_block(const oconfig_item_t *ci, enum block_kind kind) {
+  if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_STRING ||
+      ci->values[0].value.string[0] == '\0') {
+    ERROR(PLUGIN_NAME " plugin: <%s>: wants one name, as in <%s \"lobby\">",
+          ci->key, ci->key);
+    return -1;
+  }
+  const char *name = ci->values[0].value.string;
+  if (strlen(name) >= DATA_MAX_NAME_LEN || strchr(name, '/') != NULL) {
+    ERROR(PLUGIN_NAME " plugin: <%s \"%s\">: the name must be shorter than "
+                      "%d characters, without '/'",
+          ci->key, name, DATA_MAX_NAME_LEN);
+    return -1;
+  }
+  if (block_name_taken(name)) {
+    ERROR(PLUGIN_NAME " plugin: <%s \"%s\">: a block of that name exists",
+          ci->key, name);
+    return -1;
+  }
+  struct block *b = block_new(name, kind);
+  if (b == NULL) {
+    ERROR(PLUGIN_NAME " plugin: <%s \"%s\">: out of memory", ci->key, name);
+    return -1;
+  }
+  if (block_parse(b, ci) != 0) {
+    block_free(b);
+    return -1;
+  }
+  return block_register(b);
+}
+
+static int printer_config(oconfig_item_t *ci) {
+  int status = 0;
+  for (int i = 0; i < ci->children_num && status == 0; i++) {
+    const oconfig_item_t *child = &ci->children[i];
+    if (strcasecmp(child->key, "Printer") == 0)
+      status = config_block(child, BLOCK_PRINTER);
+    else if (strcasecmp(child->key, "Fleet") == 0)
+      status = config_block(child, BLOCK_FLEET);
+    else {
+      ERROR(PLUGIN_NAME " plugin: unknown option \"%s\": wants <Printer> or "
+                        "<Fleet> blocks",
+            child->key);
+      status = -1;
+    }
+  }
+  if (status != 0)
+    config_failed = true;
+  return status;
+}
+
+/* --- the polling thread --- */
+
+static void timespec_add(struct timespec *ts, cdtime_t d) {
+  struct timespec add = CDTIME_T_TO_TIMESPEC(d);
+  ts->tv_sec += add.tv_sec;
+  ts->tv_nsec += add.tv_nsec;
+  if (ts->tv_nsec >= 1000000000L) {
+    ts->tv_sec++;
+    ts->tv_nsec -= 1000000000L;
+  }
+}
+
+static bool timespec_before(const struct timespec *a,
+                            const struct timespec *b) {
+  return a->tv_sec < b->tv_sec ||
+         (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+static void poll_once(struct block *b) {
+  size_t count = b->targets.count;
+  struct poll_result r = {.count = count};
+  r.printers = calloc(count, sizeof(*r.printers));
+  if (r.printers == NULL) {
+    ERROR(PLUGIN_NAME " plugin: %s: out of memory for %zu printers", b->name,
+          count);
+    return;
+  }
+  cdtime_t start = cdtime();
+  int err =
+      pp_poll(b->targets.items, count, pp_profiles, &b->engine, r.printers);
+  if (err != 0) {
+    ERROR(PLUGIN_NAME " plugin: %s: polling failed: %s", b->name,
+          strerror(-err));
+    result_free(&r);
+    return;
+  }
+  r.time = cdtime();
+  r.seconds = CDTIME_T_TO_DOUBLE(r.time - start);
+  pthread_mutex_lock(&b->lock);
+  struct poll_result old = b->latest;
+  b->latest = r;
+  pthread_mutex_unlock(&b->lock);
+  /* Not dispatched in time: the read callback fell behind. */
+  result_free(&old);
+}
+
+/* Polls at once, then every interval, until block_stop. The timed wait
+ * lets shutdown end the sleep at once. */
+static void *poll_thread(void *arg) {
+  struct block *b = arg;
+  log_block = b;
+  struct timespec next;
+  clock_gettime(CLOCK_MONOTONIC, &next);
+  pthread_mutex_lock(&b->lock);
+  while (!b->stopping) {
+    pthread_mutex_unlock(&b->lock);
+    poll_once(b);
+    timespec_add(&next, b->interval);
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    if (timespec_before(&next, &now))
+      next = now; /* the poll overran: start again at once, don't catch up */
+    pthread_mutex_lock(&b->lock);
+    while (!b->stopping &&
+           pthread_cond_timedwait(&b->wake, &b->lock, &next) != ETIMEDOUT) {
+    }
+  }
+  pthread_mutex_unlock(&b->lock);
+  return NULL;
+}
+
+/* --- names of hosts and type instances --- */
+
+/* collectd identifiers become file names (csv, rrdtool) and graphite paths:
+ * no '/', blanks or quotes from a printer's sysName. */
+static void clean_host(const char *in, char *out, size_t outlen) {
+  size_t n = 0;
+  for (const unsigned char *p = (const unsigned char *)in;
+       *p != '\0' && n + 1 < outlen; p++) {
+    bool ok = (*p > 0x20 && *p < 0x7f && *p != '/' && *p != '\\' && *p != '"' &&
+               *p != '\'');
+    out[n++] = ok ? (char)*p : '_';
+  }
+  out[n] = '\0';
+}
+
+/* "wasteToner" -> "waste_toner", "Toner Schwarz" -> "toner_schwarz". */
+static void clean_instance(const char *in, char *out, size_t outlen) {
+  size_t n = 0;
+  bool gap = false;
+  char prev = '\0';
+  for (const char *p = in; *p != '\0' && n + 2 < outlen; p++) {
+    char c = *p;
+    bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                 (c >= '0' && c <= '9');
+    if (!alnum) {
+      gap = n > 0;
+      prev = '\0';
+      continue;
+    }
+    bool upper = c >= 'A' && c <= 'Z';
+    if (gap || (upper && prev >= 'a' && prev <= 'z'))
+      out[n++] = '_';
+    out[n++] = upper ? (char)(c - 'A' + 'a') : c;
+    gap = false;
+    prev = c;
+  }
+  out[n] = '\0';
+}
+
+static bool colour_names_supply(int type) {
+  /* unread, other, unknown, toner, ink, inkCartridge, inkRibbon,
+   * solidWax, tonerCartridge: the colour alone says which one it is */
+  static const int types[] = {0, 1, 2, 3, 5, 6, 7, 12, 21};
+  for (size_t i = 0; i < STATIC_ARRAY_SIZE(types); i++) {
+    if (types[i] == type)
+      return true;
+  }
+  return false;
+}
+
+static void supply_base_name(const struct pp_supply *s, char *out,
+                             size_t outlen) {
+  char text[160];
+  if (s->colour[0] != '\0' && colour_names_supply(s->type))
+    snprintf(text, sizeof(text), "%s", s->colour);
+  else if (s->colour[0] != '\0')
+    snprintf(text, sizeof(text), "%s %s", pp_supply_type_name(s->type),
+             s->colour);
+  else if (s->type > 2)
+    snprintf(text, sizeof(text), "%s", pp_supply_type_name(s->type));
+  else
+    snprintf(text, sizeof(text), "%s", s->description);
+  clean_instance(text, out, outlen);
+  if (out[0] == '\0')
+    snprintf(out, outlen, "supply_%d", s->index);
+}
+
+/* Names of one printer's supplies, unique: a second "black" (photo
+ * printers) becomes "black_2". names must hold count entries. */
+static void supply_names(const struct pp_printer *p,
+                         char (*names)[DATA_MAX_NAME_LEN]) {
+  for (size_t i = 0; i < p->supply_count; i++) {
+    char base[DATA_MAX_NAME_LEN - 8];
+    supply_base_name(&p->supplies[i], base, sizeof(base));
+    sstrncpy(names[i], base, DATA_MAX_NAME_LEN);
+    for (unsigned n = 2;; n++) {
+      bool taken = false;
+      for (size_t j = 0; j < i && !taken; j++)
+        taken = strcmp(names[j], names[i]) == 0;
+      if (!taken)
+        break;
+      snprintf(names[i], DATA_MAX_NAME_LEN, "%s_%u", base, n);
+    }
+  }
+}
+
+/* The host name of a fleet's printer. Name and serial are remembered, so a
+ * printer that stops answering keeps its name. */
+static void choose_host(const struct block *b, struct printer_state *st,
+                        const struct pp_printer *p) {
+  const char *pick = NULL;
+  if (b->kind == BLOCK_PRINTER)
+    pick = b->name;
+  else if (b->host_from == HOST_FROM_ADDRESS)
+    pick = p->address;
+  else if (b->host_from == HOST_FROM_NAME && p->name[0] != '\0')
+    pick = p->name;
+  else if (b->host_from == HOST_FROM_SERIAL && p->serial[0] != '\0')
+    pick = p->serial;
+  if (pick != NULL)
+    clean_host(pick, st->host, sizeof(st->host));
+  else if (st->host[0] == '\0')
+    clean_host(p->address, st->host, sizeof(st->host));
+}
+
+static int state_host_order(const void *a, const void *b) {
+  const struct printer_state *const *x = a, *const *y = b;
+  return strcmp((*x)->host, (*y)->host);
+}
+
+/* Two printers with one sysName or one placeholder serial would write into
+ * one series; those get their address appended. */
+static void mark_clashes(struct block *b, size_t count) {
+  if (b->kind == BLOCK_PRINTER || b->host_from == HOST_FROM_ADDRESS)
+    return;
+  struct printer_state **order = calloc(count, sizeof(*order));
+  if (order == NULL)
+    return;
+  for (size_t i = 0; i < count; i++) {
+    order[i] = &b->states[i];
+    order[i]->clash = false;
+  }
+  qsort(order, count, sizeof(*order), state_host_order);
+  for (size_t i = 1; i < count; i++) {
+    if (strcmp(order[i]->host, order[i - 1]->host) == 0)
+      order[i]->clash = order[i - 1]->clash = true;
+  }
+  free(order);
+}
+
+static void host_of(const struct printer_state *st, const struct pp_printer *p,
+                    char *out, size_t outlen) {
+  if (!st->clash) {
+    sstrncpy(out, st->host, outlen);
+    return;
+  }
+  char both[2 * DATA_MAX_NAME_LEN];
+  snprintf(both, sizeof(both), "%.127s_%.127s", st->host, p->address);
+  clean_host(both, out, outlen);
+}
+
+/* --- values --- */
+
+static void submit(value_list_t *vl, const char *type,
+                   const char *type_instance, value_t value) {
+  vl->values = &value;
+  vl->values_len = 1;
+  sstrncpy(vl->type, type, sizeof(vl->type));
+  sstrncpy(vl->type_instance, type_instance, sizeof(vl->type_instance));
+  plugin_dispatch_values(vl); /* copies vl and its meta data */
+  vl->values = NULL;
+}
+
+static void submit_gauge(value_list_t *vl, const char *type,
+                         const char *type_instance, double v) {
+  submit(vl, type, type_instance, (value_t){.gauge = v});
+}
+
+static void meta_add_known(meta_data_t *meta, const char *key,
+                           const char *value) {
+  if (value[0] != '\0')
+    meta_data_add_string(meta, key, value);
+}
+
+static meta_data_t *identity_meta(const struct pp_printer *p) {
+  meta_data_t *meta = meta_data_create();
+  if (meta == NULL)
+    return NULL;
+  meta_add_known(meta, "printprobe:manufacturer", p->manufacturer);
+  meta_add_known(meta, "printprobe:model", p->model);
+  meta_add_known(meta, "printprobe:serial", p->serial);
+  meta_add_known(meta, "printprobe:firmware", p->firmware);
+  meta_add_known(meta, "printprobe:mac", p->mac);
+  meta_data_add_string(meta, "printprobe:address", p->address);
+  return meta;
+}
+
+static void add_report_meta(const struct block *b, meta_data_t *meta,
+                            const struct pp_printer *p) {
+  struct pp_buf buf;
+  pp_buf_init(&buf, REPORT_LIMIT);
+  int err = pp_report_json_printer(p, &buf);
+  if (err == 0)
+    meta_data_add_string(meta, META_REPORT, buf.data);
+  else
+    WARNING(PLUGIN_NAME " plugin: %s/%s: no report: %s", b->name, p->address,
+            strerror(-err));
+  pp_buf_free(&buf);
+}
+
+static unsigned count_bits(uint32_t v) {
+  unsigned n = 0;
+  for (; v != 0; v &= v - 1)
+    n++;
+  return n;
+}
+
+static void submit_status(value_list_t *vl, const struct pp_printer *p) {
+  const struct pp_status *s = &p->status;
+  if (s->printer != 0)
+    submit_gauge(vl, "gauge", "printer_status", s->printer);
+  if (s->device != 0)
+    submit_gauge(vl, "gauge", "device_status", s->device);
+  if (s->error_bytes > 0)
+    submit_gauge(vl, "gauge", "errors", count_bits(s->errors));
+  submit_gauge(vl, "gauge", "asleep", s->asleep ? 1 : 0);
+}
+
+static void submit_alerts(value_list_t *vl, const struct pp_printer *p) {
+  unsigned critical = 0, warning = 0;
+  for (size_t i = 0; i < p->alert_count; i++) {
+    int sev = p->alerts[i].severity;
+    critical += sev == PP_ALERT_CRITICAL;
+    warning += sev == PP_ALERT_WARNING || sev == PP_ALERT_WARNING_BINARY;
+  }
+  submit_gauge(vl, "gauge", "alerts_critical", critical);
+  submit_gauge(vl, "gauge", "alerts_warning", warning);
+}
+
+static void notify(const struct block *b, const value_list_t *vl,
+                   const struct pp_printer *p, int severity,
+                   const char *type_instance, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+
+static void submit_pages(value_list_t *vl, const char *name, int64_t value) {
+  /* An INTEGER counter read as negative is not a count. */
+  if (value == PP_UNKNOWN || value < 0)
+    return;
+  char instance[DATA_MAX_NAME_LEN], clean[DATA_MAX_NAME_LEN - 8];
+  clean_instance(name, clean, sizeof(clean));
+  snprintf(instance, sizeof(instance), "pages_%s", clean);
+  submit(vl, "derive", instance, (value_t){.derive = value});
+}
+
+/* DERIVE (min 0 in types.db): a counter that goes back turns into a NaN
+ * rate, not a negative one, and not COUNTER's 2^32 wrap. It is reported
+ * here, once, and the new value becomes the base. */
+static void submit_counters(const struct block *b, struct printer_state *st,
+                            value_list_t *vl, const struct pp_printer *p) {
+  const struct pp_counters *c = &p->counters;
+  /* impressions or sheets: on the page values only */
+  bool unit = c->unit != 0 && vl->meta != NULL;
+  if (unit)
+    meta_data_add_string(vl->meta, "printprobe:counter_unit",
+                         pp_counter_unit_name(c->unit));
+  if (c->total != PP_UNKNOWN && c->total >= 0) {
+    if (st->pages != PP_UNKNOWN && c->total < st->pages) {
+      WARNING(PLUGIN_NAME " plugin: %s/%s: page counter went back from "
+                          "%" PRId64 " to %" PRId64,
+              b->name, p->address, st->pages, c->total);
+      notify(b, vl, p, NOTIF_WARNING, "pages_total",
+             "page counter went back from %" PRId64 " to %" PRId64
+             " (reset or board swap)",
+             st->pages, c->total);
+    }
+    st->pages = c->total;
+  }
+  submit_pages(vl, "total", c->total);
+  submit_pages(vl, "power_on", c->power_on);
+  for (size_t i = 0; i < c->vendor_count; i++)
+    submit_pages(vl, c->vendor[i].name, c->vendor[i].value);
+  if (unit)
+    meta_data_delete(vl->meta, "printprobe:counter_unit");
+}
+
+static void submit_supplies(value_list_t *vl, const struct pp_printer *p) {
+  if (p->supply_count == 0)
+    return;
+  char(*names)[DATA_MAX_NAME_LEN] = calloc(p->supply_count, sizeof(*names));
+  if (names == NULL)
+    return;
+  supply_names(p, names);
+  for (size_t i = 0; i < p->supply_count; i++) {
+    const struct pp_supply *s = &p->supplies[i];
+    if (s->percent == PP_NO_PERCENT)
+      continue; /* unknown is not 0 */
+    submit_gauge(vl, "percent", names[i], s->percent);
+  }
+  free(names);
+}
+
+/* --- notifications --- */
+
+static void notify(const struct block *b, const value_list_t *vl,
+                   const struct pp_printer *p, int severity,
+                   const char *type_instance, const char *fmt, ...) {
+  notification_t n = {.severity = severity, .time = vl->time};
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(n.message, sizeof(n.message), fmt, ap);
+  va_end(ap);
+  sstrncpy(n.host, vl->host, sizeof(n.host));
+  sstrncpy(n.plugin, PLUGIN_NAME, sizeof(n.plugin));
+  sstrncpy(n.plugin_instance, vl->plugin_instance, sizeof(n.plugin_instance));
+  sstrncpy(n.type, "gauge", sizeof(n.type));
+  sstrncpy(n.type_instance, type_instance, sizeof(n.type_instance));
+  plugin_notification_meta_add_string(&n, "printprobe:address", p->address);
+  if (b->collect.notifications)
+    plugin_dispatch_notification(&n);
+  plugin_notification_meta_free(n.meta);
+}
+
+/* What a printer's error state says, decoded. */
+struct condition {
+  uint64_t hash; /* 0: nothing active */
+  enum rank rank;
+  char text[NOTIF_MAX_MSG_LEN];
+};
+
+static uint64_t fnv1a(uint64_t h, const void *data, size_t len) {
+  const unsigned char *p = data;
+  for (size_t i = 0; i < len; i++) {
+    h ^= p[i];
+    h *= 1099511628211ull;
+  }
+  return h;
+}
+
+static void condition_add(struct condition *c, enum rank rank,
+                          const char *what) {
+  size_t used = strlen(c->text);
+  snprintf(c->text + used, sizeof(c->text) - used, "%s%s", used ? ", " : "",
+           what);
+  if (rank > c->rank)
+    c->rank = rank;
+}
+
+static enum rank error_bit_rank(unsigned bit) {
+  switch (bit) {
+  case PP_ERR_LOW_PAPER:
+  case PP_ERR_LOW_TONER:
+  case PP_ERR_OUTPUT_NEAR_FULL:
+  case PP_ERR_INPUT_TRAY_EMPTY:
+  case PP_ERR_OVERDUE_PREVENT_MAINT:
+    return RANK_WARNING;
+  default:
+    return RANK_FAILURE;
+  }
+}
+
+static uint64_t alert_hash(const struct pp_alert *a) {
+  uint64_t h = 1469598103934665603ull;
+  int key[4] = {a->severity, a->group_index, a->location, a->code};
+  h = fnv1a(h, key, sizeof(key));
+  return fnv1a(h, a->group, strnlen(a->group, sizeof(a->group)));
+}
+
+/* Error bits (without "offline" while asleep: power save pages nobody) and
+ * critical or warning alerts. Alerts are summed into the hash, so the order
+ * of the rows does not matter. */
+static void condition_of(const struct block *b, const struct pp_printer *p,
+                         struct condition *c) {
+  *c = (struct condition){0};
+  uint32_t errors = b->collect.status ? p->status.errors : 0;
+  if (p->status.asleep)
+    errors &= ~(1u << PP_ERR_OFFLINE);
+  for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT; bit++) {
+    if (errors & (1u << bit))
+      condition_add(c, error_bit_rank(bit), pp_error_bit_name(bit));
+  }
+  c->hash = errors ? fnv1a(1469598103934665603ull, &errors, sizeof(errors)) : 0;
+  for (size_t i = 0; b->collect.alerts && i < p->alert_count; i++) {
+    const struct pp_alert *a = &p->alerts[i];
+    enum rank rank = a->severity == PP_ALERT_CRITICAL ? RANK_FAILURE
+                     : a->severity == PP_ALERT_WARNING ||
+                             a->severity == PP_ALERT_WARNING_BINARY
+                         ? RANK_WARNING
+                         : RANK_OK;
+    if (rank == RANK_OK)
+      continue; /* "other": status text such as "Sleep mode" */
+    char what[256];
+    snprintf(what, sizeof(what), "%s alert \"%s\" (%s %d)",
+             pp_alert_severity_name(a->severity), a->description, a->group,
+             a->code);
+    condition_add(c, rank, what);
+    c->hash += alert_hash(a);
+  }
+}
+
+static int severity_of(enum rank rank) {
+  return rank == RANK_FAILURE   ? NOTIF_FAILURE
+         : rank == RANK_WARNING ? NOTIF_WARNING
+                                : NOTIF_OKAY;
+}
+
+static void notify_condition(const struct block *b, struct printer_state *st,
+                             const value_list_t *vl,
+                             const struct pp_printer *p) {
+  struct condition c;
+  condition_of(b, p, &c);
+  bool changed = st->seen ? c.hash != st->condition : c.hash != 0;
+  st->condition = c.hash;
+  if (!changed)
+    return;
+  if (c.rank == RANK_OK)
+    notify(b, vl, p, NOTIF_OKAY, "errors", "no errors any more");
+  else
+    notify(b, vl, p, severity_of(c.rank), "errors", "%s", c.text);
+}
+
+/* Unreachable is a WARNING: printers switched off at night are normal.
+ * The log gets it through c_complain, so a printer that stays off does not
+ * fill it. */
+static void notify_reachability(const struct block *b, struct printer_state *st,
+                                const value_list_t *vl,
+                                const struct pp_printer *p) {
+  if (!p->reachable) {
+    c_complain(LOG_WARNING, &st->complaint,
+               PLUGIN_NAME " plugin: %s/%s: not reachable: %s", b->name,
+               p->address, p->error);
+    if (!st->seen || st->reachable)
+      notify(b, vl, p, NOTIF_WARNING, "reachable", "not reachable: %s",
+             p->error);
+    return;
+  }
+  c_release(LOG_INFO, &st->complaint,
+            PLUGIN_NAME " plugin: %s/%s: reachable again", b->name, p->address);
+  if (st->seen && !st->reachable)
+    notify(b, vl, p, NOTIF_OKAY, "reachable", "reachable again");
+}
+
+/* --- the read callback --- */
+
+static void submit_printer(struct block *b, struct printer_state *st,
+                           const struct pp_printer *p,
+                           const struct poll_result *r) {
+  value_list_t vl = VALUE_LIST_INIT;
+  host_of(st, p, vl.host, sizeof(vl.host));
+  sstrncpy(vl.plugin, PLUGIN_NAME, sizeof(vl.plugin));
+  /* Set for <Printer> too: write_prometheus then labels every series the
+   * same way, {instance=host, printer=block, type=type instance}. */
+  sstrncpy(vl.plugin_instance, b->name, sizeof(vl.plugin_instance));
+  vl.time = r->time;
+  vl.interval = b->interval;
+  /* ours: plugin_dispatch_values copies it, we destroy it below */
+  vl.meta = identity_meta(p);
+  if (p->reachable) {
+    if (b->collect.status)
+      submit_status(&vl, p);
+    if (b->collect.alerts)
+      submit_alerts(&vl, p);
+    if (b->collect.counters)
+      submit_counters(b, st, &vl, p);
+    if (b->collect.supplies)
+      submit_supplies(&vl, p);
+  }
+  submit_gauge(&vl, "duration", "poll", p->duration_s);
+  if (b->collect.report && vl.meta != NULL)
+    add_report_meta(b, vl.meta, p);
+  submit_gauge(&vl, "gauge", "reachable", p->reachable ? 1 : 0);
+  notify_reachability(b, st, &vl, p);
+  if (p->reachable)
+    notify_condition(b, st, &vl, p);
+  st->reachable = p->reachable;
+  st->seen = true;
+  meta_data_destroy(vl.meta);
+}
+
+static struct poll_result take_latest(struct block *b) {
+  pthread_mutex_lock(&b->lock);
+  struct poll_result r = b->latest;
+  b->latest = (struct poll_result){0};
+  pthread_mutex_unlock(&b->lock);
+  return r;
+}
+
+/* Never blocks on the network: dispatches the newest finished poll, if
+ * there is one, and returns. Returns 0 even when nothing is new: an error
+ * would make collectd back the callback off. */
+static int printer_read(user_data_t *ud) {
+  struct block *b = ud->data;
+  struct poll_result r = take_latest(b);
+  if (r.printers == NULL)
+    return 0;
+  for (size_t i = 0; i < r.count; i++)
+    choose_host(b, &b->states[i], &r.printers[i]);
+  mark_clashes(b, r.count);
+  for (size_t i = 0; i < r.count; i++)
+    submit_printer(b, &b->states[i], &r.printers[i], &r);
+  size_t up = pp_count_reachable(r.printers, r.count);
+  /* The first poll says that everything works; later ones only when the
+   * poll took longer than it may. */
+  if (b->dispatches++ == 0)
+    INFO(PLUGIN_NAME " plugin: %s: polled %zu printers, %zu answered, in "
+                     "%.1f s",
+         b->name, r.count, up, r.seconds);
+  else if (r.seconds > CDTIME_T_TO_DOUBLE(b->interval))
+    WARNING(PLUGIN_NAME " plugin: %s: a poll took %.1f s, longer than the "
+                        "interval",
+            b->name, r.seconds);
+  result_free(&r);
+  return 0;
+}
+
+/* --- init and shutdown --- */
+
+static int printer_init(void) {
+  /* collectd 5.12 refuses to start when a config callback fails, so this
+   * only guards daemons that would go on. */
+  if (config_failed) {
+    ERROR(PLUGIN_NAME " plugin: not started: the configuration has errors");
+    return -1;
+  }
+  /* Before any thread: pp_log_set_sink is not thread-safe. */
+  pp_log_set_sink(log_from_core, NULL, PP_LOG_INFO);
+  for (struct block *b = blocks; b != NULL; b = b->next) {
+    if (b->thread_running)
+      continue;
+    int err = plugin_thread_create(&b->thread, poll_thread, b, "printer");
+    if (err != 0) {
+      ERROR(PLUGIN_NAME " plugin: %s: cannot start the polling thread: %s",
+            b->name, strerror(err));
+      return -1;
+    }
+    b->thread_running = true;
+  }
+  return 0;
+}
+
+static int printer_shutdown(void) {
+  for (struct block *b = blocks; b != NULL; b = b->next)
+    block_stop(b);
+  /* No poll runs any more: net-snmp's process-wide state can go. */
+  pp_engine_cleanup();
+  return 0;
+}
+
+void module_register(void) {
+  plugin_register_complex_config(PLUGIN_NAME, printer_config);
+  plugin_register_init(PLUGIN_NAME, printer_init);
+  plugin_register_shutdown(PLUGIN_NAME, printer_shutdown);
+}

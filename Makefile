@@ -109,6 +109,8 @@ install: all
 	install -m 755 build/rel/printprobe $(DESTDIR)$(PREFIX)/bin/
 	for c in $(NAGIOS_CHECKS); do install -m 755 build/rel/$$c $(DESTDIR)$(PREFIX)/lib/nagios/plugins/; done
 	for p in $(COLLECTD_PLUGINS); do install -m 644 build/rel/$$p.so $(DESTDIR)$(PREFIX)/lib/printprobe/collectd/; done
+	install -d $(DESTDIR)$(PREFIX)/share/printprobe
+	cp -R contrib/. $(DESTDIR)$(PREFIX)/share/printprobe/
 
 format:
 	clang-format -i $(wildcard common/*.[ch] plugins/*.[ch] cli/*.[ch] nagios/*.[ch] collectd/*.[ch] tests/unit/*.[ch] tests/tools/*.c)

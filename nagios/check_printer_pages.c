@@ -1,0 +1,325 @@
+/* check_printer_pages: a printer's page counters as performance data (c
+ * UOM) for trending, and a WARNING when a counter went backwards since the
+ * last run (board swap, reset, or a different printer behind the address). */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "np_common.h"
+#include "np_util.h"
+#include "pp_model.h"
+#include "pp_str.h"
+
+#define PROGNAME "check_printer_pages"
+#define STATE_HEADER "# printprobe check_printer_pages state 1"
+/* A state file holds a dozen short lines; anything larger is not ours. */
+#define STATE_MAX_BYTES 4096
+#define STATE_MAX_COUNTERS (PP_MAX_VENDOR_COUNTERS + 1)
+#define TOTAL_NAME "total"
+
+static const char usage[] =
+    " " PROGNAME " -H host [-p port] [-C community | --community-file F]\n"
+    "   [-P 1|2c|3] [SNMPv3 options] [-t timeout] [-e retries]\n"
+    "   [--state-file FILE] [-v]";
+
+static struct np_common common;
+
+static void help(void) {
+  np_help_header(&common,
+                 "Reports a printer's page counters over SNMP as performance "
+                 "data for\ntrending (prtMarkerLifeCount and vendor counters; "
+                 "read-only).");
+  np_help_common_options();
+  printf(
+      " --state-file=FILE\n"
+      "    Remember the counters in FILE and warn when one went backwards\n"
+      "    since the last run. A missing file is created; an unreadable or\n"
+      "    damaged one is UNKNOWN (remove it to start afresh). One file per\n"
+      "    printer and service.\n"
+      "\nStates:\n"
+      "  OK with the counters; WARNING when a counter went backwards (the\n"
+      "  new value is remembered, so the next run is OK again); UNKNOWN when\n"
+      "  the printer does not answer or reports no counter.\n"
+      "\nPerformance data: 'pages'=Nc;;;0 (c: a counter), and one\n"
+      "'pages_NAME' per vendor counter (colour, mono, ...).\n"
+      "\nExample:\n"
+      "  " PROGNAME " -H 192.0.2.7 -C public \\\n"
+      "    --state-file /var/lib/nagios/pages-192.0.2.7\n");
+  np_help_footer();
+}
+
+enum { OPT_STATE_FILE = NP_OPT_CHECK_FIRST };
+
+static const struct option own_options[] = {
+    {"state-file", required_argument, NULL, OPT_STATE_FILE},
+    {NULL, 0, NULL, 0},
+};
+
+static const char *parse_args(int argc, char **argv) {
+  const char *state_file = NULL;
+  int opt;
+  const struct option *options = np_long_options(own_options);
+  opterr = 0;
+  while ((opt = getopt_long(argc, argv, NP_COMMON_SHORT_OPTS, options, NULL)) !=
+         -1) {
+    if (np_common_option(&common, opt, optarg))
+      continue;
+    if (opt == OPT_STATE_FILE && optarg[0] != '\0') {
+      state_file = optarg;
+      continue;
+    }
+    np_usage_error(&common, "unknown option or missing value: %s",
+                   argv[optind - 1]);
+  }
+  np_common_finish(&common, argc, argv);
+  return state_file;
+}
+
+/* --- counters and the state file --- */
+
+/* The counters of one run: "total" first, then the vendor ones. */
+struct counter_set {
+  struct pp_counter items[STATE_MAX_COUNTERS];
+  size_t count;
+};
+
+static int64_t *counter_find(struct counter_set *set, const char *name) {
+  for (size_t i = 0; i < set->count; i++) {
+    if (strcmp(set->items[i].name, name) == 0)
+      return &set->items[i].value;
+  }
+  return NULL;
+}
+
+static int counter_put(struct counter_set *set, const char *name,
+                       int64_t value) {
+  int64_t *slot = counter_find(set, name);
+  if (slot != NULL) {
+    *slot = value;
+    return 0;
+  }
+  if (set->count == STATE_MAX_COUNTERS ||
+      strlen(name) >= sizeof(set->items[0].name))
+    return -EINVAL;
+  pp_strlcpy(set->items[set->count].name, name, sizeof(set->items[0].name));
+  set->items[set->count++].value = value;
+  return 0;
+}
+
+static void counters_of(const struct pp_printer *p, struct counter_set *set) {
+  set->count = 0;
+  if (p->counters.total != PP_UNKNOWN)
+    (void)counter_put(set, TOTAL_NAME, p->counters.total);
+  for (size_t i = 0; i < p->counters.vendor_count; i++) {
+    if (p->counters.vendor[i].value != PP_UNKNOWN)
+      (void)counter_put(set, p->counters.vendor[i].name,
+                        p->counters.vendor[i].value);
+  }
+}
+
+/* One "NAME VALUE" line. */
+static int parse_state_line(char *line, struct counter_set *set) {
+  char *space = strchr(line, ' ');
+  if (space == NULL || space == line)
+    return -EINVAL;
+  *space = '\0';
+  const char *digits = space + 1;
+  char *end;
+  errno = 0;
+  long long v = strtoll(digits, &end, 10);
+  if (errno != 0 || end == digits || *end != '\0' || v < 0)
+    return -EINVAL;
+  return counter_put(set, line, (int64_t)v);
+}
+
+static int parse_state(char *text, struct counter_set *set) {
+  set->count = 0;
+  char *save = NULL;
+  char *line = strtok_r(text, "\n", &save);
+  if (line == NULL || strcmp(line, STATE_HEADER) != 0)
+    return -EINVAL;
+  while ((line = strtok_r(NULL, "\n", &save)) != NULL) {
+    if (parse_state_line(line, set) != 0)
+      return -EINVAL;
+  }
+  return 0;
+}
+
+/* Returns 0 with the previous counters, -ENOENT when there is no file yet
+ * (fine: the first run), or dies UNKNOWN naming the file. */
+static int read_state(const char *path, struct counter_set *set) {
+  FILE *f = fopen(path, "r");
+  if (f == NULL) {
+    if (errno == ENOENT)
+      return -ENOENT;
+    np_die(NP_UNKNOWN, "cannot read state file %s: %s", path, strerror(errno));
+  }
+  char text[STATE_MAX_BYTES + 1];
+  size_t n = fread(text, 1, sizeof(text), f);
+  bool failed = ferror(f) != 0;
+  fclose(f);
+  if (failed)
+    np_die(NP_UNKNOWN, "cannot read state file %s", path);
+  text[n < sizeof(text) ? n : sizeof(text) - 1] = '\0';
+  if (n > STATE_MAX_BYTES || strlen(text) != n || parse_state(text, set) != 0)
+    np_die(NP_UNKNOWN,
+           "state file %s is damaged (not written by %s); remove it to "
+           "start afresh",
+           path, PROGNAME);
+  return 0;
+}
+
+static int write_all(int fd, const char *data, size_t len) {
+  while (len > 0) {
+    ssize_t n = write(fd, data, len);
+    if (n < 0 && errno == EINTR)
+      continue;
+    if (n < 0)
+      return -errno;
+    data += n;
+    len -= (size_t)n;
+  }
+  return 0;
+}
+
+/* Write to a temporary file beside it, then rename: a check killed
+ * half-way (timeout, reboot) leaves the old state, never half a file. */
+static void write_state(const char *path, const struct counter_set *set) {
+  static struct np_text t;
+  np_text_init(&t);
+  np_text_add(&t, "%s\n", STATE_HEADER);
+  for (size_t i = 0; i < set->count; i++)
+    np_text_add(&t, "%s %" PRId64 "\n", set->items[i].name,
+                set->items[i].value);
+  char tmp[4096];
+  if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
+      (int)sizeof(tmp))
+    np_die(NP_UNKNOWN, "state file name too long: %s", path);
+  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+  if (fd < 0)
+    np_die(NP_UNKNOWN, "cannot write state file %s: %s", tmp, strerror(errno));
+  int err = write_all(fd, t.data, t.len);
+  if (err == 0 && fsync(fd) != 0)
+    err = -errno;
+  if (close(fd) != 0 && err == 0)
+    err = -errno;
+  if (err == 0 && rename(tmp, path) != 0)
+    err = -errno;
+  if (err != 0) {
+    unlink(tmp);
+    np_die(NP_UNKNOWN, "cannot write state file %s: %s", path, strerror(-err));
+  }
+}
+
+/* --- judging --- */
+
+struct result {
+  enum np_state state;
+  struct np_text line;
+  struct np_text long_out;
+  struct np_perf perf;
+};
+
+static void add_perf(const char *name, int64_t value, struct np_perf *perf) {
+  char label[64];
+  if (strcmp(name, TOTAL_NAME) == 0)
+    snprintf(label, sizeof(label), "pages");
+  else
+    snprintf(label, sizeof(label), "pages_%s", name);
+  struct np_perf_item item = {.label = label,
+                              .known = true,
+                              .value = value,
+                              .uom = "c",
+                              .has_min = true,
+                              .min = 0};
+  (void)np_perf_add(perf, &item);
+}
+
+/* Compares with the last run; counters the printer did not give this time
+ * keep their old value, so one bad read does not lose the history. */
+static void compare(struct counter_set *now, struct counter_set *before,
+                    struct result *r) {
+  for (size_t i = 0; i < before->count; i++) {
+    const struct pp_counter *old = &before->items[i];
+    int64_t *cur = counter_find(now, old->name);
+    if (cur == NULL) {
+      (void)counter_put(now, old->name, old->value);
+      continue;
+    }
+    if (*cur >= old->value)
+      continue;
+    r->state = NP_WARNING;
+    np_text_sep(&r->line, "; ");
+    np_text_add(&r->line,
+                "%s counter went backwards: %" PRId64 " -> %" PRId64
+                " since the last check (reset or board swap?)",
+                old->name, old->value, *cur);
+  }
+}
+
+static void summary(const struct pp_printer *p, struct result *r) {
+  struct np_text counts;
+  np_text_init(&counts);
+  const char *unit =
+      p->counters.unit ? pp_counter_unit_name(p->counters.unit) : "pages";
+  if (p->counters.total != PP_UNKNOWN)
+    np_text_add(&counts, "%" PRId64 " %s", p->counters.total, unit);
+  for (size_t i = 0; i < p->counters.vendor_count; i++) {
+    if (p->counters.vendor[i].value == PP_UNKNOWN)
+      continue;
+    np_text_sep(&counts, ", ");
+    np_text_add(&counts, "%s %" PRId64, p->counters.vendor[i].name,
+                p->counters.vendor[i].value);
+  }
+  np_text_add(&r->line, "%s", counts.data);
+}
+
+static void counter_lines(const struct counter_set *now, struct result *r) {
+  for (size_t i = 0; i < now->count; i++) {
+    np_text_sep(&r->long_out, "\n");
+    np_text_add(&r->long_out, "%s: %" PRId64, now->items[i].name,
+                now->items[i].value);
+  }
+}
+
+int main(int argc, char **argv) {
+  np_common_init(&common, PROGNAME, usage, help);
+  const char *state_file = parse_args(argc, argv);
+  /* Read before polling: a damaged file should not cost a poll. */
+  static struct counter_set before;
+  bool have_before = state_file != NULL && read_state(state_file, &before) == 0;
+
+  struct pp_printer printer;
+  np_poll_printer(&common, &printer);
+  static struct result r;
+  np_text_init(&r.line);
+  np_text_init(&r.long_out);
+  np_perf_init(&r.perf);
+  r.state = NP_OK;
+  if (!printer.reachable) {
+    np_unreachable_text(&printer, &r.line);
+    pp_printer_clear(&printer);
+    np_exit(NP_UNKNOWN, r.line.data, NULL, NULL);
+  }
+  static struct counter_set now;
+  counters_of(&printer, &now);
+  if (now.count == 0) {
+    np_text_add(&r.line, "%s reports no page counter", printer.address);
+    pp_printer_clear(&printer);
+    np_exit(NP_UNKNOWN, r.line.data, NULL, NULL);
+  }
+  for (size_t i = 0; i < now.count; i++)
+    add_perf(now.items[i].name, now.items[i].value, &r.perf);
+  summary(&printer, &r);
+  if (have_before)
+    compare(&now, &before, &r);
+  counter_lines(&now, &r);
+  pp_printer_clear(&printer);
+  if (state_file != NULL)
+    write_state(state_file, &now);
+  np_exit(r.state, r.line.data, &r.perf, r.long_out.data);
+}

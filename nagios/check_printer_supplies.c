@@ -1,0 +1,410 @@
+/* check_printer_supplies: levels of a printer's supplies (toner, ink,
+ * drums, waste receptacles) against thresholds in percent, with one
+ * performance data item per supply. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "np_common.h"
+#include "np_util.h"
+#include "pp_model.h"
+#include "pp_str.h"
+
+#define PROGNAME "check_printer_supplies"
+#define MAX_FILTERS 32
+/* prtMarkerSuppliesTypeTC numbers stop well below this. */
+#define MAX_SUPPLY_TYPE 64
+/* The status line lists OK supplies only while it is shorter than this;
+ * the long output has them all. */
+#define LINE_SOFT_LIMIT 160
+#define DEFAULT_WARN "20:"
+#define DEFAULT_CRIT "10:"
+
+struct supplies_cfg {
+  struct np_range warn;
+  struct np_range crit;
+  const char *names[MAX_FILTERS]; /* --supply */
+  size_t name_count;
+  const char *types[MAX_FILTERS]; /* --type, canonical spelling */
+  size_t type_count;
+  enum np_state unknown_state;
+};
+
+static const char usage[] =
+    " " PROGNAME " -H host [-p port] [-C community | --community-file F]\n"
+    "   [-P 1|2c|3] [SNMPv3 options] [-t timeout] [-e retries]\n"
+    "   [-w range] [-c range] [--supply TEXT]... [--type TYPE]...\n"
+    "   [--unknown-state STATE] [-v]";
+
+static struct np_common common;
+
+static void help(void) {
+  np_help_header(&common,
+                 "Checks the supply levels of a printer over SNMP (Printer-MIB "
+                 "prtMarkerSupplies,\nand vendor tables where a profile knows "
+                 "them; read-only).");
+  np_help_common_options();
+  printf(
+      " -w, --warning=RANGE\n"
+      "    Percent range outside which a supply is WARNING "
+      "(default: " DEFAULT_WARN ")\n"
+      " -c, --critical=RANGE\n"
+      "    Percent range outside which a supply is CRITICAL "
+      "(default: " DEFAULT_CRIT ")\n"
+      " --supply=TEXT\n"
+      "    Only supplies whose colour is TEXT or whose description contains\n"
+      "    it (case-insensitive); repeatable\n"
+      " --type=TYPE\n"
+      "    Only supplies of this type: toner, ink, inkCartridge, wasteToner,\n"
+      "    wasteInk, opc, fuser, transferUnit, tonerCartridge, ...; "
+      "repeatable\n"
+      " --unknown-state=[ok|warning|critical|unknown]\n"
+      "    State for a supply whose level the printer does not tell (levels\n"
+      "    -1 and -2, no maximum; default: ok)\n"
+      "\nRanges: [@]start:end, alert outside start..end (inside with @); ~ "
+      "is\n"
+      "minus infinity, 10 means 0:10, 10: means 10 or more. Examples: -w "
+      "20: -c 10:\n"
+      "(default), -w 25: -c @0:5, -c ~:0.\n"
+      "\nStates:\n"
+      "  Receptacles (waste toner, maintenance boxes) are judged by the "
+      "space\n"
+      "  left, so the same thresholds apply; a full receptacle is always\n"
+      "  CRITICAL. A missing or failed cartridge is CRITICAL. Level -3 "
+      "(\"some\n"
+      "  remaining\") is OK. The printer unreachable, no supplies reported "
+      "or\n"
+      "  none selected: UNKNOWN.\n"
+      "\nPerformance data: 'label'=percent%%;warn;crit;0;100 per supply, U "
+      "when\n"
+      "unknown; the label is the colour when unique, else the description.\n"
+      "\nExamples:\n"
+      "  " PROGNAME " -H 192.0.2.7 -C public --type toner -w 15: -c 5:\n"
+      "  " PROGNAME " -H 192.0.2.7 -C public --supply cyan --supply "
+      "magenta\n");
+  np_help_footer();
+}
+
+/* --- options --- */
+
+enum {
+  OPT_SUPPLY = NP_OPT_CHECK_FIRST,
+  OPT_TYPE,
+  OPT_UNKNOWN_STATE,
+};
+
+static const struct option own_options[] = {
+    {"warning", required_argument, NULL, 'w'},
+    {"critical", required_argument, NULL, 'c'},
+    {"supply", required_argument, NULL, OPT_SUPPLY},
+    {"type", required_argument, NULL, OPT_TYPE},
+    {"unknown-state", required_argument, NULL, OPT_UNKNOWN_STATE},
+    {NULL, 0, NULL, 0},
+};
+
+static void set_range(struct np_range *range, const char *opt,
+                      const char *text) {
+  if (np_range_parse(text, range) != 0)
+    np_usage_error(&common,
+                   "%s \"%s\": not a range ([@]start:end, ~ for minus "
+                   "infinity, e.g. 20: or 10 or @0:5)",
+                   opt, text);
+}
+
+static const char *canonical_type(const char *name) {
+  for (int type = 1; type < MAX_SUPPLY_TYPE; type++) {
+    const char *known = pp_supply_type_name(type);
+    if (strcasecmp(known, name) == 0)
+      return known;
+  }
+  return NULL;
+}
+
+static void add_filter(const char **list, size_t *count, const char *opt,
+                       const char *value) {
+  if (*count == MAX_FILTERS)
+    np_usage_error(&common, "%s: at most %d", opt, MAX_FILTERS);
+  if (value[0] == '\0')
+    np_usage_error(&common, "%s: empty value", opt);
+  list[(*count)++] = value;
+}
+
+static void check_option(struct supplies_cfg *cfg, int opt, char **argv) {
+  switch (opt) {
+  case 'w':
+    set_range(&cfg->warn, "-w", optarg);
+    break;
+  case 'c':
+    set_range(&cfg->crit, "-c", optarg);
+    break;
+  case OPT_SUPPLY:
+    add_filter(cfg->names, &cfg->name_count, "--supply", optarg);
+    break;
+  case OPT_TYPE: {
+    const char *type = canonical_type(optarg);
+    if (type == NULL)
+      np_usage_error(&common,
+                     "--type \"%s\": not a supply type (toner, ink, "
+                     "wasteToner, opc, ...)",
+                     optarg);
+    add_filter(cfg->types, &cfg->type_count, "--type", type);
+    break;
+  }
+  case OPT_UNKNOWN_STATE:
+    if (np_state_from_name(optarg, &cfg->unknown_state) != 0)
+      np_usage_error(&common,
+                     "--unknown-state \"%s\": must be ok, warning, "
+                     "critical or unknown",
+                     optarg);
+    break;
+  default:
+    np_usage_error(&common, "unknown option or missing value: %s",
+                   argv[optind - 1]);
+  }
+}
+
+static void parse_args(struct supplies_cfg *cfg, int argc, char **argv) {
+  int opt;
+  const struct option *options = np_long_options(own_options);
+  opterr = 0;
+  set_range(&cfg->warn, "-w", DEFAULT_WARN);
+  set_range(&cfg->crit, "-c", DEFAULT_CRIT);
+  while ((opt = getopt_long(argc, argv, NP_COMMON_SHORT_OPTS "w:c:", options,
+                            NULL)) != -1) {
+    if (!np_common_option(&common, opt, optarg))
+      check_option(cfg, opt, argv);
+  }
+  np_common_finish(&common, argc, argv);
+}
+
+/* --- selection and naming --- */
+
+struct judged {
+  const struct pp_supply *supply;
+  char name[128];
+  enum np_state state;
+  const char *why; /* "full", "missing", ... or NULL: the percent says it */
+};
+
+static bool any_match(const char *const *list, size_t count,
+                      bool (*match)(const char *, const struct pp_supply *),
+                      const struct pp_supply *s) {
+  if (count == 0)
+    return true;
+  for (size_t i = 0; i < count; i++) {
+    if (match(list[i], s))
+      return true;
+  }
+  return false;
+}
+
+static bool name_matches(const char *want, const struct pp_supply *s) {
+  return strcasecmp(s->colour, want) == 0 ||
+         pp_contains_ci(s->description, want);
+}
+
+static bool type_matches(const char *want, const struct pp_supply *s) {
+  return strcmp(pp_supply_type_name(s->type), want) == 0;
+}
+
+static bool selected(const struct supplies_cfg *cfg,
+                     const struct pp_supply *s) {
+  return any_match(cfg->names, cfg->name_count, name_matches, s) &&
+         any_match(cfg->types, cfg->type_count, type_matches, s);
+}
+
+/* The colour names a supply when no other selected supply has it; two
+ * "black" rows (toner and drum) fall back to their descriptions. */
+static void name_supply(struct judged *all, size_t count, size_t i) {
+  const struct pp_supply *s = all[i].supply;
+  bool unique = s->colour[0] != '\0';
+  for (size_t j = 0; j < count && unique; j++) {
+    if (j != i && strcasecmp(all[j].supply->colour, s->colour) == 0)
+      unique = false;
+  }
+  const char *name = unique ? s->colour : s->description;
+  if (name[0] == '\0')
+    name = pp_supply_type_name(s->type);
+  pp_strlcpy(all[i].name, name, sizeof(all[i].name));
+}
+
+/* --- judging --- */
+
+static void judge_supply(const struct supplies_cfg *cfg, struct judged *j) {
+  const struct pp_supply *s = j->supply;
+  j->why = NULL;
+  switch (s->state) {
+  case PP_SUPPLY_MISSING:
+  case PP_SUPPLY_FAILED:
+    j->state = NP_CRITICAL;
+    j->why = pp_supply_state_name(s->state);
+    return;
+  case PP_SUPPLY_FULL: /* whatever the thresholds: nothing prints */
+    j->state = NP_CRITICAL;
+    j->why = "full";
+    return;
+  case PP_SUPPLY_SOME_REMAINING:
+    j->state = NP_OK;
+    j->why = "some remaining";
+    return;
+  default:
+    break;
+  }
+  if (s->percent != PP_NO_PERCENT) {
+    j->state = np_range_state(&cfg->warn, &cfg->crit, s->percent);
+    return;
+  }
+  if (s->state == PP_SUPPLY_LOW || s->state == PP_SUPPLY_NEAR_FULL) {
+    /* A level the printer itself calls near its end, without a number. */
+    j->state = NP_WARNING;
+    j->why = s->receptacle ? "near full" : "near end";
+    return;
+  }
+  j->state = cfg->unknown_state;
+  j->why = "level unknown";
+}
+
+static void describe(const struct judged *j, struct np_text *text) {
+  const struct pp_supply *s = j->supply;
+  if (j->why != NULL && s->percent != PP_NO_PERCENT)
+    np_text_add(text, "%s %s (%d%%%s)", j->name, j->why, s->percent,
+                s->receptacle ? " free" : "");
+  else if (j->why != NULL)
+    np_text_add(text, "%s %s", j->name, j->why);
+  else
+    np_text_add(text, "%s %d%%%s", j->name, s->percent,
+                s->receptacle ? " free" : "");
+}
+
+/* Worst state first, then the emptiest, unknown percents last. */
+static int compare_judged(const void *a, const void *b) {
+  const struct judged *x = a, *y = b;
+  if (x->state != y->state)
+    return np_state_worse_alt(x->state, y->state) == x->state ? -1 : 1;
+  int px = x->supply->percent == PP_NO_PERCENT ? 101 : x->supply->percent;
+  int py = y->supply->percent == PP_NO_PERCENT ? 101 : y->supply->percent;
+  return px - py;
+}
+
+static void long_line(const struct judged *j, struct np_text *out) {
+  const struct pp_supply *s = j->supply;
+  np_text_sep(out, "\n");
+  describe(j, out);
+  np_text_add(out, ": %s [%s, %s%s", np_state_name(j->state),
+              s->description[0] ? s->description : "no description",
+              pp_supply_type_name(s->type),
+              s->receptacle ? ", receptacle" : "");
+  if (s->level != PP_UNKNOWN)
+    np_text_add(out, ", level %lld of %lld %s", (long long)s->level,
+                (long long)s->max, pp_supply_unit_name(s->unit));
+  np_text_add(out, "]");
+}
+
+static void add_perf(const struct supplies_cfg *cfg, const struct judged *j,
+                     struct np_perf *perf) {
+  const struct pp_supply *s = j->supply;
+  struct np_perf_item item = {
+      .label = j->name,
+      .known = s->percent != PP_NO_PERCENT,
+      .value = s->percent,
+      .uom = "%",
+      .warn = cfg->warn.text,
+      .crit = cfg->crit.text,
+      .has_min = true,
+      .min = 0,
+      .has_max = true,
+      .max = 100,
+  };
+  /* A full buffer drops the rest; the status line still tells all. */
+  (void)np_perf_add(perf, &item);
+}
+
+struct result {
+  enum np_state state;
+  struct np_text line;
+  struct np_text long_out;
+  struct np_perf perf;
+};
+
+/* Perfdata in the printer's order (graphs keep their place); the text
+ * worst first. */
+static void report(const struct supplies_cfg *cfg, struct judged *all,
+                   size_t count, struct result *r) {
+  for (size_t i = 0; i < count; i++)
+    add_perf(cfg, &all[i], &r->perf);
+  qsort(all, count, sizeof(*all), compare_judged);
+  r->state = NP_OK;
+  size_t hidden = 0;
+  for (size_t i = 0; i < count; i++) {
+    /* alt: a supply judged UNKNOWN on request must not hide behind OK. */
+    r->state = np_state_worse_alt(r->state, all[i].state);
+    long_line(&all[i], &r->long_out);
+    if (all[i].state == NP_OK && r->line.len > LINE_SOFT_LIMIT) {
+      hidden++;
+      continue;
+    }
+    np_text_sep(&r->line, ", ");
+    describe(&all[i], &r->line);
+  }
+  if (hidden > 0)
+    np_text_add(&r->line, ", %zu more ok", hidden);
+}
+
+static void filter_text(const struct supplies_cfg *cfg, struct np_text *t) {
+  for (size_t i = 0; i < cfg->name_count; i++)
+    np_text_add(t, " --supply %s", cfg->names[i]);
+  for (size_t i = 0; i < cfg->type_count; i++)
+    np_text_add(t, " --type %s", cfg->types[i]);
+}
+
+static void judge_printer(const struct supplies_cfg *cfg,
+                          const struct pp_printer *p, struct result *r) {
+  struct judged *all = calloc(p->supply_count + 1, sizeof(*all));
+  if (all == NULL)
+    np_die(NP_UNKNOWN, "out of memory");
+  size_t count = 0;
+  for (size_t i = 0; i < p->supply_count; i++) {
+    if (selected(cfg, &p->supplies[i]))
+      all[count++].supply = &p->supplies[i];
+  }
+  if (count == 0) {
+    r->state = NP_UNKNOWN;
+    if (p->supply_count == 0)
+      np_text_add(&r->line, "%s reports no supplies", p->address);
+    else {
+      np_text_add(&r->line, "none of %zu supplies matches", p->supply_count);
+      filter_text(cfg, &r->line);
+    }
+    free(all);
+    return;
+  }
+  for (size_t i = 0; i < count; i++) {
+    name_supply(all, count, i);
+    judge_supply(cfg, &all[i]);
+  }
+  report(cfg, all, count, r);
+  free(all);
+}
+
+int main(int argc, char **argv) {
+  static struct supplies_cfg cfg = {.unknown_state = NP_OK};
+  np_common_init(&common, PROGNAME, usage, help);
+  parse_args(&cfg, argc, argv);
+
+  struct pp_printer printer;
+  np_poll_printer(&common, &printer);
+  /* Static: the texts and the perfdata buffer are large for a stack. */
+  static struct result r;
+  np_text_init(&r.line);
+  np_text_init(&r.long_out);
+  np_perf_init(&r.perf);
+  if (!printer.reachable) {
+    np_unreachable_text(&printer, &r.line);
+    pp_printer_clear(&printer);
+    np_exit(NP_UNKNOWN, r.line.data, NULL, NULL);
+  }
+  judge_printer(&cfg, &printer, &r);
+  pp_printer_clear(&printer);
+  np_exit(r.state, r.line.data, &r.perf, r.long_out.data);
+}

@@ -1,0 +1,797 @@
+#!/usr/bin/env python3
+"""The Nagios/Icinga checks (nagios/check_printer_*) against simulated
+printers: exit codes, status text and performance data for the quirk
+fixtures and every recording of the shared corpus, thresholds in every range
+form, broken and silent agents, the pages state file, usage errors, and the
+shipped Nagios 4 / Icinga 2 configuration validated by the real daemons."""
+
+import glob
+import os
+import re
+import shutil
+import subprocess
+import sys
+import tempfile
+
+from harness import (CORPUS, FIXTURES, HOST, ROOT, PPSim, Runner, Snmpsim,
+                     binary, free_port)
+
+STATES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
+LINE_RE = re.compile(r"^PRINTER (OK|WARNING|CRITICAL|UNKNOWN) - (.+)$")
+PERF_ITEM_RE = re.compile(
+    r"^'([^']+)'=(U|-?\d+)(%|c)?(?:;([^; ]*))?(?:;([^; ]*))?"
+    r"(?:;(-?\d*))?(?:;(-?\d*))?$")
+NAGIOS_CFG = os.path.join(ROOT, "contrib", "nagios", "printprobe.cfg")
+ICINGA_CONF = os.path.join(ROOT, "contrib", "icinga2", "printprobe.conf")
+
+
+class Result:
+    """One check run: exit code, status text, perfdata and long output."""
+
+    def __init__(self, argv, proc):
+        self.argv = argv
+        self.rc = proc.returncode
+        self.stdout = proc.stdout
+        self.stderr = proc.stderr
+        lines = proc.stdout.split("\n")
+        first = lines[0]
+        self.long = [l for l in lines[1:] if l]
+        text, _, perf = first.partition(" | ")
+        m = LINE_RE.match(text)
+        self.state = m.group(1) if m else None
+        self.text = m.group(2) if m else text
+        self.perf_text = perf
+        self.perf = parse_perf(perf)
+
+    def fail(self, why):
+        raise AssertionError("%s: %s\n  argv: %s\n  stdout: %s" %
+                             (why, self.rc, " ".join(self.argv[1:]),
+                              self.stdout[:1500]))
+
+    def expect(self, rc, *texts, absent=()):
+        if self.rc != rc:
+            self.fail("exit code wanted %d, got" % rc)
+        if self.state is None or STATES[self.state] != rc:
+            self.fail("status line does not match the exit code")
+        for t in texts:
+            if t not in self.text:
+                self.fail("%r not in the status text" % t)
+        for t in absent:
+            if t in self.text:
+                self.fail("%r in the status text" % t)
+        return self
+
+    def perf_item(self, label):
+        for item in self.perf:
+            if item["label"] == label:
+                return item
+        self.fail("no perfdata %r in %r" % (label, self.perf_text))
+
+
+def parse_perf(text):
+    """Splits perfdata into items; quoted labels may contain blanks."""
+    items = []
+    for raw in re.findall(r"'[^']*'=\S+", text):
+        m = PERF_ITEM_RE.match(raw)
+        if not m:
+            raise AssertionError("malformed perfdata item %r" % raw)
+        items.append({"label": m.group(1), "value": m.group(2),
+                      "uom": m.group(3) or "", "warn": m.group(4) or "",
+                      "crit": m.group(5) or "", "min": m.group(6) or "",
+                      "max": m.group(7) or "", "raw": raw})
+    rebuilt = " ".join(i["raw"] for i in items)
+    if rebuilt != text:
+        raise AssertionError("perfdata %r has stray text" % text)
+    return items
+
+
+def check(name, *args, env=None, timeout=60):
+    argv = [binary(name)] + list(args)
+    proc = subprocess.run(argv, capture_output=True, text=True,
+                          timeout=timeout, env=env)
+    return Result(argv, proc)
+
+
+def target(port, community):
+    return ["-H", HOST, "-p", str(port), "-C", community, "-t", "1", "-e",
+            "1"]
+
+
+# --- check_printer_status ---------------------------------------------------
+
+def status_cases(port):
+    t = lambda c: target(port, c)
+    check("check_printer_status", *t("quirk_ok_colour_laser")).expect(
+        0, "idle")
+    r = check("check_printer_status", *t("quirk_alerts")).expect(
+        2, "jammed", "alert 8: Paper jam in tray 2",
+        "alert 1104: Black toner low", absent=("Sleep mode",))
+    if not r.text.startswith("jammed; alert 8: Paper jam in tray 2"):
+        r.fail("critical reasons not first")
+    if "alert 8 (input, severity critical): Paper jam in tray 2: CRITICAL" \
+            not in r.long:
+        r.fail("long output lacks the alert line")
+    # A jam from the one-byte error state, with a door open.
+    check("check_printer_status", *t("quirk_errorstate_1byte")).expect(
+        2, "doorOpen, jammed")
+    check("check_printer_status", *t("quirk_door_open")).expect(
+        2, "doorOpen", "alert 3:")
+    check("check_printer_status", *t("quirk_low_and_empty_toner")).expect(
+        2, "noToner, lowToner")
+    check("check_printer_status", *t("quirk_asleep")).expect(
+        0, "asleep", absent=("offline",))
+
+
+def status_ignore_cases(port):
+    t = lambda c: target(port, c)
+    # inputTrayMissing is critical; lowToner, the device status and two
+    # warning alerts are warnings.
+    check("check_printer_status", *t("quirk_errorstate_2byte")).expect(
+        2, "inputTrayMissing")
+    check("check_printer_status", *t("quirk_errorstate_2byte"), "--ignore",
+          "inputTrayMissing").expect(1, "lowToner",
+                                     absent=("inputTrayMissing",))
+    # Everything ignored but the device status, which speaks up now.
+    check("check_printer_status", *t("quirk_errorstate_2byte"), "--ignore",
+          "inputTrayMissing,lowToner", "--ignore", "alert:1104",
+          "--ignore", "alert:801").expect(1, "device warning")
+    # The jam's alert and bit ignored: the device is still down.
+    check("check_printer_status", *t("quirk_alerts"), "--ignore", "jammed",
+          "--ignore", "ALERT:8", "--ignore", "alert:1104").expect(
+        2, "device down", absent=("jammed", "alert 8"))
+    for bad in ("nosuchbit", "alert:", "alert:x1", "alert:-1"):
+        check("check_printer_status", *t("quirk_alerts"), "--ignore",
+              bad).expect(3, "--ignore")
+
+
+def status_pipe_in_alert(port):
+    r = check("check_printer_status", *target(port, "nagios_labels")).expect(
+        1, "alert 1104: Black toner low / order 'HP 212A'")
+    if r.perf_text:
+        r.fail("a pipe in an alert text made perfdata")
+
+
+def status_unreachable():
+    port = free_port()
+    base = ["-H", HOST, "-p", str(port), "-t", "0.2", "-e", "1"]
+    check("check_printer_status", *base).expect(2, "unreachable",
+                                                 "no answer")
+    for state, rc in (("ok", 0), ("warning", 1), ("unknown", 3),
+                      ("CRITICAL", 2)):
+        check("check_printer_status", *base, "--unreachable-state",
+              state).expect(rc, "unreachable")
+    check("check_printer_status", *base, "--unreachable-state",
+          "down").expect(3, "--unreachable-state")
+    check("check_printer_supplies", *base).expect(3, "unreachable")
+    check("check_printer_pages", *base).expect(3, "unreachable")
+
+
+# --- check_printer_supplies -------------------------------------------------
+
+def supplies_defaults(port):
+    r = check("check_printer_supplies",
+              *target(port, "quirk_ok_colour_laser")).expect(
+        0, "black 78%", "Toner Collection Unit HP 85% free")
+    want = {"black": "78", "cyan": "64", "magenta": "55", "yellow": "47",
+            "Toner Collection Unit HP": "85", "Transfer Kit HP": "91"}
+    if [i["label"] for i in r.perf] != list(want):
+        r.fail("perfdata labels or order")
+    for label, value in want.items():
+        item = r.perf_item(label)
+        if (item["value"], item["uom"], item["warn"], item["crit"],
+                item["min"], item["max"]) != (value, "%", "20:", "10:", "0",
+                                              "100"):
+            r.fail("perfdata item %r" % item["raw"])
+    # Text lists the worst (emptiest) first.
+    if not r.text.startswith("yellow 47%, magenta 55%"):
+        r.fail("not worst first")
+    # black 9 % with the defaults (-c 10:) is critical, 2400/26000.
+    check("check_printer_supplies", *target(port, "quirk_alerts")).expect(
+        2, "black 9%")
+
+
+def supplies_threshold_forms(port):
+    t = target(port, "quirk_ok_colour_laser")
+    cases = [
+        # (warn, crit, supply, state): black 78 cyan 64 magenta 55 yellow 47
+        ("10:", "5:", "yellow", 0),     # start only
+        ("50:", "5:", "yellow", 1),     # 47 below 50
+        ("50", "90", "yellow", 0),      # 0:50 holds 47
+        ("50", "90", "cyan", 1),        # 64 above 0:50
+        ("90", "60", "cyan", 2),        # 64 above 0:60
+        ("~:70", "~:90", "black", 1),   # 78 above -inf:70
+        ("~:70", "~:90", "magenta", 0),
+        ("50:60", "40:70", "magenta", 0),  # inside 50:60
+        ("50:60", "40:70", "cyan", 1),     # 64 outside 50:60, inside 40:70
+        ("50:60", "40:70", "black", 2),    # 78 outside 40:70
+        ("@50:60", "@0:10", "magenta", 1),  # @: alert inside
+        ("@50:60", "@0:10", "cyan", 0),
+        ("@0:10", "@40:50", "yellow", 2),
+        ("@~:47", "@0:10", "yellow", 1),   # inclusive bounds
+        ("47:", "48:", "yellow", 2),
+    ]
+    for warn, crit, supply, rc in cases:
+        r = check("check_printer_supplies", *t, "-w", warn, "-c", crit,
+                  "--supply", supply).expect(rc, supply)
+        item = r.perf_item(supply)
+        if (item["warn"], item["crit"]) != (warn, crit):
+            r.fail("perfdata thresholds %r" % item["raw"])
+        if len(r.perf) != 1:
+            r.fail("--supply %s selected %d supplies" % (supply,
+                                                         len(r.perf)))
+    for bad in ("10x", "20:10", "", ":", "@", "~", "1:2:3", "nan", "0x10",
+                "10 "):
+        check("check_printer_supplies", *t, "-w", bad).expect(3, "-w")
+        check("check_printer_supplies", *t, "--critical=" + bad).expect(
+            3, "-c")
+
+
+def supplies_special_levels(port):
+    t = target(port, "quirk_levels_special")
+    # -1, -2 and no max are unknown (OK by default, U in perfdata), -3 is
+    # "some remaining" and never alarms; the receptacle has 75 % free.
+    r = check("check_printer_supplies", *t).expect(
+        0, "magenta some remaining", "black level unknown",
+        "Waste Toner Box 75% free")
+    for label in ("black", "cyan", "magenta", "yellow", "Drum Unit",
+                  "Belt Unit", "Fuser Unit"):
+        if r.perf_item(label)["value"] != "U":
+            r.fail("%s should be U" % label)
+    for state, rc in (("warning", 1), ("critical", 2), ("unknown", 3),
+                      ("ok", 0)):
+        check("check_printer_supplies", *t, "--unknown-state",
+              state).expect(rc)
+    # -3 stays OK whatever --unknown-state says.
+    check("check_printer_supplies", *t, "--supply", "magenta",
+          "--unknown-state", "critical").expect(0, "magenta some remaining")
+    check("check_printer_supplies", *t, "--supply", "Belt",
+          "--unknown-state", "critical").expect(0, "Belt Unit some remaining")
+    # -2 with --unknown-state critical.
+    check("check_printer_supplies", *t, "--supply", "cyan",
+          "--unknown-state", "critical").expect(2, "cyan level unknown")
+
+
+def supplies_receptacles(port):
+    t = target(port, "quirk_receptacle")
+    r = check("check_printer_supplies", *t).expect(
+        2, "Maintenance Box full (0% free)")
+    if not r.text.startswith("Maintenance Box full"):
+        r.fail("the full receptacle should come first")
+    # A full receptacle is critical whatever the thresholds say.
+    check("check_printer_supplies", *t, "--type", "wasteInk", "-w", "~:",
+          "-c", "~:").expect(2, "Maintenance Box full",
+                             "Maintenance Cartridge 2 some remaining")
+    # Free space: 5 % left is below 10: (warning) but above 3: (critical).
+    check("check_printer_supplies", *t, "--type", "wasteToner", "-w", "10:",
+          "-c", "3:").expect(1, "Waste Toner Container 2 5% free")
+    check("check_printer_supplies", *t, "--type", "wasteToner").expect(
+        2, "Waste Toner Container 2 5% free", "Waste Toner Box 20% free",
+        "Waste Toner Bottle 80% free")
+    r = check("check_printer_supplies", *t, "--type", "toner").expect(0)
+    if len(r.perf) != 4:
+        r.fail("--type toner should select the 4 toners")
+
+
+def supplies_selection(port):
+    t = target(port, "quirk_ok_colour_laser")
+    r = check("check_printer_supplies", *t, "--supply", "cyan", "--supply",
+              "MAGENTA").expect(0)
+    if [i["label"] for i in r.perf] != ["cyan", "magenta"]:
+        r.fail("--supply selection")
+    r = check("check_printer_supplies", *t, "--supply", "HP 212A",
+              "--type", "tonerCartridge").expect(0)
+    if len(r.perf) != 4:
+        r.fail("description substring with --type")
+    check("check_printer_supplies", *t, "--supply", "orange").expect(
+        3, "none of 6 supplies matches --supply orange")
+    check("check_printer_supplies", *t, "--type", "nosuchtype").expect(
+        3, "--type")
+    check("check_printer_supplies", *t, "--unknown-state", "maybe").expect(
+        3, "--unknown-state")
+    # The unit-percent quirks: cyan 8 % critical, the drum at 10 % warning.
+    check("check_printer_supplies", *target(port, "quirk_unit_percent")
+          ).expect(2, "cyan 8%", "Imaging Drum 10%")
+
+
+def supplies_label_quoting(port):
+    r = check("check_printer_supplies", *target(port, "nagios_labels"))
+    r.expect(2, "Transfer Roller Assembly B 5%", "Drum/Unit=1;2 12%",
+             "Fuser 'Super' Kit 30%")
+    want = ["'black'=78%;20:;10:;0;100",
+            "'Fuser _Super_ Kit'=30%;20:;10:;0;100",
+            "'Drum_Unit_1_2'=12%;20:;10:;0;100",
+            "'Transfer Roller Assembly A'=90%;20:;10:;0;100",
+            "'Transfer Roller A_2'=5%;20:;10:;0;100",
+            "'Toner Collection Unit HP'=85%;20:;10:;0;100"]
+    if [i["raw"] for i in r.perf] != want:
+        r.fail("perfdata %r" % r.perf_text)
+    firsts = [i["label"][:19] for i in r.perf]
+    if len(set(firsts)) != len(firsts):
+        r.fail("labels not unique in 19 characters")
+
+
+def epson_profile(port):
+    """Supply states only a vendor profile gives (missing, full without a
+    level) and Epson status alerts, which are just alerts here."""
+    check("check_printer_supplies", *target(port, "epson_forbidden_subtree")
+          ).expect(2, "magenta missing", "Maintenance box near full")
+    check("check_printer_supplies", *target(port, "epson_home_waste_ink")
+          ).expect(2, "Maintenance box 1 full")
+    r = check("check_printer_status", *target(port, "epson_home_waste_ink"))
+    r.expect(2, "alert 16: waste-ink pads full")
+    if not any("(epson, severity critical)" in l for l in r.long):
+        r.fail("the Epson alert's group")
+    check("check_printer_status", *target(port, "epson_forbidden_subtree"),
+          "--ignore", "alert:16").expect(0)
+
+
+# --- check_printer_pages ----------------------------------------------------
+
+def pages_state_file(port):
+    tmp = tempfile.mkdtemp(prefix="pp-nagios-pages-")
+    try:
+        state = os.path.join(tmp, "pages.state")
+        # First run: no state file yet is fine.
+        r = check("check_printer_pages", *target(port, "quirk_alerts"),
+                  "--state-file", state).expect(0, "250877 impressions")
+        item = r.perf_item("pages")
+        if (item["value"], item["uom"]) != ("250877", "c"):
+            r.fail("pages perfdata %r" % item["raw"])
+        with open(state) as f:
+            if "total 250877" not in f.read():
+                r.fail("state file lacks the counter")
+        check("check_printer_pages", *target(port, "quirk_alerts"),
+              "--state-file", state).expect(0)
+        # A different printer behind the same state: the counter fell.
+        check("check_printer_pages", *target(port, "quirk_levels_special"),
+              "--state-file", state).expect(
+            1, "20412 impressions",
+            "total counter went backwards: 250877 -> 20412")
+        # The new value was remembered: OK again.
+        check("check_printer_pages", *target(port, "quirk_levels_special"),
+              "--state-file", state).expect(0, "20412 impressions")
+        leftovers = [n for n in os.listdir(tmp) if n != "pages.state"]
+        if leftovers:
+            raise AssertionError("temporary files left: %s" % leftovers)
+        # Damaged, unreadable and unwritable state files: UNKNOWN, named.
+        with open(state, "w") as f:
+            f.write("total twelve\n")
+        check("check_printer_pages", *target(port, "quirk_alerts"),
+              "--state-file", state).expect(3, state, "damaged")
+        with open(state, "w") as f:
+            f.write("# printprobe check_printer_pages state 1\ntotal -5\n")
+        check("check_printer_pages", *target(port, "quirk_alerts"),
+              "--state-file", state).expect(3, state)
+        check("check_printer_pages", *target(port, "quirk_alerts"),
+              "--state-file", tmp).expect(3, "cannot read state file " + tmp)
+        missing_dir = os.path.join(tmp, "no", "such", "dir", "state")
+        check("check_printer_pages", *target(port, "quirk_alerts"),
+              "--state-file", missing_dir).expect(3, "cannot write state file")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def pages_without_state(port):
+    check("check_printer_pages", *target(port, "quirk_integer_counter")
+          ).expect(0, "sheets")
+    check("check_printer_pages", "--state-file").expect(3)
+
+
+# --- broken agents (ppsim) --------------------------------------------------
+
+def broken_agents(port):
+    for name in ("quirk_getbulk_rejected", "quirk_getbulk_dropped",
+                 "quirk_getbulk_garbage", "quirk_walk_loop"):
+        r = check("check_printer_status", *target(port, name))
+        if r.rc not in (0, 1, 2) or r.state is None:
+            r.fail("%s: no verdict" % name)
+        if name == "quirk_walk_loop":
+            continue  # its supplies walk is cut off on purpose
+        r = check("check_printer_supplies", *target(port, name))
+        if r.rc not in (0, 1, 2) or not r.perf:
+            r.fail("%s: supplies not read" % name)
+    base = ["-H", HOST, "-p", str(port), "-C", "quirk_silent", "-t", "0.3",
+            "-e", "1"]
+    check("check_printer_status", *base).expect(2, "unreachable")
+    check("check_printer_supplies", *base).expect(3, "unreachable")
+
+
+def alarm_backstop(port):
+    """The alarm() handler: should the engine overrun its deadline, SIGALRM
+    ends the check UNKNOWN with its own text (sent by hand here, since the
+    engine keeps its deadline)."""
+    import signal
+    import time
+    argv = [binary("check_printer_status"), "-H", HOST, "-p", str(port),
+            "-C", "quirk_silent", "-t", "5", "-e", "1"]
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    try:
+        time.sleep(1.5)
+        proc.send_signal(signal.SIGALRM)
+        out, _ = proc.communicate(timeout=20)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(5)
+    if proc.returncode != 3 or not out.startswith(
+            "PRINTER UNKNOWN - no result after 27 s (backstop timer"):
+        raise AssertionError("backstop: exit %s, %r" % (proc.returncode, out))
+
+
+# --- options, help, secrets -------------------------------------------------
+
+CHECKS = ("check_printer_status", "check_printer_supplies",
+          "check_printer_pages")
+
+
+def help_and_version():
+    for name in CHECKS:
+        for opt in ("--help", "-h"):
+            r = check(name, opt)
+            if r.rc != 3 or "Usage:" not in r.stdout or \
+                    "-H, --hostname" not in r.stdout:
+                r.fail("%s %s" % (name, opt))
+            wide = [l for l in r.stdout.split("\n") if len(l) > 80]
+            if wide:
+                r.fail("help lines over 80 columns: %r" % wide)
+        for opt in ("--version", "-V"):
+            r = check(name, opt)
+            if r.rc != 3 or not r.stdout.startswith(name + " v"):
+                r.fail("%s %s" % (name, opt))
+    r = check("check_printer_status", "--help")
+    for word in ("jammed", "lowPaper", "CRITICAL", "--unreachable-state",
+                 "--ignore"):
+        if word not in r.stdout:
+            r.fail("status --help lacks %r" % word)
+
+
+def usage_errors():
+    cases = [
+        [],
+        ["-H"],
+        ["-H", HOST, "--bogus"],
+        ["-H", HOST, "-Z"],
+        ["-H", HOST, "extra-argument"],
+        ["-H", "10.0.0.0/24"],
+        ["-H", HOST, "-P", "4"],
+        ["-H", HOST, "-p", "70000"],
+        ["-H", HOST, "-t", "0"],
+        ["-H", HOST, "-t", "ten"],
+        ["-H", HOST, "-e", "-1"],
+        ["-H", HOST, "-P", "3"],  # v3 without a user
+        ["-H", HOST, "--community-file", "/nonexistent/community"],
+    ]
+    for name in CHECKS:
+        for args in cases:
+            r = check(name, *args)
+            if r.rc != 3 or r.state != "UNKNOWN" or "Usage:" not in \
+                    r.stdout:
+                r.fail("%s %s: wanted UNKNOWN with usage" % (name, args))
+            if len(r.stdout.strip().split("\n")) > 23:
+                r.fail("usage longer than 23 lines")
+
+
+def secrets():
+    # Passphrases on the command line are refused and never echoed.
+    for opt in (["-A", "s3cret-pass"], ["-X", "s3cret-pass"],
+                ["--authpasswd=s3cret-pass"]):
+        r = check("check_printer_status", "-H", HOST, *opt)
+        if r.rc != 3 or "s3cret-pass" in r.stdout + r.stderr:
+            r.fail("secret option %s" % opt)
+
+
+def community_sources(port):
+    tmp = tempfile.mkdtemp(prefix="pp-nagios-comm-")
+    try:
+        path = os.path.join(tmp, "community")
+        with open(path, "w") as f:
+            f.write("quirk_ok_colour_laser\n")
+        base = ["-H", HOST, "-p", str(port), "-t", "1", "-e", "1"]
+        check("check_printer_status", *base, "--community-file",
+              path).expect(0, "idle")
+        env = dict(os.environ, PRINTPROBE_COMMUNITY="quirk_alerts")
+        check("check_printer_status", *base, env=env).expect(2, "jammed")
+        # -C after the environment wins.
+        check("check_printer_status", *base, "-C", "quirk_asleep",
+              env=env).expect(0, "asleep")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def verbose_output(port):
+    r = check("check_printer_status", *target(port, "quirk_alerts"), "-v")
+    r.expect(2)
+    if not any("Sleep mode: OK" in l for l in r.long):
+        r.fail("-v should list the ignored 'other' alert")
+    if not any("Xerox AltaLink C8130" in l for l in r.long):
+        r.fail("-v should name the model")
+    r = check("check_printer_status", *target(port, "quirk_alerts"), "-vvv")
+    if "printprobe:" not in r.stderr:
+        r.fail("-vvv should log the poll on stderr")
+    if "printprobe:" in r.stdout:
+        r.fail("log lines on stdout")
+
+
+# --- the shared corpus ------------------------------------------------------
+
+def corpus_recording(port, name):
+    """Every check gives a well-formed verdict for every real printer."""
+    for check_name in CHECKS:
+        r = check(check_name, *target(port, name))
+        if r.state is None or STATES[r.state] != r.rc:
+            r.fail("%s: malformed output" % check_name)
+        if check_name == "check_printer_supplies" and r.rc != 3:
+            firsts = [i["label"][:19] for i in r.perf]
+            if not r.perf or len(set(firsts)) != len(firsts):
+                r.fail("supplies perfdata")
+            if any(i["uom"] != "%" and i["value"] != "U" for i in r.perf):
+                r.fail("supplies perfdata without %")
+        if check_name == "check_printer_pages" and r.rc == 0:
+            if r.perf_item("pages")["uom"] != "c":
+                r.fail("pages not a counter")
+
+
+def corpus_known_verdicts(port):
+    check("check_printer_supplies", *target(port, "jetdirect_m880")).expect(
+        1, "Cyan Cartridge 827A HP CF301A 16%")
+    check("check_printer_supplies", *target(port, "canonprinter_tm")
+          ).expect(0, "CANON Waste Ink Tank 90% free")
+    r = check("check_printer_supplies", *target(port, "brother_hl5370dw"))
+    r.expect(0, "some remaining")
+    check("check_printer_pages", *target(port, "brother_hl5370dw")).expect(0)
+
+
+# --- Nagios 4 and Icinga 2 configuration ------------------------------------
+
+NAGIOS_OBJECTS = """
+define timeperiod {
+    timeperiod_name 24x7
+    alias           always
+    monday 00:00-24:00
+    tuesday 00:00-24:00
+    wednesday 00:00-24:00
+    thursday 00:00-24:00
+    friday 00:00-24:00
+    saturday 00:00-24:00
+    sunday 00:00-24:00
+}
+define command {
+    command_name notify-none
+    command_line /bin/true
+}
+define contact {
+    contact_name                  admin
+    host_notification_period      24x7
+    service_notification_period   24x7
+    host_notification_options     n
+    service_notification_options  n
+    host_notification_commands    notify-none
+    service_notification_commands notify-none
+}
+define host {
+    use                    printprobe-printer
+    host_name              printer1
+    address                127.0.0.1
+    _PRINTER_PORT          1161
+    max_check_attempts     3
+    check_period           24x7
+    notification_period    24x7
+    contacts               admin
+}
+define service {
+    use                    printprobe-status
+    host_name              printer1
+    service_description    Printer status
+    check_command          check_printer_status!--ignore lowPaper
+    check_period           24x7
+    notification_period    24x7
+    contacts               admin
+}
+define service {
+    use                    printprobe-supplies
+    host_name              printer1
+    service_description    Printer supplies
+    check_command          check_printer_supplies!15:!5:!--type toner
+    check_period           24x7
+    notification_period    24x7
+    contacts               admin
+}
+define service {
+    use                    printprobe-pages
+    host_name              printer1
+    service_description    Printer pages
+    check_period           24x7
+    notification_period    24x7
+    contacts               admin
+}
+"""
+
+
+def nagios_verify(cfg_path):
+    """nagios4 -v on a minimal main config of ours that loads cfg_path.
+    Nagios drops to the nagios user, so the folder must be its own."""
+    tmp = tempfile.mkdtemp(prefix="pp-nagios4-")
+    try:
+        shutil.copy(cfg_path, os.path.join(tmp, "printprobe.cfg"))
+        with open(os.path.join(tmp, "objects.cfg"), "w") as f:
+            f.write(NAGIOS_OBJECTS)
+        with open(os.path.join(tmp, "resource.cfg"), "w") as f:
+            f.write("$USER1$=/usr/lib/nagios/plugins\n")
+        main = ["log_file=%s/nagios.log" % tmp,
+                "cfg_file=%s/printprobe.cfg" % tmp,
+                "cfg_file=%s/objects.cfg" % tmp,
+                "resource_file=%s/resource.cfg" % tmp]
+        for key, name in (("status_file", "status.dat"),
+                          ("lock_file", "nagios.lock"),
+                          ("temp_file", "nagios.tmp"),
+                          ("object_cache_file", "objects.cache"),
+                          ("precached_object_file", "objects.precache"),
+                          ("command_file", "nagios.cmd"),
+                          ("state_retention_file", "retention.dat")):
+            main.append("%s=%s/%s" % (key, tmp, name))
+        main += ["temp_path=" + tmp, "check_result_path=" + tmp,
+                 "nagios_user=nagios", "nagios_group=nagios",
+                 "illegal_macro_output_chars=`~$&|'\"<>"]
+        main_path = os.path.join(tmp, "main.cfg")
+        with open(main_path, "w") as f:
+            f.write("\n".join(main) + "\n")
+        os.chmod(tmp, 0o755)
+        subprocess.run(["chown", "-R", "nagios:nagios", tmp], check=True)
+        r = subprocess.run(["nagios4", "-v", main_path], capture_output=True,
+                           text=True, timeout=60)
+        return r.returncode, r.stdout + r.stderr
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def nagios_config():
+    rc, out = nagios_verify(NAGIOS_CFG)
+    if rc != 0 or "Total Errors:   0" not in out or \
+            "Total Warnings: 0" not in out:
+        raise AssertionError("nagios4 -v failed (%d):\n%s" % (rc, out[-3000:]))
+    # Our 3 services and commands, and the test's notify-none.
+    if "Checked 3 services." not in out or "Checked 4 commands." not in out:
+        raise AssertionError("nagios4 did not see our objects:\n" + out)
+    # The validation is real: a broken copy must fail.
+    tmp = tempfile.mkdtemp(prefix="pp-nagios4-bad-")
+    try:
+        bad = os.path.join(tmp, "printprobe.cfg")
+        with open(NAGIOS_CFG) as f:
+            text = f.read()
+        with open(bad, "w") as f:
+            f.write(text.replace("command_name    check_printer_pages",
+                                 "command_name    check_printer_pagez"))
+        rc, out = nagios_verify(bad)
+        if rc == 0:
+            raise AssertionError("nagios4 accepted a missing command")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+ICINGA_OBJECTS = """
+const PluginDir = "/usr/lib/nagios/plugins"
+include <itl>
+include <plugins>
+include "%s"
+object Host "printer1" {
+  check_command = "dummy"
+  address = "127.0.0.1"
+  vars.printer_community_file = "/etc/icinga2/printprobe/community"
+  vars.printer_port = 1161
+}
+object Service "status" {
+  host_name = "printer1"
+  check_command = "printer_status"
+  vars.printer_status_ignore = [ "lowPaper", "alert:1104" ]
+  vars.printer_status_unreachable_state = "warning"
+}
+object Service "supplies" {
+  host_name = "printer1"
+  check_command = "printer_supplies"
+  vars.printer_supplies_type = [ "toner", "wasteToner" ]
+  vars.printer_supplies_warning = "15:"
+}
+object Service "pages" {
+  host_name = "printer1"
+  check_command = "printer_pages"
+  vars.printer_pages_state_file = "/var/lib/icinga2/printprobe-pages"
+}
+"""
+
+
+def icinga_verify(conf_path):
+    tmp = tempfile.mkdtemp(prefix="pp-icinga2-")
+    try:
+        main = os.path.join(tmp, "icinga2.conf")
+        with open(main, "w") as f:
+            f.write(ICINGA_OBJECTS % conf_path)
+        # icinga2 reads its config as the user it drops to (nagios).
+        os.chmod(tmp, 0o755)
+        os.chmod(main, 0o644)
+        r = subprocess.run(["icinga2", "daemon", "-C", "-c", main],
+                           capture_output=True, text=True, timeout=120)
+        return r.returncode, r.stdout + r.stderr
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+def icinga_config():
+    rc, out = icinga_verify(ICINGA_CONF)
+    if rc != 0 or "Instantiated 3 Services" not in out:
+        raise AssertionError("icinga2 daemon -C failed (%d):\n%s" %
+                             (rc, out[-3000:]))
+    tmp = tempfile.mkdtemp(prefix="pp-icinga2-bad-")
+    try:
+        os.chmod(tmp, 0o755)
+        bad = os.path.join(tmp, "printprobe.conf")
+        with open(ICINGA_CONF) as f:
+            text = f.read()
+        with open(bad, "w") as f:
+            f.write(text.replace('object CheckCommand "printer_pages"',
+                                 'object CheckCommand "printer_pagez"'))
+        rc, out = icinga_verify(bad)
+        if rc == 0:
+            raise AssertionError("icinga2 accepted a missing CheckCommand")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
+# --- main -------------------------------------------------------------------
+
+def uses_ppsim(path):
+    with open(path) as f:
+        return any(line.startswith("#ppsim:") for line in f)
+
+
+def main():
+    runner = Runner("nagios")
+    fixtures = sorted(glob.glob(os.path.join(FIXTURES, "*.snmprec")))
+    plain = [f for f in fixtures if not uses_ppsim(f)]
+    corpus = sorted(glob.glob(os.path.join(CORPUS, "*.snmprec")))
+    if not corpus:
+        print("the shared corpus is missing at " + CORPUS)
+        return 1
+    runner.run("help-version", help_and_version)
+    runner.run("usage-errors", usage_errors)
+    runner.run("secrets-not-on-argv", secrets)
+    runner.run("unreachable", status_unreachable)
+    runner.run("nagios4-config", nagios_config)
+    runner.run("icinga2-config", icinga_config)
+    sim = Snmpsim(plain + corpus)
+    try:
+        sim.wait("quirk_ok_colour_laser")
+        port = sim.port
+        runner.run("status/fixtures", status_cases, port)
+        runner.run("status/ignore", status_ignore_cases, port)
+        runner.run("status/pipe-in-alert", status_pipe_in_alert, port)
+        runner.run("status/verbose", verbose_output, port)
+        runner.run("supplies/defaults", supplies_defaults, port)
+        runner.run("supplies/threshold-forms", supplies_threshold_forms,
+                   port)
+        runner.run("supplies/levels-1-2-3", supplies_special_levels, port)
+        runner.run("supplies/receptacles", supplies_receptacles, port)
+        runner.run("supplies/selection", supplies_selection, port)
+        runner.run("supplies/label-quoting", supplies_label_quoting, port)
+        runner.run("supplies/epson-profile", epson_profile, port)
+        runner.run("pages/state-file", pages_state_file, port)
+        runner.run("pages/plain", pages_without_state, port)
+        runner.run("community-sources", community_sources, port)
+        for path in corpus:
+            name = os.path.basename(path)[:-len(".snmprec")]
+            runner.run("corpus/" + name, corpus_recording, port, name)
+        runner.run("corpus/known-verdicts", corpus_known_verdicts, port)
+    finally:
+        sim.stop()
+    ppsim = PPSim(FIXTURES)
+    try:
+        ppsim.wait("quirk_ok_colour_laser")
+        runner.run("broken-agents", broken_agents, ppsim.port)
+        runner.run("alarm-backstop", alarm_backstop, ppsim.port)
+    finally:
+        ppsim.stop()
+    return runner.finish()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

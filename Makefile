@@ -110,7 +110,9 @@ install: all
 	for c in $(NAGIOS_CHECKS); do install -m 755 build/rel/$$c $(DESTDIR)$(PREFIX)/lib/nagios/plugins/; done
 	for p in $(COLLECTD_PLUGINS); do install -m 644 build/rel/$$p.so $(DESTDIR)$(PREFIX)/lib/printprobe/collectd/; done
 	install -d $(DESTDIR)$(PREFIX)/share/printprobe
-	cp -R contrib/. $(DESTDIR)$(PREFIX)/share/printprobe/
+	for d in collectd nagios icinga2 grafana; do \
+	  [ -d contrib/$$d ] && cp -R contrib/$$d $(DESTDIR)$(PREFIX)/share/printprobe/; \
+	done; true
 
 format:
 	clang-format -i $(wildcard common/*.[ch] plugins/*.[ch] cli/*.[ch] nagios/*.[ch] collectd/*.[ch] tests/unit/*.[ch] tests/tools/*.c)

@@ -589,7 +589,7 @@ static int load_dir(const char *dir, const char *prefix, int depth) {
     if (stat(path, &sb) != 0)
       continue;
     if (S_ISDIR(sb.st_mode) && depth < MAX_DIR_DEPTH) {
-      char sub[PATH_MAX];
+      char sub[PATH_MAX + 1]; /* name and its slash always fit */
       snprintf(sub, sizeof(sub), "%s/", name);
       rc |= load_dir(path, sub, depth + 1);
     } else if (S_ISREG(sb.st_mode) && has_suffix(name, ".snmprec")) {

@@ -272,7 +272,11 @@ def expect_equal(problems, what, want, got):
 # --- one daemon, many printers: values, notifications, meta data ---
 
 FIXTURES_USED = ["quirk_ok_colour_laser", "quirk_levels_special",
-                 "quirk_alerts", "quirk_asleep", "quirk_errorstate_1byte"]
+                 "quirk_alerts", "quirk_asleep", "quirk_errorstate_1byte",
+                 "epson_forbidden_subtree"]
+# Planted in fixtures: a job name in Epson's status record, a contact.
+PRIVATE = ("JOBNAME-SECRET-4711", "Jane Doe", "jane@example.com",
+           "secret-owner-name")
 CORPUS_USED = ["jetdirect_m880", "brother_hl5370dw"]
 
 
@@ -290,6 +294,7 @@ def main_config(port, port2, silent_port):
     blocks += printer_block("jam", port, "quirk_alerts")
     blocks += printer_block("sleepy", port, "quirk_asleep")
     blocks += printer_block("door", port, "quirk_errorstate_1byte")
+    blocks += printer_block("epson", port, "epson_forbidden_subtree")
     blocks += printer_block("brother", port, "brother_hl5370dw")
     blocks += printer_block("gone", silent_port, "public",
                             "    Timeout 0.2\n    Retries 0\n")
@@ -437,6 +442,24 @@ def check_meta(d, problems):
         problems.append("gone: report meta %r" % (gone[-1:]))
 
 
+def check_nothing_private(d, problems):
+    """No planted private string in any value's meta data, notification,
+    log line or csv file of the daemon."""
+    texts = [d.log()]
+    with open(d.events_path) as f:
+        texts.append(f.read())
+    for root, _, files in os.walk(d.csv_dir):
+        for name in files:
+            with open(os.path.join(root, name), errors="replace") as f:
+                texts.append(f.read())
+    epson = [e for e in d.events() if e.get("host") == "epson"]
+    if not epson:
+        problems.append("no values from the Epson printer")
+    for secret in PRIVATE:
+        if any(secret in t for t in texts):
+            problems.append("%r reached collectd's output" % secret)
+
+
 def check_main():
     silent = free_port()
     port2 = free_port()
@@ -452,7 +475,7 @@ def check_main():
                    60)
         problems = []
         for check in (check_supplies, check_counters_and_status,
-                      check_fleet_hosts, check_meta):
+                      check_fleet_hosts, check_meta, check_nothing_private):
             try:
                 check(d, problems)
             except AssertionError as e:

@@ -1,0 +1,566 @@
+#include "pp_dss.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/random.h>
+
+#include "pp_mail.h"
+#include "pp_report.h"
+#include "pp_str.h"
+
+#define TRY(expr)                                                              \
+  do {                                                                         \
+    int err_ = (expr);                                                         \
+    if (err_ != 0)                                                             \
+      return err_;                                                             \
+  } while (0)
+
+/* Device status "down" (hrDeviceStatus 5). */
+#define DEVICE_DOWN 5
+/* Caps for the attachments, rendered before they are encoded. */
+#define ATTACHMENT_MAX (16u * 1024 * 1024)
+/* One printer string on a summary line or in a subject. */
+#define LINE_TEXT_MAX 200
+
+/* --- ids --- */
+
+int pp_dss_new_id(time_t now, char *out, size_t outlen) {
+  uint64_t random_bits;
+  ssize_t got = getrandom(&random_bits, sizeof(random_bits), 0);
+  if (got != (ssize_t)sizeof(random_bits))
+    return got < 0 ? -errno : -EIO;
+  struct tm tm;
+  gmtime_r(&now, &tm);
+  int n = snprintf(out, outlen, "%04d%02d%02dT%02d%02d%02dZ-%016" PRIx64,
+                   tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour,
+                   tm.tm_min, tm.tm_sec, random_bits);
+  return n > 0 && (size_t)n < outlen ? 0 : -E2BIG;
+}
+
+bool pp_dss_id_ok(const char *s) {
+  /* YYYYMMDDTHHMMSSZ-hhhhhhhhhhhhhhhh */
+  static const char shape[] = "dddddddd"
+                              "Tdddddd"
+                              "Z-xxxxxxxxxxxxxxxx";
+  if (strlen(s) != sizeof(shape) - 1)
+    return false;
+  for (size_t i = 0; shape[i]; i++) {
+    char c = s[i];
+    bool ok = shape[i] == 'd' ? c >= '0' && c <= '9'
+              : shape[i] == 'x'
+                  ? (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f')
+                  : c == shape[i];
+    if (!ok)
+      return false;
+  }
+  return true;
+}
+
+int pp_dss_id_time(const char *id, time_t *out) {
+  if (!pp_dss_id_ok(id))
+    return -EINVAL;
+  struct tm tm = {0};
+  if (sscanf(id, "%4d%2d%2dT%2d%2d%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
+             &tm.tm_hour, &tm.tm_min, &tm.tm_sec) != 6)
+    return -EINVAL;
+  tm.tm_year -= 1900;
+  tm.tm_mon -= 1;
+  *out = timegm(&tm);
+  return 0;
+}
+
+int pp_dss_message_id(const char *id, const char *from, char *out,
+                      size_t outlen) {
+  const char *at = from != NULL ? strrchr(from, '@') : NULL;
+  const char *domain = at != NULL && at[1] != '\0' ? at + 1 : "localhost";
+  if (!pp_dss_id_ok(id) || !pp_mail_address_ok(from))
+    return -EINVAL;
+  int n = snprintf(out, outlen, "<%s.printprobe@%s>", id, domain);
+  return n > 0 && (size_t)n < outlen ? 0 : -E2BIG;
+}
+
+/* --- totals --- */
+
+static bool supply_needs_attention(const struct pp_supply *s) {
+  switch (s->state) {
+  case PP_SUPPLY_LOW:
+  case PP_SUPPLY_EMPTY:
+  case PP_SUPPLY_MISSING:
+  case PP_SUPPLY_FAILED:
+  case PP_SUPPLY_NEAR_FULL:
+  case PP_SUPPLY_FULL:
+    return true;
+  default:
+    return false;
+  }
+}
+
+static bool has_critical_alert(const struct pp_printer *p) {
+  for (size_t i = 0; i < p->alert_count; i++) {
+    if (p->alerts[i].severity == PP_ALERT_CRITICAL)
+      return true;
+  }
+  return false;
+}
+
+static bool printer_in_error(const struct pp_printer *p) {
+  return p->reachable &&
+         (p->status.errors != 0 || p->status.device == DEVICE_DOWN ||
+          has_critical_alert(p));
+}
+
+void pp_dss_totals(const struct pp_printer *printers, size_t count,
+                   struct pp_dss_totals *out) {
+  *out = (struct pp_dss_totals){.printers = count};
+  for (size_t i = 0; i < count; i++) {
+    const struct pp_printer *p = &printers[i];
+    out->reachable += p->reachable;
+    out->in_error += printer_in_error(p);
+    for (size_t k = 0; p->reachable && k < p->supply_count; k++)
+      out->supplies_low += supply_needs_attention(&p->supplies[k]);
+  }
+}
+
+int pp_dss_totals_format(const struct pp_dss_totals *t, char *out,
+                         size_t outlen) {
+  int n = snprintf(out, outlen,
+                   "printers=%zu reachable=%zu in_error=%zu supplies_low=%zu\n",
+                   t->printers, t->reachable, t->in_error, t->supplies_low);
+  return n > 0 && (size_t)n < outlen ? 0 : -E2BIG;
+}
+
+int pp_dss_totals_parse(const char *line, struct pp_dss_totals *out) {
+  if (sscanf(line, "printers=%zu reachable=%zu in_error=%zu supplies_low=%zu",
+             &out->printers, &out->reachable, &out->in_error,
+             &out->supplies_low) != 4)
+    return -EINVAL;
+  return 0;
+}
+
+/* --- text --- */
+
+/* A printer string on one line of the summary: the JSON could carry "\n",
+ * and a line break would let a printer write lines of its own. */
+static int line_text(struct pp_buf *out, const char *s, const char *fallback) {
+  char clean[LINE_TEXT_MAX];
+  pp_mail_header_text(s, clean, sizeof(clean));
+  return pp_buf_addstr(out, clean[0] ? clean : fallback);
+}
+
+static void report_date(time_t t, char *out, size_t outlen) {
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  snprintf(out, outlen, "%04d-%02d-%02d %02d:%02d UTC", tm.tm_year + 1900,
+           tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
+}
+
+void pp_dss_subject(const struct pp_dss_report *r, char *out, size_t outlen) {
+  char customer[LINE_TEXT_MAX];
+  char raw[LINE_TEXT_MAX + 64];
+  struct tm tm;
+  gmtime_r(&r->created, &tm);
+  pp_mail_header_text(r->customer, customer, sizeof(customer));
+  snprintf(raw, sizeof(raw), "Printer fleet report %s%s%04d-%02d-%02d",
+           customer, customer[0] ? " " : "", tm.tm_year + 1900, tm.tm_mon + 1,
+           tm.tm_mday);
+  pp_mail_header_text(raw, out, outlen);
+}
+
+static int printer_label(struct pp_buf *out, const struct pp_printer *p) {
+  TRY(pp_buf_addstr(out, "  - "));
+  TRY(line_text(out, p->name, "(no name)"));
+  TRY(pp_buf_addstr(out, " ("));
+  TRY(line_text(out, p->address, "?"));
+  return pp_buf_addstr(out, ")");
+}
+
+static int error_words(struct pp_buf *out, const struct pp_printer *p) {
+  const char *sep = ": ";
+  for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT; bit++) {
+    if (!(p->status.errors & (1u << bit)))
+      continue;
+    TRY(pp_buf_printf(out, "%s%s", sep, pp_error_bit_name(bit)));
+    sep = ", ";
+  }
+  if (p->status.device == DEVICE_DOWN) {
+    TRY(pp_buf_printf(out, "%sdevice down", sep));
+    sep = ", ";
+  }
+  for (size_t i = 0; i < p->alert_count; i++) {
+    if (p->alerts[i].severity != PP_ALERT_CRITICAL)
+      continue;
+    TRY(pp_buf_printf(out, "%scritical: ", sep));
+    TRY(line_text(out, p->alerts[i].description, "(no text)"));
+    sep = ", ";
+  }
+  return 0;
+}
+
+static int supply_line(struct pp_buf *out, const struct pp_printer *p,
+                       const struct pp_supply *s) {
+  TRY(printer_label(out, p));
+  TRY(pp_buf_addstr(out, ": "));
+  TRY(line_text(out, s->description, pp_supply_type_name(s->type)));
+  if (s->percent != PP_NO_PERCENT)
+    TRY(pp_buf_printf(out, " %d%%", s->percent));
+  return pp_buf_printf(out, " (%s)\n", pp_supply_state_name(s->state));
+}
+
+static int summary_lists(struct pp_buf *out, const struct pp_dss_report *r,
+                         const struct pp_dss_totals *t) {
+  if (t->reachable < t->printers) {
+    TRY(pp_buf_addstr(out, "\nNot reachable:\n"));
+    for (size_t i = 0; i < r->count; i++) {
+      const struct pp_printer *p = &r->printers[i];
+      if (p->reachable)
+        continue;
+      TRY(printer_label(out, p));
+      TRY(pp_buf_addstr(out, ": "));
+      TRY(line_text(out, p->error, "no answer"));
+      TRY(pp_buf_addstr(out, "\n"));
+    }
+  }
+  if (t->in_error > 0) {
+    TRY(pp_buf_addstr(out, "\nPrinters in error:\n"));
+    for (size_t i = 0; i < r->count; i++) {
+      const struct pp_printer *p = &r->printers[i];
+      if (!printer_in_error(p))
+        continue;
+      TRY(printer_label(out, p));
+      TRY(error_words(out, p));
+      TRY(pp_buf_addstr(out, "\n"));
+    }
+  }
+  if (t->supplies_low > 0) {
+    TRY(pp_buf_addstr(out, "\nSupplies low or empty:\n"));
+    for (size_t i = 0; i < r->count; i++) {
+      const struct pp_printer *p = &r->printers[i];
+      for (size_t k = 0; p->reachable && k < p->supply_count; k++) {
+        if (supply_needs_attention(&p->supplies[k]))
+          TRY(supply_line(out, p, &p->supplies[k]));
+      }
+    }
+  }
+  return 0;
+}
+
+int pp_dss_summary(const struct pp_dss_report *r, struct pp_buf *out) {
+  struct pp_dss_totals t;
+  char date[64];
+  pp_dss_totals(r->printers, r->count, &t);
+  report_date(r->created, date, sizeof(date));
+  TRY(pp_buf_addstr(out, "Printer fleet report"));
+  if (r->customer != NULL && r->customer[0] != '\0') {
+    TRY(pp_buf_addstr(out, " for "));
+    TRY(line_text(out, r->customer, ""));
+  }
+  TRY(pp_buf_printf(out, "\nReport %s, %s\n\n", r->id, date));
+  TRY(pp_buf_printf(out,
+                    "Printers:            %zu\n"
+                    "Reachable:           %zu\n"
+                    "Not reachable:       %zu\n"
+                    "Printers in error:   %zu\n"
+                    "Supplies low/empty:  %zu\n",
+                    t.printers, t.reachable, t.printers - t.reachable,
+                    t.in_error, t.supplies_low));
+  TRY(summary_lists(out, r, &t));
+  return pp_buf_addstr(out, "\nAttached: report.json (all data), supplies.csv, "
+                            "counters.csv.\nThe same message is kept in the "
+                            "site's report archive.\n");
+}
+
+/* --- the message --- */
+
+struct rendered {
+  struct pp_buf text;
+  struct pp_buf json;
+  struct pp_buf supplies;
+  struct pp_buf counters;
+};
+
+static void rendered_free(struct rendered *r) {
+  pp_buf_free(&r->text);
+  pp_buf_free(&r->json);
+  pp_buf_free(&r->supplies);
+  pp_buf_free(&r->counters);
+}
+
+static int render_parts(const struct pp_dss_report *r, struct rendered *out) {
+  pp_buf_init(&out->text, ATTACHMENT_MAX);
+  pp_buf_init(&out->json, ATTACHMENT_MAX);
+  pp_buf_init(&out->supplies, ATTACHMENT_MAX);
+  pp_buf_init(&out->counters, ATTACHMENT_MAX);
+  TRY(pp_dss_summary(r, &out->text));
+  TRY(pp_report_json(r->printers, r->count, &out->json));
+  TRY(pp_report_csv_supplies(r->printers, r->count, &out->supplies));
+  return pp_report_csv_counters(r->printers, r->count, &out->counters);
+}
+
+int pp_dss_message(const struct pp_dss_report *r, struct pp_buf *out) {
+  struct rendered parts;
+  int err = render_parts(r, &parts);
+  if (err != 0) {
+    rendered_free(&parts);
+    pp_buf_free(out);
+    return err;
+  }
+  char subject[LINE_TEXT_MAX + 64];
+  pp_dss_subject(r, subject, sizeof(subject));
+  const struct pp_mail_attachment files[] = {
+      {"report.json", "application/json; charset=utf-8", parts.json.data,
+       parts.json.len},
+      {"supplies.csv", "text/csv; charset=utf-8; header=present",
+       parts.supplies.data, parts.supplies.len},
+      {"counters.csv", "text/csv; charset=utf-8; header=present",
+       parts.counters.data, parts.counters.len},
+  };
+  const struct pp_mail mail = {
+      .from = r->from,
+      .to = r->to,
+      .to_count = r->to_count,
+      .subject = subject,
+      .date = r->created,
+      .message_id = r->message_id,
+      .text = parts.text.data,
+      .attachments = files,
+      .attachment_count = sizeof(files) / sizeof(files[0]),
+  };
+  err = pp_mail_build(&mail, out);
+  rendered_free(&parts);
+  return err;
+}
+
+/* --- HTML --- */
+
+int pp_html_escape(struct pp_buf *out, const char *s) {
+  for (const char *p = s != NULL ? s : ""; *p; p++) {
+    const char *entity = NULL;
+    switch (*p) {
+    case '&':
+      entity = "&amp;";
+      break;
+    case '<':
+      entity = "&lt;";
+      break;
+    case '>':
+      entity = "&gt;";
+      break;
+    case '"':
+      entity = "&quot;";
+      break;
+    case '\'':
+      entity = "&#39;";
+      break;
+    default:
+      break;
+    }
+    if (entity != NULL)
+      TRY(pp_buf_addstr(out, entity));
+    else
+      TRY(pp_buf_add(out, p, 1));
+  }
+  return 0;
+}
+
+/* Escaped text of one cell, "–" when empty. */
+static int html_cell_text(struct pp_buf *out, const char *s) {
+  char clean[LINE_TEXT_MAX + 64];
+  pp_mail_header_text(s, clean, sizeof(clean));
+  if (clean[0] == '\0')
+    return pp_buf_addstr(out, "&ndash;");
+  return pp_html_escape(out, clean);
+}
+
+static const char html_style[] =
+    "<style>\n"
+    "body{font-family:sans-serif;margin:2em;color:#222}\n"
+    "table{border-collapse:collapse;width:100%}\n"
+    "th,td{border:1px solid #bbb;padding:4px 8px;text-align:left;"
+    "vertical-align:top}\n"
+    "th{background:#eee}\n"
+    ".bad{color:#b00;font-weight:bold}.warn{color:#a60}.ok{color:#070}\n"
+    ".num{text-align:right}\n"
+    "</style>\n";
+
+static int html_head(struct pp_buf *out, const char *title) {
+  TRY(pp_buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+                         "<meta charset=\"utf-8\">\n<title>"));
+  TRY(pp_html_escape(out, title));
+  TRY(pp_buf_addstr(out, "</title>\n"));
+  TRY(pp_buf_addstr(out, html_style));
+  TRY(pp_buf_addstr(out, "</head><body>\n<h1>"));
+  TRY(pp_html_escape(out, title));
+  return pp_buf_addstr(out, "</h1>\n");
+}
+
+static const char *supply_class(const struct pp_supply *s) {
+  if (s->state == PP_SUPPLY_EMPTY || s->state == PP_SUPPLY_MISSING ||
+      s->state == PP_SUPPLY_FAILED || s->state == PP_SUPPLY_FULL)
+    return "bad";
+  return supply_needs_attention(s) ? "warn" : "ok";
+}
+
+static int html_supplies(struct pp_buf *out, const struct pp_printer *p) {
+  if (p->supply_count == 0)
+    return pp_buf_addstr(out, "&ndash;");
+  for (size_t k = 0; k < p->supply_count; k++) {
+    const struct pp_supply *s = &p->supplies[k];
+    TRY(pp_buf_printf(out, "%s<span class=\"%s\">", k ? "<br>" : "",
+                      supply_class(s)));
+    TRY(html_cell_text(out, s->description));
+    if (s->percent != PP_NO_PERCENT)
+      TRY(pp_buf_printf(out, " %d&nbsp;%%", s->percent));
+    TRY(pp_buf_printf(out, " (%s)</span>", pp_supply_state_name(s->state)));
+  }
+  return 0;
+}
+
+static int html_errors(struct pp_buf *out, const struct pp_printer *p) {
+  if (!p->reachable) {
+    TRY(pp_buf_addstr(out, "<span class=\"bad\">not reachable: "));
+    TRY(html_cell_text(out, p->error));
+    return pp_buf_addstr(out, "</span>");
+  }
+  bool any = false;
+  for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT; bit++) {
+    if (!(p->status.errors & (1u << bit)))
+      continue;
+    TRY(pp_buf_printf(out, "%s<span class=\"bad\">%s</span>", any ? "<br>" : "",
+                      pp_error_bit_name(bit)));
+    any = true;
+  }
+  for (size_t i = 0; i < p->alert_count; i++) {
+    const struct pp_alert *a = &p->alerts[i];
+    TRY(pp_buf_printf(out, "%s<span class=\"%s\">%s: ", any ? "<br>" : "",
+                      a->severity == PP_ALERT_CRITICAL ? "bad" : "warn",
+                      pp_alert_severity_name(a->severity)));
+    TRY(html_cell_text(out, a->description));
+    TRY(pp_buf_addstr(out, "</span>"));
+    any = true;
+  }
+  return any ? 0 : pp_buf_addstr(out, "<span class=\"ok\">none</span>");
+}
+
+/* "Xerox AltaLink C8130", not "Xerox Xerox AltaLink C8130": most models
+ * already name their maker. */
+static int html_model(struct pp_buf *out, const struct pp_printer *p) {
+  size_t n = strlen(p->manufacturer);
+  bool named = n > 0 && strncasecmp(p->model, p->manufacturer, n) == 0;
+  if (p->manufacturer[0] != '\0' && !named) {
+    TRY(html_cell_text(out, p->manufacturer));
+    if (p->model[0] == '\0')
+      return 0;
+    TRY(pp_buf_addstr(out, " "));
+  }
+  return html_cell_text(out, p->model);
+}
+
+static int html_printer_row(struct pp_buf *out, const struct pp_printer *p) {
+  TRY(pp_buf_addstr(out, "<tr><td>"));
+  TRY(html_cell_text(out, p->name));
+  TRY(pp_buf_addstr(out, "</td><td>"));
+  TRY(html_cell_text(out, p->address));
+  TRY(pp_buf_addstr(out, "</td><td>"));
+  TRY(html_model(out, p));
+  TRY(pp_buf_addstr(out, "</td><td>"));
+  TRY(html_cell_text(out, p->serial));
+  TRY(pp_buf_addstr(out, "</td><td class=\"num\">"));
+  if (p->counters.total == PP_UNKNOWN)
+    TRY(pp_buf_addstr(out, "&ndash;"));
+  else
+    TRY(pp_buf_printf(out, "%" PRId64, p->counters.total));
+  TRY(pp_buf_addstr(out, "</td><td>"));
+  TRY(html_supplies(out, p));
+  TRY(pp_buf_addstr(out, "</td><td>"));
+  TRY(html_errors(out, p));
+  return pp_buf_addstr(out, "</td></tr>\n");
+}
+
+static int html_totals(struct pp_buf *out, const struct pp_dss_totals *t) {
+  return pp_buf_printf(out,
+                       "<p>Printers: %zu &middot; reachable: %zu &middot; "
+                       "in error: <span class=\"%s\">%zu</span> &middot; "
+                       "supplies low or empty: <span class=\"%s\">%zu</span>"
+                       "</p>\n",
+                       t->printers, t->reachable, t->in_error ? "bad" : "ok",
+                       t->in_error, t->supplies_low ? "warn" : "ok",
+                       t->supplies_low);
+}
+
+int pp_dss_html_page(const struct pp_dss_report *r, struct pp_buf *out) {
+  char subject[LINE_TEXT_MAX + 64];
+  char date[64];
+  struct pp_dss_totals t;
+  pp_dss_subject(r, subject, sizeof(subject));
+  report_date(r->created, date, sizeof(date));
+  pp_dss_totals(r->printers, r->count, &t);
+  TRY(html_head(out, subject));
+  TRY(pp_buf_printf(out, "<p>Report %s, made %s. Message-ID ", r->id, date));
+  TRY(pp_html_escape(out, r->message_id));
+  TRY(pp_buf_printf(out,
+                    ". <a href=\"%s.eml\">The message as sent</a> &middot; "
+                    "<a href=\"../../index.html\">All reports</a></p>\n",
+                    r->id));
+  TRY(html_totals(out, &t));
+  TRY(pp_buf_addstr(out, "<table>\n<tr><th>Name</th><th>Address</th>"
+                         "<th>Model</th><th>Serial</th><th>Pages</th>"
+                         "<th>Supplies</th><th>Errors and alerts</th></tr>\n"));
+  for (size_t i = 0; i < r->count; i++)
+    TRY(html_printer_row(out, &r->printers[i]));
+  return pp_buf_addstr(out, "</table>\n</body></html>\n");
+}
+
+static int html_index_row(struct pp_buf *out,
+                          const struct pp_dss_index_entry *e) {
+  time_t t;
+  char date[64] = "?";
+  if (pp_dss_id_time(e->id, &t) == 0)
+    report_date(t, date, sizeof(date));
+  /* ids were checked with pp_dss_id_ok: safe in a path and in HTML. */
+  char dir[8];
+  snprintf(dir, sizeof(dir), "%.4s/%.2s", e->id, e->id + 4);
+  TRY(pp_buf_printf(out,
+                    "<tr><td>%s</td><td><a href=\"%s/%s.html\">%s</a></td>"
+                    "<td><a href=\"%s/%s.eml\">.eml</a></td>",
+                    date, dir, e->id, e->id, dir, e->id));
+  if (e->has_totals)
+    TRY(pp_buf_printf(out,
+                      "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
+                      "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>",
+                      e->totals.printers, e->totals.reachable,
+                      e->totals.in_error, e->totals.supplies_low));
+  else
+    TRY(pp_buf_addstr(out, "<td colspan=\"4\">&ndash;</td>"));
+  const char *status = e->status != NULL ? e->status : "?";
+  const char *cls = strcmp(status, "sent") == 0     ? "ok"
+                    : strcmp(status, "failed") == 0 ? "bad"
+                                                    : "warn";
+  TRY(pp_buf_printf(out, "<td class=\"%s\">", cls));
+  TRY(pp_html_escape(out, status));
+  return pp_buf_addstr(out, "</td></tr>\n");
+}
+
+int pp_dss_html_index(const char *customer,
+                      const struct pp_dss_index_entry *entries, size_t count,
+                      struct pp_buf *out) {
+  char title[LINE_TEXT_MAX + 64];
+  char clean[LINE_TEXT_MAX];
+  pp_mail_header_text(customer, clean, sizeof(clean));
+  snprintf(title, sizeof(title), "Printer fleet reports%s%s",
+           clean[0] ? ": " : "", clean);
+  TRY(html_head(out, title));
+  TRY(pp_buf_printf(out,
+                    "<p>%zu report%s, newest first. Each was mailed as the "
+                    "message file linked here, byte for byte.</p>\n",
+                    count, count == 1 ? "" : "s"));
+  TRY(pp_buf_addstr(out, "<table>\n<tr><th>Made</th><th>Report</th>"
+                         "<th>Message</th><th>Printers</th><th>Reachable</th>"
+                         "<th>In error</th><th>Supplies low</th>"
+                         "<th>Status</th></tr>\n"));
+  for (size_t i = 0; i < count; i++)
+    TRY(html_index_row(out, &entries[i]));
+  return pp_buf_addstr(out, "</table>\n</body></html>\n");
+}

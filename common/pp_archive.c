@@ -1,4 +1,5 @@
 #include "pp_archive.h"
+#include "pp_buf.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -8,13 +9,6 @@
 #include <unistd.h>
 
 #include "pp_str.h"
-
-#define TRY(expr)                                                              \
-  do {                                                                         \
-    int err_ = (expr);                                                         \
-    if (err_ != 0)                                                             \
-      return err_;                                                             \
-  } while (0)
 
 #define INDEX_MAX (32u * 1024 * 1024)
 #define TOTALS_MAX 256
@@ -33,7 +27,7 @@ static int month_dir(const struct pp_archive *a, const char *id, char *out,
 static int file_path(const struct pp_archive *a, const char *id,
                      const char *suffix, char *out, size_t outlen) {
   char dir[PATH_MAX];
-  TRY(month_dir(a, id, dir, sizeof(dir)));
+  PP_TRY(month_dir(a, id, dir, sizeof(dir)));
   int n = snprintf(out, outlen, "%s/%s%s", dir, id, suffix);
   return n > 0 && (size_t)n < outlen ? 0 : -ENAMETOOLONG;
 }
@@ -79,22 +73,22 @@ int pp_archive_put(const struct pp_archive *a, const char *id, const char *eml,
                    size_t eml_len, const char *html, size_t html_len,
                    const struct pp_dss_totals *totals) {
   char dir[PATH_MAX];
-  TRY(month_dir(a, id, dir, sizeof(dir)));
-  TRY(pp_dir_make(dir));
+  PP_TRY(month_dir(a, id, dir, sizeof(dir)));
+  PP_TRY(pp_dir_make(dir));
   if (html != NULL) {
-    TRY(put_name(dir, id, ".html", html, html_len));
+    PP_TRY(put_name(dir, id, ".html", html, html_len));
   } else {
     struct pp_buf page;
     int rc = fallback_page(id, &page);
     if (rc == 0)
       rc = put_name(dir, id, ".html", page.data, page.len);
     pp_buf_free(&page);
-    TRY(rc);
+    PP_TRY(rc);
   }
   if (totals != NULL) {
     char line[TOTALS_MAX];
-    TRY(pp_dss_totals_format(totals, line, sizeof(line)));
-    TRY(put_name(dir, id, ".totals", line, strlen(line)));
+    PP_TRY(pp_dss_totals_format(totals, line, sizeof(line)));
+    PP_TRY(put_name(dir, id, ".totals", line, strlen(line)));
   }
   /* Last: an .eml in the archive means the report is complete. */
   return put_name(dir, id, ".eml", eml, eml_len);
@@ -119,7 +113,7 @@ static bool all_digits(const char *s, size_t len) {
 /* Appends the ids of one YYYY/MM folder to out. */
 static int list_month(const char *dir, struct pp_id_list *out) {
   struct pp_id_list month;
-  TRY(pp_id_list_dir(dir, ".eml", &month));
+  PP_TRY(pp_id_list_dir(dir, ".eml", &month));
   int rc = 0;
   if (month.count > 0) {
     void *grown =
@@ -162,7 +156,7 @@ static int list_year(const char *root, const char *year,
                      struct pp_id_list *out) {
   char dir[PATH_MAX];
   struct pp_buf months;
-  TRY(join(dir, sizeof(dir), root, year));
+  PP_TRY(join(dir, sizeof(dir), root, year));
   int rc = list_numbered(dir, 2, &months);
   for (char *m = months.data; rc == 0 && m != NULL && *m;) {
     char *end = strchr(m, '\n');
@@ -201,9 +195,9 @@ int pp_archive_remove(const struct pp_archive *a, const char *id) {
   static const char *const suffixes[] = {".eml", ".html", ".totals"};
   char path[PATH_MAX];
   char dir[PATH_MAX];
-  TRY(month_dir(a, id, dir, sizeof(dir)));
+  PP_TRY(month_dir(a, id, dir, sizeof(dir)));
   for (size_t i = 0; i < sizeof(suffixes) / sizeof(suffixes[0]); i++) {
-    TRY(file_path(a, id, suffixes[i], path, sizeof(path)));
+    PP_TRY(file_path(a, id, suffixes[i], path, sizeof(path)));
     if (unlink(path) != 0 && errno != ENOENT)
       return -errno;
   }
@@ -228,7 +222,7 @@ int pp_archive_retention(const struct pp_archive *a, unsigned days,
                          void *ctx, size_t *removed) {
   struct pp_id_list all;
   *removed = 0;
-  TRY(pp_archive_list(a, &all));
+  PP_TRY(pp_archive_list(a, &all));
   size_t excess = count > 0 && all.count > count ? all.count - count : 0;
   int rc = 0;
   /* Oldest first: the first `excess` go by count, the rest by age. */
@@ -260,7 +254,7 @@ static void read_totals(const struct pp_archive *a,
 int pp_archive_write_index(const struct pp_archive *a, const char *customer,
                            pp_archive_status_fn status, void *ctx) {
   struct pp_id_list all;
-  TRY(pp_archive_list(a, &all));
+  PP_TRY(pp_archive_list(a, &all));
   struct pp_dss_index_entry *entries =
       calloc(all.count ? all.count : 1, sizeof(*entries));
   if (entries == NULL) {

@@ -6,6 +6,15 @@
 
 #include <stddef.h>
 
+/* Returns from the calling function when expr (a call that returns 0 or a
+ * negative errno) fails: the error flow of every report and mail builder. */
+#define PP_TRY(expr)                                                           \
+  do {                                                                         \
+    int pp_try_err_ = (expr);                                                  \
+    if (pp_try_err_ != 0)                                                      \
+      return pp_try_err_;                                                      \
+  } while (0)
+
 struct pp_buf {
   char *data; /* always NUL-terminated when non-NULL */
   size_t len;

@@ -1,4 +1,5 @@
 #include "pp_dss.h"
+#include "pp_buf.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -10,13 +11,6 @@
 #include "pp_mail.h"
 #include "pp_report.h"
 #include "pp_str.h"
-
-#define TRY(expr)                                                              \
-  do {                                                                         \
-    int err_ = (expr);                                                         \
-    if (err_ != 0)                                                             \
-      return err_;                                                             \
-  } while (0)
 
 /* Device status "down" (hrDeviceStatus 5). */
 #define DEVICE_DOWN 5
@@ -170,10 +164,10 @@ void pp_dss_subject(const struct pp_dss_report *r, char *out, size_t outlen) {
 }
 
 static int printer_label(struct pp_buf *out, const struct pp_printer *p) {
-  TRY(pp_buf_addstr(out, "  - "));
-  TRY(line_text(out, p->name, "(no name)"));
-  TRY(pp_buf_addstr(out, " ("));
-  TRY(line_text(out, p->address, "?"));
+  PP_TRY(pp_buf_addstr(out, "  - "));
+  PP_TRY(line_text(out, p->name, "(no name)"));
+  PP_TRY(pp_buf_addstr(out, " ("));
+  PP_TRY(line_text(out, p->address, "?"));
   return pp_buf_addstr(out, ")");
 }
 
@@ -182,18 +176,18 @@ static int error_words(struct pp_buf *out, const struct pp_printer *p) {
   for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT; bit++) {
     if (!(p->status.errors & (1u << bit)))
       continue;
-    TRY(pp_buf_printf(out, "%s%s", sep, pp_error_bit_name(bit)));
+    PP_TRY(pp_buf_printf(out, "%s%s", sep, pp_error_bit_name(bit)));
     sep = ", ";
   }
   if (p->status.device == DEVICE_DOWN) {
-    TRY(pp_buf_printf(out, "%sdevice down", sep));
+    PP_TRY(pp_buf_printf(out, "%sdevice down", sep));
     sep = ", ";
   }
   for (size_t i = 0; i < p->alert_count; i++) {
     if (p->alerts[i].severity != PP_ALERT_CRITICAL)
       continue;
-    TRY(pp_buf_printf(out, "%scritical: ", sep));
-    TRY(line_text(out, p->alerts[i].description, "(no text)"));
+    PP_TRY(pp_buf_printf(out, "%scritical: ", sep));
+    PP_TRY(line_text(out, p->alerts[i].description, "(no text)"));
     sep = ", ";
   }
   return 0;
@@ -201,46 +195,46 @@ static int error_words(struct pp_buf *out, const struct pp_printer *p) {
 
 static int supply_line(struct pp_buf *out, const struct pp_printer *p,
                        const struct pp_supply *s) {
-  TRY(printer_label(out, p));
-  TRY(pp_buf_addstr(out, ": "));
-  TRY(line_text(out, s->description, pp_supply_type_name(s->type)));
+  PP_TRY(printer_label(out, p));
+  PP_TRY(pp_buf_addstr(out, ": "));
+  PP_TRY(line_text(out, s->description, pp_supply_type_name(s->type)));
   if (s->percent != PP_NO_PERCENT)
-    TRY(pp_buf_printf(out, " %d%%", s->percent));
+    PP_TRY(pp_buf_printf(out, " %d%%", s->percent));
   return pp_buf_printf(out, " (%s)\n", pp_supply_state_name(s->state));
 }
 
 static int summary_lists(struct pp_buf *out, const struct pp_dss_report *r,
                          const struct pp_dss_totals *t) {
   if (t->reachable < t->printers) {
-    TRY(pp_buf_addstr(out, "\nNot reachable:\n"));
+    PP_TRY(pp_buf_addstr(out, "\nNot reachable:\n"));
     for (size_t i = 0; i < r->count; i++) {
       const struct pp_printer *p = &r->printers[i];
       if (p->reachable)
         continue;
-      TRY(printer_label(out, p));
-      TRY(pp_buf_addstr(out, ": "));
-      TRY(line_text(out, p->error, "no answer"));
-      TRY(pp_buf_addstr(out, "\n"));
+      PP_TRY(printer_label(out, p));
+      PP_TRY(pp_buf_addstr(out, ": "));
+      PP_TRY(line_text(out, p->error, "no answer"));
+      PP_TRY(pp_buf_addstr(out, "\n"));
     }
   }
   if (t->in_error > 0) {
-    TRY(pp_buf_addstr(out, "\nPrinters in error:\n"));
+    PP_TRY(pp_buf_addstr(out, "\nPrinters in error:\n"));
     for (size_t i = 0; i < r->count; i++) {
       const struct pp_printer *p = &r->printers[i];
       if (!printer_in_error(p))
         continue;
-      TRY(printer_label(out, p));
-      TRY(error_words(out, p));
-      TRY(pp_buf_addstr(out, "\n"));
+      PP_TRY(printer_label(out, p));
+      PP_TRY(error_words(out, p));
+      PP_TRY(pp_buf_addstr(out, "\n"));
     }
   }
   if (t->supplies_low > 0) {
-    TRY(pp_buf_addstr(out, "\nSupplies low or empty:\n"));
+    PP_TRY(pp_buf_addstr(out, "\nSupplies low or empty:\n"));
     for (size_t i = 0; i < r->count; i++) {
       const struct pp_printer *p = &r->printers[i];
       for (size_t k = 0; p->reachable && k < p->supply_count; k++) {
         if (supply_needs_attention(&p->supplies[k]))
-          TRY(supply_line(out, p, &p->supplies[k]));
+          PP_TRY(supply_line(out, p, &p->supplies[k]));
       }
     }
   }
@@ -252,13 +246,13 @@ int pp_dss_summary(const struct pp_dss_report *r, struct pp_buf *out) {
   char date[64];
   pp_dss_totals(r->printers, r->count, &t);
   report_date(r->created, date, sizeof(date));
-  TRY(pp_buf_addstr(out, "Printer fleet report"));
+  PP_TRY(pp_buf_addstr(out, "Printer fleet report"));
   if (r->customer != NULL && r->customer[0] != '\0') {
-    TRY(pp_buf_addstr(out, " for "));
-    TRY(line_text(out, r->customer, ""));
+    PP_TRY(pp_buf_addstr(out, " for "));
+    PP_TRY(line_text(out, r->customer, ""));
   }
-  TRY(pp_buf_printf(out, "\nReport %s, %s\n\n", r->id, date));
-  TRY(pp_buf_printf(out,
+  PP_TRY(pp_buf_printf(out, "\nReport %s, %s\n\n", r->id, date));
+  PP_TRY(pp_buf_printf(out,
                     "Printers:            %zu\n"
                     "Reachable:           %zu\n"
                     "Not reachable:       %zu\n"
@@ -266,7 +260,7 @@ int pp_dss_summary(const struct pp_dss_report *r, struct pp_buf *out) {
                     "Supplies low/empty:  %zu\n",
                     t.printers, t.reachable, t.printers - t.reachable,
                     t.in_error, t.supplies_low));
-  TRY(summary_lists(out, r, &t));
+  PP_TRY(summary_lists(out, r, &t));
   return pp_buf_addstr(out, "\nAttached: report.json (all data), supplies.csv, "
                             "counters.csv.\nThe same message is kept in the "
                             "site's report archive.\n");
@@ -293,9 +287,9 @@ static int render_parts(const struct pp_dss_report *r, struct rendered *out) {
   pp_buf_init(&out->json, ATTACHMENT_MAX);
   pp_buf_init(&out->supplies, ATTACHMENT_MAX);
   pp_buf_init(&out->counters, ATTACHMENT_MAX);
-  TRY(pp_dss_summary(r, &out->text));
-  TRY(pp_report_json(r->printers, r->count, &out->json));
-  TRY(pp_report_csv_supplies(r->printers, r->count, &out->supplies));
+  PP_TRY(pp_dss_summary(r, &out->text));
+  PP_TRY(pp_report_json(r->printers, r->count, &out->json));
+  PP_TRY(pp_report_csv_supplies(r->printers, r->count, &out->supplies));
   return pp_report_csv_counters(r->printers, r->count, &out->counters);
 }
 
@@ -358,9 +352,9 @@ int pp_html_escape(struct pp_buf *out, const char *s) {
       break;
     }
     if (entity != NULL)
-      TRY(pp_buf_addstr(out, entity));
+      PP_TRY(pp_buf_addstr(out, entity));
     else
-      TRY(pp_buf_add(out, p, 1));
+      PP_TRY(pp_buf_add(out, p, 1));
   }
   return 0;
 }
@@ -386,13 +380,13 @@ static const char html_style[] =
     "</style>\n";
 
 static int html_head(struct pp_buf *out, const char *title) {
-  TRY(pp_buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
+  PP_TRY(pp_buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
                          "<meta charset=\"utf-8\">\n<title>"));
-  TRY(pp_html_escape(out, title));
-  TRY(pp_buf_addstr(out, "</title>\n"));
-  TRY(pp_buf_addstr(out, html_style));
-  TRY(pp_buf_addstr(out, "</head><body>\n<h1>"));
-  TRY(pp_html_escape(out, title));
+  PP_TRY(pp_html_escape(out, title));
+  PP_TRY(pp_buf_addstr(out, "</title>\n"));
+  PP_TRY(pp_buf_addstr(out, html_style));
+  PP_TRY(pp_buf_addstr(out, "</head><body>\n<h1>"));
+  PP_TRY(pp_html_escape(out, title));
   return pp_buf_addstr(out, "</h1>\n");
 }
 
@@ -408,37 +402,37 @@ static int html_supplies(struct pp_buf *out, const struct pp_printer *p) {
     return pp_buf_addstr(out, "&ndash;");
   for (size_t k = 0; k < p->supply_count; k++) {
     const struct pp_supply *s = &p->supplies[k];
-    TRY(pp_buf_printf(out, "%s<span class=\"%s\">", k ? "<br>" : "",
+    PP_TRY(pp_buf_printf(out, "%s<span class=\"%s\">", k ? "<br>" : "",
                       supply_class(s)));
-    TRY(html_cell_text(out, s->description));
+    PP_TRY(html_cell_text(out, s->description));
     if (s->percent != PP_NO_PERCENT)
-      TRY(pp_buf_printf(out, " %d&nbsp;%%", s->percent));
-    TRY(pp_buf_printf(out, " (%s)</span>", pp_supply_state_name(s->state)));
+      PP_TRY(pp_buf_printf(out, " %d&nbsp;%%", s->percent));
+    PP_TRY(pp_buf_printf(out, " (%s)</span>", pp_supply_state_name(s->state)));
   }
   return 0;
 }
 
 static int html_errors(struct pp_buf *out, const struct pp_printer *p) {
   if (!p->reachable) {
-    TRY(pp_buf_addstr(out, "<span class=\"bad\">not reachable: "));
-    TRY(html_cell_text(out, p->error));
+    PP_TRY(pp_buf_addstr(out, "<span class=\"bad\">not reachable: "));
+    PP_TRY(html_cell_text(out, p->error));
     return pp_buf_addstr(out, "</span>");
   }
   bool any = false;
   for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT; bit++) {
     if (!(p->status.errors & (1u << bit)))
       continue;
-    TRY(pp_buf_printf(out, "%s<span class=\"bad\">%s</span>", any ? "<br>" : "",
+    PP_TRY(pp_buf_printf(out, "%s<span class=\"bad\">%s</span>", any ? "<br>" : "",
                       pp_error_bit_name(bit)));
     any = true;
   }
   for (size_t i = 0; i < p->alert_count; i++) {
     const struct pp_alert *a = &p->alerts[i];
-    TRY(pp_buf_printf(out, "%s<span class=\"%s\">%s: ", any ? "<br>" : "",
+    PP_TRY(pp_buf_printf(out, "%s<span class=\"%s\">%s: ", any ? "<br>" : "",
                       a->severity == PP_ALERT_CRITICAL ? "bad" : "warn",
                       pp_alert_severity_name(a->severity)));
-    TRY(html_cell_text(out, a->description));
-    TRY(pp_buf_addstr(out, "</span>"));
+    PP_TRY(html_cell_text(out, a->description));
+    PP_TRY(pp_buf_addstr(out, "</span>"));
     any = true;
   }
   return any ? 0 : pp_buf_addstr(out, "<span class=\"ok\">none</span>");
@@ -450,32 +444,32 @@ static int html_model(struct pp_buf *out, const struct pp_printer *p) {
   size_t n = strlen(p->manufacturer);
   bool named = n > 0 && strncasecmp(p->model, p->manufacturer, n) == 0;
   if (p->manufacturer[0] != '\0' && !named) {
-    TRY(html_cell_text(out, p->manufacturer));
+    PP_TRY(html_cell_text(out, p->manufacturer));
     if (p->model[0] == '\0')
       return 0;
-    TRY(pp_buf_addstr(out, " "));
+    PP_TRY(pp_buf_addstr(out, " "));
   }
   return html_cell_text(out, p->model);
 }
 
 static int html_printer_row(struct pp_buf *out, const struct pp_printer *p) {
-  TRY(pp_buf_addstr(out, "<tr><td>"));
-  TRY(html_cell_text(out, p->name));
-  TRY(pp_buf_addstr(out, "</td><td>"));
-  TRY(html_cell_text(out, p->address));
-  TRY(pp_buf_addstr(out, "</td><td>"));
-  TRY(html_model(out, p));
-  TRY(pp_buf_addstr(out, "</td><td>"));
-  TRY(html_cell_text(out, p->serial));
-  TRY(pp_buf_addstr(out, "</td><td class=\"num\">"));
+  PP_TRY(pp_buf_addstr(out, "<tr><td>"));
+  PP_TRY(html_cell_text(out, p->name));
+  PP_TRY(pp_buf_addstr(out, "</td><td>"));
+  PP_TRY(html_cell_text(out, p->address));
+  PP_TRY(pp_buf_addstr(out, "</td><td>"));
+  PP_TRY(html_model(out, p));
+  PP_TRY(pp_buf_addstr(out, "</td><td>"));
+  PP_TRY(html_cell_text(out, p->serial));
+  PP_TRY(pp_buf_addstr(out, "</td><td class=\"num\">"));
   if (p->counters.total == PP_UNKNOWN)
-    TRY(pp_buf_addstr(out, "&ndash;"));
+    PP_TRY(pp_buf_addstr(out, "&ndash;"));
   else
-    TRY(pp_buf_printf(out, "%" PRId64, p->counters.total));
-  TRY(pp_buf_addstr(out, "</td><td>"));
-  TRY(html_supplies(out, p));
-  TRY(pp_buf_addstr(out, "</td><td>"));
-  TRY(html_errors(out, p));
+    PP_TRY(pp_buf_printf(out, "%" PRId64, p->counters.total));
+  PP_TRY(pp_buf_addstr(out, "</td><td>"));
+  PP_TRY(html_supplies(out, p));
+  PP_TRY(pp_buf_addstr(out, "</td><td>"));
+  PP_TRY(html_errors(out, p));
   return pp_buf_addstr(out, "</td></tr>\n");
 }
 
@@ -497,19 +491,19 @@ int pp_dss_html_page(const struct pp_dss_report *r, struct pp_buf *out) {
   pp_dss_subject(r, subject, sizeof(subject));
   report_date(r->created, date, sizeof(date));
   pp_dss_totals(r->printers, r->count, &t);
-  TRY(html_head(out, subject));
-  TRY(pp_buf_printf(out, "<p>Report %s, made %s. Message-ID ", r->id, date));
-  TRY(pp_html_escape(out, r->message_id));
-  TRY(pp_buf_printf(out,
+  PP_TRY(html_head(out, subject));
+  PP_TRY(pp_buf_printf(out, "<p>Report %s, made %s. Message-ID ", r->id, date));
+  PP_TRY(pp_html_escape(out, r->message_id));
+  PP_TRY(pp_buf_printf(out,
                     ". <a href=\"%s.eml\">The message as sent</a> &middot; "
                     "<a href=\"../../index.html\">All reports</a></p>\n",
                     r->id));
-  TRY(html_totals(out, &t));
-  TRY(pp_buf_addstr(out, "<table>\n<tr><th>Name</th><th>Address</th>"
+  PP_TRY(html_totals(out, &t));
+  PP_TRY(pp_buf_addstr(out, "<table>\n<tr><th>Name</th><th>Address</th>"
                          "<th>Model</th><th>Serial</th><th>Pages</th>"
                          "<th>Supplies</th><th>Errors and alerts</th></tr>\n"));
   for (size_t i = 0; i < r->count; i++)
-    TRY(html_printer_row(out, &r->printers[i]));
+    PP_TRY(html_printer_row(out, &r->printers[i]));
   return pp_buf_addstr(out, "</table>\n</body></html>\n");
 }
 
@@ -522,24 +516,24 @@ static int html_index_row(struct pp_buf *out,
   /* ids were checked with pp_dss_id_ok: safe in a path and in HTML. */
   char dir[8];
   snprintf(dir, sizeof(dir), "%.4s/%.2s", e->id, e->id + 4);
-  TRY(pp_buf_printf(out,
+  PP_TRY(pp_buf_printf(out,
                     "<tr><td>%s</td><td><a href=\"%s/%s.html\">%s</a></td>"
                     "<td><a href=\"%s/%s.eml\">.eml</a></td>",
                     date, dir, e->id, e->id, dir, e->id));
   if (e->has_totals)
-    TRY(pp_buf_printf(out,
+    PP_TRY(pp_buf_printf(out,
                       "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
                       "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>",
                       e->totals.printers, e->totals.reachable,
                       e->totals.in_error, e->totals.supplies_low));
   else
-    TRY(pp_buf_addstr(out, "<td colspan=\"4\">&ndash;</td>"));
+    PP_TRY(pp_buf_addstr(out, "<td colspan=\"4\">&ndash;</td>"));
   const char *status = e->status != NULL ? e->status : "?";
   const char *cls = strcmp(status, "sent") == 0     ? "ok"
                     : strcmp(status, "failed") == 0 ? "bad"
                                                     : "warn";
-  TRY(pp_buf_printf(out, "<td class=\"%s\">", cls));
-  TRY(pp_html_escape(out, status));
+  PP_TRY(pp_buf_printf(out, "<td class=\"%s\">", cls));
+  PP_TRY(pp_html_escape(out, status));
   return pp_buf_addstr(out, "</td></tr>\n");
 }
 
@@ -551,16 +545,16 @@ int pp_dss_html_index(const char *customer,
   pp_mail_header_text(customer, clean, sizeof(clean));
   snprintf(title, sizeof(title), "Printer fleet reports%s%s",
            clean[0] ? ": " : "", clean);
-  TRY(html_head(out, title));
-  TRY(pp_buf_printf(out,
+  PP_TRY(html_head(out, title));
+  PP_TRY(pp_buf_printf(out,
                     "<p>%zu report%s, newest first. Each was mailed as the "
                     "message file linked here, byte for byte.</p>\n",
                     count, count == 1 ? "" : "s"));
-  TRY(pp_buf_addstr(out, "<table>\n<tr><th>Made</th><th>Report</th>"
+  PP_TRY(pp_buf_addstr(out, "<table>\n<tr><th>Made</th><th>Report</th>"
                          "<th>Message</th><th>Printers</th><th>Reachable</th>"
                          "<th>In error</th><th>Supplies low</th>"
                          "<th>Status</th></tr>\n"));
   for (size_t i = 0; i < count; i++)
-    TRY(html_index_row(out, &entries[i]));
+    PP_TRY(html_index_row(out, &entries[i]));
   return pp_buf_addstr(out, "</table>\n</body></html>\n");
 }

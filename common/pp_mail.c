@@ -1,17 +1,11 @@
 #include "pp_mail.h"
+#include "pp_buf.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-
-#define TRY(expr)                                                              \
-  do {                                                                         \
-    int err_ = (expr);                                                         \
-    if (err_ != 0)                                                             \
-      return err_;                                                             \
-  } while (0)
 
 /* RFC 5322 2.1.1: lines SHOULD stay within 78 characters. */
 #define LINE_SOFT 78
@@ -132,7 +126,7 @@ static int base64_run(struct pp_buf *out, const unsigned char *p, size_t len) {
     char quad[4] = {b64_alphabet[(v >> 18) & 63], b64_alphabet[(v >> 12) & 63],
                     i + 1 < len ? b64_alphabet[(v >> 6) & 63] : '=',
                     i + 2 < len ? b64_alphabet[v & 63] : '='};
-    TRY(pp_buf_add(out, quad, 4));
+    PP_TRY(pp_buf_add(out, quad, 4));
   }
   return 0;
 }
@@ -142,8 +136,8 @@ int pp_mail_base64(struct pp_buf *out, const void *data, size_t len) {
   /* 57 input bytes make one 76-character line. */
   for (size_t off = 0; off < len; off += 57) {
     size_t n = len - off < 57 ? len - off : 57;
-    TRY(base64_run(out, p + off, n));
-    TRY(pp_buf_addstr(out, "\r\n"));
+    PP_TRY(base64_run(out, p + off, n));
+    PP_TRY(pp_buf_addstr(out, "\r\n"));
   }
   return 0;
 }
@@ -157,10 +151,10 @@ struct qp_line {
  * 76 characters with its '='. */
 static int qp_token(struct qp_line *l, const char *token, size_t n) {
   if (l->col + n > 75) {
-    TRY(pp_buf_addstr(l->out, "=\r\n"));
+    PP_TRY(pp_buf_addstr(l->out, "=\r\n"));
     l->col = 0;
   }
-  TRY(pp_buf_add(l->out, token, n));
+  PP_TRY(pp_buf_add(l->out, token, n));
   l->col += n;
   return 0;
 }
@@ -169,7 +163,7 @@ int pp_mail_quoted_printable(struct pp_buf *out, const char *text) {
   struct qp_line line = {.out = out};
   for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
     if (*p == '\n') {
-      TRY(pp_buf_addstr(out, "\r\n"));
+      PP_TRY(pp_buf_addstr(out, "\r\n"));
       line.col = 0;
       continue;
     }
@@ -179,11 +173,11 @@ int pp_mail_quoted_printable(struct pp_buf *out, const char *text) {
     bool at_end = p[1] == '\n' || p[1] == '\0';
     bool literal = (*p >= 33 && *p <= 126 && *p != '=') || (blank && !at_end);
     if (literal) {
-      TRY(qp_token(&line, (const char *)p, 1));
+      PP_TRY(qp_token(&line, (const char *)p, 1));
     } else {
       char hex[4];
       snprintf(hex, sizeof(hex), "=%02X", *p);
-      TRY(qp_token(&line, hex, 3));
+      PP_TRY(qp_token(&line, hex, 3));
     }
   }
   return 0;
@@ -202,17 +196,17 @@ static bool is_ascii(const char *s) {
 /* Plain text folded at spaces so lines stay near 78 characters. */
 static int header_folded(struct pp_buf *out, const char *name,
                          const char *text) {
-  TRY(pp_buf_printf(out, "%s:", name));
+  PP_TRY(pp_buf_printf(out, "%s:", name));
   size_t col = strlen(name) + 1;
   const char *p = text;
   while (*p) {
     size_t word = strcspn(p, " ");
     if (col + 1 + word > LINE_SOFT && col > strlen(name) + 1) {
-      TRY(pp_buf_addstr(out, "\r\n"));
+      PP_TRY(pp_buf_addstr(out, "\r\n"));
       col = 0;
     }
-    TRY(pp_buf_addstr(out, " "));
-    TRY(pp_buf_add(out, p, word));
+    PP_TRY(pp_buf_addstr(out, " "));
+    PP_TRY(pp_buf_add(out, p, word));
     col += 1 + word;
     p += word;
     while (*p == ' ')
@@ -224,7 +218,7 @@ static int header_folded(struct pp_buf *out, const char *name,
 /* RFC 2047 encoded words, each whole UTF-8 characters, one per line. */
 static int header_encoded(struct pp_buf *out, const char *name,
                           const char *text) {
-  TRY(pp_buf_printf(out, "%s:", name));
+  PP_TRY(pp_buf_printf(out, "%s:", name));
   const unsigned char *p = (const unsigned char *)text;
   while (*p) {
     size_t n = 0;
@@ -234,12 +228,12 @@ static int header_encoded(struct pp_buf *out, const char *name,
         break;
       n += step;
     }
-    TRY(pp_buf_addstr(out, " =?UTF-8?B?"));
-    TRY(base64_run(out, p, n));
-    TRY(pp_buf_addstr(out, "?="));
+    PP_TRY(pp_buf_addstr(out, " =?UTF-8?B?"));
+    PP_TRY(base64_run(out, p, n));
+    PP_TRY(pp_buf_addstr(out, "?="));
     p += n;
     if (*p)
-      TRY(pp_buf_addstr(out, "\r\n"));
+      PP_TRY(pp_buf_addstr(out, "\r\n"));
   }
   return pp_buf_addstr(out, "\r\n");
 }
@@ -253,9 +247,9 @@ static int header_text(struct pp_buf *out, const char *name, const char *raw) {
 }
 
 static int header_to(struct pp_buf *out, const struct pp_mail *m) {
-  TRY(pp_buf_addstr(out, "To:"));
+  PP_TRY(pp_buf_addstr(out, "To:"));
   for (size_t i = 0; i < m->to_count; i++) {
-    TRY(pp_buf_printf(out, " %s%s\r\n", m->to[i],
+    PP_TRY(pp_buf_printf(out, " %s%s\r\n", m->to[i],
                       i + 1 < m->to_count ? "," : ""));
   }
   return 0;
@@ -276,14 +270,14 @@ static int headers(struct pp_buf *out, const struct pp_mail *m,
                    const char *boundary) {
   char date[64];
   pp_mail_date(m->date, date, sizeof(date));
-  TRY(pp_buf_printf(out, "From: %s\r\n", m->from));
-  TRY(header_to(out, m));
-  TRY(header_text(out, "Subject", m->subject));
-  TRY(pp_buf_printf(out, "Date: %s\r\n", date));
-  TRY(pp_buf_printf(out, "Message-ID: %s\r\n", m->message_id));
-  TRY(pp_buf_addstr(out, "MIME-Version: 1.0\r\n"));
+  PP_TRY(pp_buf_printf(out, "From: %s\r\n", m->from));
+  PP_TRY(header_to(out, m));
+  PP_TRY(header_text(out, "Subject", m->subject));
+  PP_TRY(pp_buf_printf(out, "Date: %s\r\n", date));
+  PP_TRY(pp_buf_printf(out, "Message-ID: %s\r\n", m->message_id));
+  PP_TRY(pp_buf_addstr(out, "MIME-Version: 1.0\r\n"));
   /* RFC 3834: tells responders not to auto-reply to a machine. */
-  TRY(pp_buf_addstr(out, "Auto-Submitted: auto-generated\r\n"));
+  PP_TRY(pp_buf_addstr(out, "Auto-Submitted: auto-generated\r\n"));
   return pp_buf_printf(out,
                        "Content-Type: multipart/mixed;\r\n"
                        " boundary=\"%s\"\r\n\r\n",
@@ -292,23 +286,23 @@ static int headers(struct pp_buf *out, const struct pp_mail *m,
 
 static int part_text(struct pp_buf *out, const struct pp_mail *m,
                      const char *boundary) {
-  TRY(pp_buf_printf(out,
+  PP_TRY(pp_buf_printf(out,
                     "--%s\r\n"
                     "Content-Type: text/plain; charset=utf-8\r\n"
                     "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
                     boundary));
-  TRY(pp_mail_quoted_printable(out, m->text != NULL ? m->text : ""));
+  PP_TRY(pp_mail_quoted_printable(out, m->text != NULL ? m->text : ""));
   /* Each part ends with a line end; the next delimiter follows it. */
   bool empty = m->text == NULL || m->text[0] == '\0';
   if (empty || memcmp(out->data + out->len - 2, "\r\n", 2) != 0)
-    TRY(pp_buf_addstr(out, "\r\n"));
+    PP_TRY(pp_buf_addstr(out, "\r\n"));
   return 0;
 }
 
 static int part_attachment(struct pp_buf *out,
                            const struct pp_mail_attachment *a,
                            const char *boundary) {
-  TRY(pp_buf_printf(out,
+  PP_TRY(pp_buf_printf(out,
                     "--%s\r\n"
                     "Content-Type: %s;\r\n name=\"%s\"\r\n"
                     "Content-Disposition: attachment;\r\n filename=\"%s\"\r\n"
@@ -337,14 +331,14 @@ static int check_mail(const struct pp_mail *m) {
 }
 
 int pp_mail_build(const struct pp_mail *mail, struct pp_buf *out) {
-  TRY(check_mail(mail));
+  PP_TRY(check_mail(mail));
   char boundary[64];
   boundary_for(mail->message_id, boundary, sizeof(boundary));
-  TRY(headers(out, mail, boundary));
-  TRY(pp_buf_addstr(out, "This is a multi-part message in MIME format.\r\n"
+  PP_TRY(headers(out, mail, boundary));
+  PP_TRY(pp_buf_addstr(out, "This is a multi-part message in MIME format.\r\n"
                          "\r\n"));
-  TRY(part_text(out, mail, boundary));
+  PP_TRY(part_text(out, mail, boundary));
   for (size_t i = 0; i < mail->attachment_count; i++)
-    TRY(part_attachment(out, &mail->attachments[i], boundary));
+    PP_TRY(part_attachment(out, &mail->attachments[i], boundary));
   return pp_buf_printf(out, "--%s--\r\n", boundary);
 }

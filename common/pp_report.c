@@ -1,27 +1,21 @@
 #include "pp_report.h"
+#include "pp_buf.h"
 
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <string.h>
 
-#define TRY(expr)                                                              \
-  do {                                                                         \
-    int err_ = (expr);                                                         \
-    if (err_ != 0)                                                             \
-      return err_;                                                             \
-  } while (0)
-
 int pp_json_string(struct pp_buf *out, const char *s) {
-  TRY(pp_buf_addstr(out, "\""));
+  PP_TRY(pp_buf_addstr(out, "\""));
   for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
     if (*p == '"' || *p == '\\') {
       char esc[2] = {'\\', (char)*p};
-      TRY(pp_buf_add(out, esc, 2));
+      PP_TRY(pp_buf_add(out, esc, 2));
     } else if (*p < 0x20 || *p == 0x7f) {
-      TRY(pp_buf_printf(out, "\\u%04x", *p));
+      PP_TRY(pp_buf_printf(out, "\\u%04x", *p));
     } else {
-      TRY(pp_buf_add(out, p, 1));
+      PP_TRY(pp_buf_add(out, p, 1));
     }
   }
   return pp_buf_addstr(out, "\"");
@@ -41,8 +35,8 @@ static int json_number_or_null(struct pp_buf *out, int64_t n) {
 }
 
 static int json_key(struct pp_buf *out, const char *key, bool first) {
-  TRY(pp_buf_addstr(out, first ? "" : ","));
-  TRY(pp_json_string(out, key));
+  PP_TRY(pp_buf_addstr(out, first ? "" : ","));
+  PP_TRY(pp_json_string(out, key));
   return pp_buf_addstr(out, ":");
 }
 
@@ -80,99 +74,99 @@ static int w_mac(struct pp_buf *o, const struct pp_printer *p) {
 
 static int w_status(struct pp_buf *o, const struct pp_printer *p) {
   const struct pp_status *s = &p->status;
-  TRY(pp_buf_addstr(o, "{"));
-  TRY(json_key(o, "printer", true));
-  TRY(json_text_or_null(o, pp_printer_status_name(s->printer)));
-  TRY(json_key(o, "device", false));
-  TRY(json_text_or_null(o, pp_device_status_name(s->device)));
-  TRY(json_key(o, "asleep", false));
-  TRY(pp_buf_addstr(o, s->asleep ? "true" : "false"));
-  TRY(json_key(o, "errors", false));
+  PP_TRY(pp_buf_addstr(o, "{"));
+  PP_TRY(json_key(o, "printer", true));
+  PP_TRY(json_text_or_null(o, pp_printer_status_name(s->printer)));
+  PP_TRY(json_key(o, "device", false));
+  PP_TRY(json_text_or_null(o, pp_device_status_name(s->device)));
+  PP_TRY(json_key(o, "asleep", false));
+  PP_TRY(pp_buf_addstr(o, s->asleep ? "true" : "false"));
+  PP_TRY(json_key(o, "errors", false));
   /* Never read (and no profile filled it): unknown, not "no errors". */
   if (s->error_bytes == 0 && s->errors == 0) {
-    TRY(pp_buf_addstr(o, "null"));
+    PP_TRY(pp_buf_addstr(o, "null"));
   } else {
-    TRY(pp_buf_addstr(o, "["));
+    PP_TRY(pp_buf_addstr(o, "["));
     bool first = true;
     for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT; bit++) {
       if (!(s->errors & (1u << bit)))
         continue;
-      TRY(pp_buf_addstr(o, first ? "" : ","));
-      TRY(pp_json_string(o, pp_error_bit_name(bit)));
+      PP_TRY(pp_buf_addstr(o, first ? "" : ","));
+      PP_TRY(pp_json_string(o, pp_error_bit_name(bit)));
       first = false;
     }
-    TRY(pp_buf_addstr(o, "]"));
+    PP_TRY(pp_buf_addstr(o, "]"));
   }
   return pp_buf_addstr(o, "}");
 }
 
 static int w_counters(struct pp_buf *o, const struct pp_printer *p) {
   const struct pp_counters *c = &p->counters;
-  TRY(pp_buf_addstr(o, "{"));
-  TRY(json_key(o, "total", true));
-  TRY(json_number_or_null(o, c->total));
-  TRY(json_key(o, "unit", false));
-  TRY(json_text_or_null(o, c->unit ? pp_counter_unit_name(c->unit) : NULL));
-  TRY(json_key(o, "power_on", false));
-  TRY(json_number_or_null(o, c->power_on));
+  PP_TRY(pp_buf_addstr(o, "{"));
+  PP_TRY(json_key(o, "total", true));
+  PP_TRY(json_number_or_null(o, c->total));
+  PP_TRY(json_key(o, "unit", false));
+  PP_TRY(json_text_or_null(o, c->unit ? pp_counter_unit_name(c->unit) : NULL));
+  PP_TRY(json_key(o, "power_on", false));
+  PP_TRY(json_number_or_null(o, c->power_on));
   for (size_t i = 0; i < c->vendor_count; i++) {
-    TRY(json_key(o, c->vendor[i].name, false));
-    TRY(json_number_or_null(o, c->vendor[i].value));
+    PP_TRY(json_key(o, c->vendor[i].name, false));
+    PP_TRY(json_number_or_null(o, c->vendor[i].value));
   }
   return pp_buf_addstr(o, "}");
 }
 
 static int w_supply(struct pp_buf *o, const struct pp_supply *s) {
-  TRY(pp_buf_addstr(o, "{"));
-  TRY(json_key(o, "description", true));
-  TRY(pp_json_string(o, s->description));
-  TRY(json_key(o, "colour", false));
-  TRY(json_text_or_null(o, s->colour));
-  TRY(json_key(o, "type", false));
-  TRY(pp_json_string(o, pp_supply_type_name(s->type)));
-  TRY(json_key(o, "receptacle", false));
-  TRY(pp_buf_addstr(o, s->receptacle ? "true" : "false"));
-  TRY(json_key(o, "level", false));
-  TRY(json_number_or_null(o, s->level));
-  TRY(json_key(o, "max", false));
-  TRY(json_number_or_null(o, s->max));
-  TRY(json_key(o, "unit", false));
-  TRY(json_text_or_null(o, s->unit ? pp_supply_unit_name(s->unit) : NULL));
-  TRY(json_key(o, "percent", false));
-  TRY(json_number_or_null(o, s->percent == PP_NO_PERCENT ? PP_UNKNOWN
+  PP_TRY(pp_buf_addstr(o, "{"));
+  PP_TRY(json_key(o, "description", true));
+  PP_TRY(pp_json_string(o, s->description));
+  PP_TRY(json_key(o, "colour", false));
+  PP_TRY(json_text_or_null(o, s->colour));
+  PP_TRY(json_key(o, "type", false));
+  PP_TRY(pp_json_string(o, pp_supply_type_name(s->type)));
+  PP_TRY(json_key(o, "receptacle", false));
+  PP_TRY(pp_buf_addstr(o, s->receptacle ? "true" : "false"));
+  PP_TRY(json_key(o, "level", false));
+  PP_TRY(json_number_or_null(o, s->level));
+  PP_TRY(json_key(o, "max", false));
+  PP_TRY(json_number_or_null(o, s->max));
+  PP_TRY(json_key(o, "unit", false));
+  PP_TRY(json_text_or_null(o, s->unit ? pp_supply_unit_name(s->unit) : NULL));
+  PP_TRY(json_key(o, "percent", false));
+  PP_TRY(json_number_or_null(o, s->percent == PP_NO_PERCENT ? PP_UNKNOWN
                                                          : s->percent));
-  TRY(json_key(o, "state", false));
-  TRY(pp_json_string(o, pp_supply_state_name(s->state)));
+  PP_TRY(json_key(o, "state", false));
+  PP_TRY(pp_json_string(o, pp_supply_state_name(s->state)));
   return pp_buf_addstr(o, "}");
 }
 
 static int w_supplies(struct pp_buf *o, const struct pp_printer *p) {
-  TRY(pp_buf_addstr(o, "["));
+  PP_TRY(pp_buf_addstr(o, "["));
   for (size_t i = 0; i < p->supply_count; i++) {
-    TRY(pp_buf_addstr(o, i ? "," : ""));
-    TRY(w_supply(o, &p->supplies[i]));
+    PP_TRY(pp_buf_addstr(o, i ? "," : ""));
+    PP_TRY(w_supply(o, &p->supplies[i]));
   }
   return pp_buf_addstr(o, "]");
 }
 
 static int w_alert(struct pp_buf *o, const struct pp_alert *a) {
-  TRY(pp_buf_addstr(o, "{"));
-  TRY(json_key(o, "severity", true));
-  TRY(pp_json_string(o, pp_alert_severity_name(a->severity)));
-  TRY(json_key(o, "group", false));
-  TRY(json_text_or_null(o, a->group));
-  TRY(json_key(o, "code", false));
-  TRY(pp_buf_printf(o, "%d", a->code));
-  TRY(json_key(o, "description", false));
-  TRY(pp_json_string(o, a->description));
+  PP_TRY(pp_buf_addstr(o, "{"));
+  PP_TRY(json_key(o, "severity", true));
+  PP_TRY(pp_json_string(o, pp_alert_severity_name(a->severity)));
+  PP_TRY(json_key(o, "group", false));
+  PP_TRY(json_text_or_null(o, a->group));
+  PP_TRY(json_key(o, "code", false));
+  PP_TRY(pp_buf_printf(o, "%d", a->code));
+  PP_TRY(json_key(o, "description", false));
+  PP_TRY(pp_json_string(o, a->description));
   return pp_buf_addstr(o, "}");
 }
 
 static int w_alerts(struct pp_buf *o, const struct pp_printer *p) {
-  TRY(pp_buf_addstr(o, "["));
+  PP_TRY(pp_buf_addstr(o, "["));
   for (size_t i = 0; i < p->alert_count; i++) {
-    TRY(pp_buf_addstr(o, i ? "," : ""));
-    TRY(w_alert(o, &p->alerts[i]));
+    PP_TRY(pp_buf_addstr(o, i ? "," : ""));
+    PP_TRY(w_alert(o, &p->alerts[i]));
   }
   return pp_buf_addstr(o, "]");
 }
@@ -200,20 +194,20 @@ const char *pp_report_field(size_t i) {
 
 int pp_report_json_printer(const struct pp_printer *printer,
                            struct pp_buf *out) {
-  TRY(pp_buf_addstr(out, "{"));
+  PP_TRY(pp_buf_addstr(out, "{"));
   for (size_t i = 0; i < FIELD_COUNT; i++) {
-    TRY(json_key(out, allowlist[i].name, i == 0));
-    TRY(allowlist[i].write(out, printer));
+    PP_TRY(json_key(out, allowlist[i].name, i == 0));
+    PP_TRY(allowlist[i].write(out, printer));
   }
   return pp_buf_addstr(out, "}");
 }
 
 int pp_report_json(const struct pp_printer *printers, size_t count,
                    struct pp_buf *out) {
-  TRY(pp_buf_addstr(out, "{\"printers\":["));
+  PP_TRY(pp_buf_addstr(out, "{\"printers\":["));
   for (size_t i = 0; i < count; i++) {
-    TRY(pp_buf_addstr(out, i ? ",\n" : "\n"));
-    TRY(pp_report_json_printer(&printers[i], out));
+    PP_TRY(pp_buf_addstr(out, i ? ",\n" : "\n"));
+    PP_TRY(pp_report_json_printer(&printers[i], out));
   }
   return pp_buf_addstr(out, "\n]}\n");
 }
@@ -221,53 +215,53 @@ int pp_report_json(const struct pp_printer *printers, size_t count,
 /* --- CSV --- */
 
 static int csv_text(struct pp_buf *out, const char *s, bool last) {
-  TRY(pp_buf_addstr(out, "\""));
+  PP_TRY(pp_buf_addstr(out, "\""));
   /* A leading = + - @ would run as a formula in a spreadsheet. */
   if (strchr("=+-@", s[0]) != NULL && s[0] != '\0')
-    TRY(pp_buf_addstr(out, "'"));
+    PP_TRY(pp_buf_addstr(out, "'"));
   for (const char *p = s; *p; p++) {
     if (*p == '"')
-      TRY(pp_buf_add(out, "\"\"", 2));
+      PP_TRY(pp_buf_add(out, "\"\"", 2));
     else
-      TRY(pp_buf_add(out, p, 1));
+      PP_TRY(pp_buf_add(out, p, 1));
   }
   return pp_buf_addstr(out, last ? "\"\r\n" : "\",");
 }
 
 static int csv_number(struct pp_buf *out, int64_t n, bool last) {
   if (n != PP_UNKNOWN)
-    TRY(pp_buf_printf(out, "%" PRId64, n));
+    PP_TRY(pp_buf_printf(out, "%" PRId64, n));
   return pp_buf_addstr(out, last ? "\r\n" : ",");
 }
 
 static int csv_identity(struct pp_buf *out, const struct pp_printer *p) {
-  TRY(csv_text(out, p->address, false));
-  TRY(csv_text(out, p->name, false));
-  TRY(csv_text(out, p->manufacturer, false));
-  TRY(csv_text(out, p->model, false));
+  PP_TRY(csv_text(out, p->address, false));
+  PP_TRY(csv_text(out, p->name, false));
+  PP_TRY(csv_text(out, p->manufacturer, false));
+  PP_TRY(csv_text(out, p->model, false));
   return csv_text(out, p->serial, false);
 }
 
 int pp_report_csv_supplies(const struct pp_printer *printers, size_t count,
                            struct pp_buf *out) {
-  TRY(pp_buf_addstr(out, "address,name,manufacturer,model,serial,description,"
+  PP_TRY(pp_buf_addstr(out, "address,name,manufacturer,model,serial,description,"
                          "colour,type,receptacle,level,max,unit,percent,"
                          "state\r\n"));
   for (size_t i = 0; i < count; i++) {
     const struct pp_printer *p = &printers[i];
     for (size_t k = 0; k < p->supply_count; k++) {
       const struct pp_supply *s = &p->supplies[k];
-      TRY(csv_identity(out, p));
-      TRY(csv_text(out, s->description, false));
-      TRY(csv_text(out, s->colour, false));
-      TRY(csv_text(out, pp_supply_type_name(s->type), false));
-      TRY(csv_text(out, s->receptacle ? "true" : "false", false));
-      TRY(csv_number(out, s->level, false));
-      TRY(csv_number(out, s->max, false));
-      TRY(csv_text(out, s->unit ? pp_supply_unit_name(s->unit) : "", false));
-      TRY(csv_number(out, s->percent == PP_NO_PERCENT ? PP_UNKNOWN : s->percent,
+      PP_TRY(csv_identity(out, p));
+      PP_TRY(csv_text(out, s->description, false));
+      PP_TRY(csv_text(out, s->colour, false));
+      PP_TRY(csv_text(out, pp_supply_type_name(s->type), false));
+      PP_TRY(csv_text(out, s->receptacle ? "true" : "false", false));
+      PP_TRY(csv_number(out, s->level, false));
+      PP_TRY(csv_number(out, s->max, false));
+      PP_TRY(csv_text(out, s->unit ? pp_supply_unit_name(s->unit) : "", false));
+      PP_TRY(csv_number(out, s->percent == PP_NO_PERCENT ? PP_UNKNOWN : s->percent,
                      false));
-      TRY(csv_text(out, pp_supply_state_name(s->state), true));
+      PP_TRY(csv_text(out, pp_supply_state_name(s->state), true));
     }
   }
   return 0;
@@ -276,15 +270,15 @@ int pp_report_csv_supplies(const struct pp_printer *printers, size_t count,
 static int csv_counter_row(struct pp_buf *out, const struct pp_printer *p,
                            const char *counter, int64_t value,
                            const char *unit) {
-  TRY(csv_identity(out, p));
-  TRY(csv_text(out, counter, false));
-  TRY(csv_number(out, value, false));
+  PP_TRY(csv_identity(out, p));
+  PP_TRY(csv_text(out, counter, false));
+  PP_TRY(csv_number(out, value, false));
   return csv_text(out, unit, true);
 }
 
 int pp_report_csv_counters(const struct pp_printer *printers, size_t count,
                            struct pp_buf *out) {
-  TRY(pp_buf_addstr(out,
+  PP_TRY(pp_buf_addstr(out,
                     "address,name,manufacturer,model,serial,counter,value,"
                     "unit\r\n"));
   for (size_t i = 0; i < count; i++) {
@@ -293,11 +287,11 @@ int pp_report_csv_counters(const struct pp_printer *printers, size_t count,
       continue;
     const struct pp_counters *c = &p->counters;
     const char *unit = c->unit ? pp_counter_unit_name(c->unit) : "";
-    TRY(csv_counter_row(out, p, "total", c->total, unit));
+    PP_TRY(csv_counter_row(out, p, "total", c->total, unit));
     if (c->power_on != PP_UNKNOWN)
-      TRY(csv_counter_row(out, p, "power_on", c->power_on, unit));
+      PP_TRY(csv_counter_row(out, p, "power_on", c->power_on, unit));
     for (size_t k = 0; k < c->vendor_count; k++)
-      TRY(csv_counter_row(out, p, c->vendor[k].name, c->vendor[k].value,
+      PP_TRY(csv_counter_row(out, p, c->vendor[k].name, c->vendor[k].value,
                           unit));
   }
   return 0;

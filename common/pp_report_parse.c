@@ -1,4 +1,5 @@
 #include "pp_report_parse.h"
+#include "pp_buf.h"
 
 #include <errno.h>
 #include <inttypes.h>
@@ -8,13 +9,6 @@
 #include <string.h>
 
 #include "pp_str.h"
-
-#define TRY(expr)                                                              \
-  do {                                                                         \
-    int err_ = (expr);                                                         \
-    if (err_ != 0)                                                             \
-      return err_;                                                             \
-  } while (0)
 
 /* Longest key we keep for messages; longer keys are still parsed. */
 #define KEY_MAX 64
@@ -135,7 +129,7 @@ static int hex4(struct reader *r, uint32_t *out) {
 /* \uXXXX, with surrogate pairs; lone surrogates and NUL are refused (a NUL
  * would cut the C string and hide what follows). */
 static int unicode_escape(struct reader *r, uint32_t *cp) {
-  TRY(hex4(r, cp));
+  PP_TRY(hex4(r, cp));
   if (*cp >= 0xdc00 && *cp < 0xe000)
     return fail(r, -EINVAL, "lone low surrogate");
   if (*cp >= 0xd800 && *cp < 0xdc00) {
@@ -143,7 +137,7 @@ static int unicode_escape(struct reader *r, uint32_t *cp) {
     if (r->len - r->pos < 2 || r->s[r->pos] != '\\' || r->s[r->pos + 1] != 'u')
       return fail(r, -EINVAL, "high surrogate without its pair");
     r->pos += 2;
-    TRY(hex4(r, &low));
+    PP_TRY(hex4(r, &low));
     if (low < 0xdc00 || low >= 0xe000)
       return fail(r, -EINVAL, "bad surrogate pair");
     *cp = 0x10000 + ((*cp - 0xd800) << 10) + (low - 0xdc00);
@@ -165,7 +159,7 @@ static int escape(struct reader *r, struct text_sink *t) {
   if (c != 'u')
     return fail(r, -EINVAL, "bad escape");
   uint32_t cp;
-  TRY(unicode_escape(r, &cp));
+  PP_TRY(unicode_escape(r, &cp));
   char b[4];
   return sink_put(r, t, b, utf8_encode(cp, b));
 }
@@ -192,7 +186,7 @@ static size_t utf8_valid(const struct reader *r) {
 
 /* A string literal; its decoded text goes to t (NULL out: checked only). */
 static int parse_string_into(struct reader *r, struct text_sink *t) {
-  TRY(expect(r, '"'));
+  PP_TRY(expect(r, '"'));
   if (t->out != NULL)
     t->out[0] = '\0';
   for (;;) {
@@ -205,17 +199,17 @@ static int parse_string_into(struct reader *r, struct text_sink *t) {
     }
     if (c == '\\') {
       r->pos++;
-      TRY(escape(r, t));
+      PP_TRY(escape(r, t));
     } else if (c < 0x20) {
       return fail(r, -EINVAL, "control character in a string");
     } else if (c < 0x80) {
       r->pos++;
-      TRY(sink_put(r, t, (const char *)&c, 1));
+      PP_TRY(sink_put(r, t, (const char *)&c, 1));
     } else {
       size_t n = utf8_valid(r);
       if (n == 0)
         return fail(r, -EINVAL, "invalid UTF-8 in a string");
-      TRY(sink_put(r, t, (const char *)r->s + r->pos, n));
+      PP_TRY(sink_put(r, t, (const char *)r->s + r->pos, n));
       r->pos += n;
     }
   }
@@ -280,7 +274,7 @@ static int parse_int64_or_null(struct reader *r, int64_t *out) {
 
 static int parse_int_range(struct reader *r, int lo, int hi, int *out) {
   int64_t v;
-  TRY(parse_int64(r, &v));
+  PP_TRY(parse_int64(r, &v));
   if (v < lo || v > hi)
     return fail(r, -EINVAL, "number out of range");
   *out = (int)v;
@@ -342,8 +336,8 @@ static int enter(struct reader *r) {
 }
 
 static int skip_container(struct reader *r, char open, char close) {
-  TRY(enter(r));
-  TRY(expect(r, open));
+  PP_TRY(enter(r));
+  PP_TRY(expect(r, open));
   if (peek(r) == (unsigned char)close) {
     r->pos++;
     r->depth--;
@@ -352,17 +346,17 @@ static int skip_container(struct reader *r, char open, char close) {
   for (;;) {
     if (open == '{') {
       struct text_sink none = {0};
-      TRY(parse_string_into(r, &none));
-      TRY(expect(r, ':'));
+      PP_TRY(parse_string_into(r, &none));
+      PP_TRY(expect(r, ':'));
     }
-    TRY(skip_value(r));
+    PP_TRY(skip_value(r));
     int c = peek(r);
     if (c == (unsigned char)close) {
       r->pos++;
       r->depth--;
       return 0;
     }
-    TRY(expect(r, ','));
+    PP_TRY(expect(r, ','));
   }
 }
 
@@ -396,8 +390,8 @@ struct member {
 static int parse_object(struct reader *r, const struct member *table,
                         size_t count, void *target, bool drop_unknown,
                         uint32_t *seen) {
-  TRY(enter(r));
-  TRY(expect(r, '{'));
+  PP_TRY(enter(r));
+  PP_TRY(expect(r, '{'));
   *seen = 0;
   if (peek(r) == '}') {
     r->pos++;
@@ -407,8 +401,8 @@ static int parse_object(struct reader *r, const struct member *table,
   for (;;) {
     char key[KEY_MAX];
     struct text_sink t = {.out = key, .cap = sizeof(key)};
-    TRY(parse_string_into(r, &t));
-    TRY(expect(r, ':'));
+    PP_TRY(parse_string_into(r, &t));
+    PP_TRY(expect(r, ':'));
     size_t i = 0;
     while (i < count && strcmp(table[i].key, key) != 0)
       i++;
@@ -416,11 +410,11 @@ static int parse_object(struct reader *r, const struct member *table,
       if (*seen & (1u << i))
         return fail(r, -EINVAL, "duplicate key");
       *seen |= 1u << i;
-      TRY(table[i].parse(r, target));
+      PP_TRY(table[i].parse(r, target));
     } else if (drop_unknown) {
       if (r->dropped[0] == '\0')
         pp_strlcpy(r->dropped, key, sizeof(r->dropped));
-      TRY(skip_value(r));
+      PP_TRY(skip_value(r));
     } else {
       return fail(r, -EINVAL, "unknown key");
     }
@@ -429,7 +423,7 @@ static int parse_object(struct reader *r, const struct member *table,
       r->depth--;
       return 0;
     }
-    TRY(expect(r, ','));
+    PP_TRY(expect(r, ','));
   }
 }
 
@@ -442,7 +436,7 @@ static int parse_object(struct reader *r, const struct member *table,
 static int name_to_number(struct reader *r, const char *(*name_of)(int), int lo,
                           int hi, int *out) {
   char name[NAME_MAX_LEN];
-  TRY(parse_string(r, name, sizeof(name)));
+  PP_TRY(parse_string(r, name, sizeof(name)));
   for (int v = lo; v <= hi; v++) {
     const char *candidate = name_of(v);
     if (candidate != NULL && strcmp(candidate, name) == 0) {
@@ -488,7 +482,7 @@ static int st_asleep(struct reader *r, void *t) {
 
 static int error_bit(struct reader *r, uint32_t *errors) {
   char name[NAME_MAX_LEN];
-  TRY(parse_string(r, name, sizeof(name)));
+  PP_TRY(parse_string(r, name, sizeof(name)));
   for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT; bit++) {
     if (strcmp(pp_error_bit_name(bit), name) == 0) {
       *errors |= 1u << bit;
@@ -505,8 +499,8 @@ static int st_errors(struct reader *r, void *t) {
   s->error_bytes = 0;
   if (take_literal(r, "null"))
     return 0;
-  TRY(enter(r));
-  TRY(expect(r, '['));
+  PP_TRY(enter(r));
+  PP_TRY(expect(r, '['));
   s->error_bytes = 2;
   if (peek(r) == ']') {
     r->pos++;
@@ -514,13 +508,13 @@ static int st_errors(struct reader *r, void *t) {
     return 0;
   }
   for (;;) {
-    TRY(error_bit(r, &s->errors));
+    PP_TRY(error_bit(r, &s->errors));
     if (peek(r) == ']') {
       r->pos++;
       r->depth--;
       return 0;
     }
-    TRY(expect(r, ','));
+    PP_TRY(expect(r, ','));
   }
 }
 
@@ -579,7 +573,7 @@ static int vendor_counter(struct reader *r, struct pp_counters *c,
   if (c->vendor_count == PP_MAX_VENDOR_COUNTERS)
     return fail(r, -E2BIG, "too many vendor counters");
   struct pp_counter *slot = &c->vendor[c->vendor_count];
-  TRY(parse_int64_or_null(r, &slot->value));
+  PP_TRY(parse_int64_or_null(r, &slot->value));
   pp_strlcpy(slot->name, name, sizeof(slot->name));
   c->vendor_count++;
   return 0;
@@ -590,8 +584,8 @@ static int vendor_counter(struct reader *r, struct pp_counters *c,
 static int parse_counters(struct reader *r, void *t) {
   struct pp_counters *c = t;
   uint32_t seen = 0;
-  TRY(enter(r));
-  TRY(expect(r, '{'));
+  PP_TRY(enter(r));
+  PP_TRY(expect(r, '{'));
   if (peek(r) == '}') {
     r->pos++;
     r->depth--;
@@ -599,8 +593,8 @@ static int parse_counters(struct reader *r, void *t) {
   }
   for (;;) {
     char key[sizeof(c->vendor[0].name)];
-    TRY(parse_string(r, key, sizeof(key)));
-    TRY(expect(r, ':'));
+    PP_TRY(parse_string(r, key, sizeof(key)));
+    PP_TRY(expect(r, ':'));
     size_t i = 0;
     size_t n = sizeof(counter_members) / sizeof(counter_members[0]);
     while (i < n && strcmp(counter_members[i].key, key) != 0)
@@ -609,16 +603,16 @@ static int parse_counters(struct reader *r, void *t) {
       if (seen & (1u << i))
         return fail(r, -EINVAL, "duplicate key");
       seen |= 1u << i;
-      TRY(counter_members[i].parse(r, c));
+      PP_TRY(counter_members[i].parse(r, c));
     } else {
-      TRY(vendor_counter(r, c, key));
+      PP_TRY(vendor_counter(r, c, key));
     }
     if (peek(r) == '}') {
       r->pos++;
       r->depth--;
       return 0;
     }
-    TRY(expect(r, ','));
+    PP_TRY(expect(r, ','));
   }
 }
 
@@ -671,7 +665,7 @@ static int su_percent(struct reader *r, void *t) {
 static int su_state(struct reader *r, void *t) {
   struct pp_supply *s = t;
   int v;
-  TRY(name_to_number(r, state_name, PP_SUPPLY_UNKNOWN, PP_SUPPLY_FULL, &v));
+  PP_TRY(name_to_number(r, state_name, PP_SUPPLY_UNKNOWN, PP_SUPPLY_FULL, &v));
   s->state = (enum pp_supply_state)v;
   return 0;
 }
@@ -746,21 +740,21 @@ static int alert_item(struct reader *r, struct pp_printer *p) {
 }
 
 static int parse_items(struct reader *r, struct pp_printer *p, item_fn item) {
-  TRY(enter(r));
-  TRY(expect(r, '['));
+  PP_TRY(enter(r));
+  PP_TRY(expect(r, '['));
   if (peek(r) == ']') {
     r->pos++;
     r->depth--;
     return 0;
   }
   for (;;) {
-    TRY(item(r, p));
+    PP_TRY(item(r, p));
     if (peek(r) == ']') {
       r->pos++;
       r->depth--;
       return 0;
     }
-    TRY(expect(r, ','));
+    PP_TRY(expect(r, ','));
   }
 }
 
@@ -768,7 +762,7 @@ static int parse_items(struct reader *r, struct pp_printer *p, item_fn item) {
 
 static int pr_address(struct reader *r, void *t) {
   struct pp_printer *p = t;
-  TRY(parse_string(r, p->address, sizeof(p->address)));
+  PP_TRY(parse_string(r, p->address, sizeof(p->address)));
   if (p->address[0] == '\0')
     return fail(r, -EINVAL, "empty address");
   return 0;
@@ -832,7 +826,7 @@ static const struct member printer_members[] = {
 
 static int parse_printer(struct reader *r, struct pp_printer *out) {
   uint32_t seen;
-  TRY(parse_object(r, MEMBERS(printer_members), out, true, &seen));
+  PP_TRY(parse_object(r, MEMBERS(printer_members), out, true, &seen));
   if ((seen & REQUIRED_FIELDS) != REQUIRED_FIELDS)
     return fail(r, -EINVAL, "address or reachable missing");
   if (peek(r) != -1)

@@ -34,7 +34,8 @@
 
 #define MAX_COLUMNS 96
 #define MAX_SCALARS 32
-#define MAX_INDEX 16 /* sub-identifiers of a row index we follow */
+#define MAX_INDEX 8 /* sub-identifiers of a row index we follow: tables
+                          * we walk have 1 to 3 */
 #define MAX_PROFILES 32
 #define GETNEXT_BATCH 16
 #define MIN_BULK_VALUES 4

@@ -8,6 +8,10 @@ export PP_TEST_DATA=tests
 export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1
 
+# Debian's interpreter: the test servers need its packages (aiosmtpd).
+PYTHON=python3
+[ -x /usr/bin/python3 ] && PYTHON=/usr/bin/python3
+
 passed=0
 failed=0
 failures=""
@@ -32,7 +36,7 @@ for suite in tests/integration/test_*.py; do
   [ "${PP_QUICK:-0}" = 1 ] && [ "$suite" = tests/integration/test_fleet.py ] &&
     continue
   echo "== integration: $(basename "$suite")"
-  (cd tests/integration && timeout 1800 python3 "$(basename "$suite")")
+  (cd tests/integration && timeout 1800 "$PYTHON" "$(basename "$suite")")
   record "$(basename "$suite")" $?
 done
 

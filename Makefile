@@ -39,6 +39,9 @@ LIB := $(BUILD)/libprintprobe.a
 BINS := $(BUILD)/printprobe $(NAGIOS_CHECKS:%=$(BUILD)/%)
 SOS := $(COLLECTD_PLUGINS:%=$(BUILD)/%.so)
 
+# Objects built through pattern chains are kept, not deleted as intermediates.
+.SECONDARY:
+
 .PHONY: all build-tree unit-tests tools check test-deps demo bench install \
         clean format
 

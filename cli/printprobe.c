@@ -320,12 +320,12 @@ static void error_summary(const struct pp_printer *p, char *out,
 }
 
 static void print_table(const struct pp_printer *printers, size_t count) {
-  printf("%-22s %-6s %-28s %-16s %10s  %-20s %s\n", "ADDRESS", "STATE",
-         "MODEL", "SERIAL", "PAGES", "ERRORS", "SUPPLIES");
+  printf("%-22s %-16s %-8s %-28s %-16s %10s  %-20s %s\n", "ADDRESS", "NAME",
+         "STATE", "MODEL", "SERIAL", "PAGES", "ERRORS", "SUPPLIES");
   for (size_t i = 0; i < count; i++) {
     const struct pp_printer *p = &printers[i];
     if (!p->reachable) {
-      printf("%-22s %-6s %s\n", p->address, "DOWN", p->error);
+      printf("%-22s %-16s %-8s %s\n", p->address, "-", "DOWN", p->error);
       continue;
     }
     char pages[24] = "-", supplies[512], errors[256];
@@ -334,8 +334,9 @@ static void print_table(const struct pp_printer *printers, size_t count) {
     supply_summary(p, supplies, sizeof(supplies));
     error_summary(p, errors, sizeof(errors));
     const char *state = pp_printer_status_name(p->status.printer);
-    printf("%-22s %-6.6s %-28.28s %-16.16s %10s  %-20s %s\n", p->address,
-           state ? state : "?", p->model[0] ? p->model : "-",
+    printf("%-22s %-16.16s %-8.8s %-28.28s %-16.16s %10s  %-20s %s\n",
+           p->address, p->name[0] ? p->name : "-", state ? state : "?",
+           p->model[0] ? p->model : "-",
            p->serial[0] ? p->serial : "-", pages, errors[0] ? errors : "-",
            supplies);
   }

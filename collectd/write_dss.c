@@ -148,11 +148,18 @@ static void config_defaults(struct dss_config *cfg) {
   };
 }
 
+/* True when the option has one value of that type; else says what it
+ * needs. */
+static bool one_value(const oconfig_item_t *ci, int type, const char *needs) {
+  if (ci->values_num == 1 && ci->values[0].type == type)
+    return true;
+  ERROR(LOG_PREFIX "option %s needs %s", ci->key, needs);
+  return false;
+}
+
 static int get_string(const oconfig_item_t *ci, char *out, size_t outlen) {
-  if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_STRING) {
-    ERROR(LOG_PREFIX "option %s needs one string argument", ci->key);
+  if (!one_value(ci, OCONFIG_TYPE_STRING, "one string argument"))
     return -1;
-  }
   const char *value = ci->values[0].value.string;
   if (value[0] == '\0' || strlen(value) >= outlen) {
     ERROR(LOG_PREFIX "option %s: \"%s\" is %s", ci->key, value,
@@ -164,10 +171,8 @@ static int get_string(const oconfig_item_t *ci, char *out, size_t outlen) {
 }
 
 static int get_int_range(const oconfig_item_t *ci, int lo, int hi, int *out) {
-  if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER) {
-    ERROR(LOG_PREFIX "option %s needs one number", ci->key);
+  if (!one_value(ci, OCONFIG_TYPE_NUMBER, "one number"))
     return -1;
-  }
   double v = ci->values[0].value.number;
   if (v != (double)(long long)v || v < lo || v > hi) {
     ERROR(LOG_PREFIX "option %s: %g is not a whole number from %d to %d",
@@ -179,10 +184,8 @@ static int get_int_range(const oconfig_item_t *ci, int lo, int hi, int *out) {
 }
 
 static int get_bool(const oconfig_item_t *ci, bool *out) {
-  if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_BOOLEAN) {
-    ERROR(LOG_PREFIX "option %s needs true or false", ci->key);
+  if (!one_value(ci, OCONFIG_TYPE_BOOLEAN, "true or false"))
     return -1;
-  }
   *out = ci->values[0].value.boolean;
   return 0;
 }
@@ -387,20 +390,28 @@ static int open_dirs(struct dss *d) {
   return 0;
 }
 
+static void free_entries(struct printer_entry *entries, size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    free(entries[i].address);
+    free(entries[i].json);
+  }
+  free(entries);
+}
+
+static void pending_free(struct pending *p) {
+  pp_buf_free(&p->eml);
+  pp_buf_free(&p->html);
+  free(p);
+}
+
 static void dss_free(struct dss *d) {
   if (d == NULL)
     return;
-  for (size_t i = 0; i < d->printer_count; i++) {
-    free(d->printers[i].address);
-    free(d->printers[i].json);
-  }
-  free(d->printers);
+  free_entries(d->printers, d->printer_count);
   while (d->pending != NULL) {
     struct pending *p = d->pending;
     d->pending = p->next;
-    pp_buf_free(&p->eml);
-    pp_buf_free(&p->html);
-    free(p);
+    pending_free(p);
   }
   pp_id_list_free(&d->delivered);
   config_free(&d->cfg);
@@ -591,14 +602,6 @@ static void take_printers(struct dss *d, struct printer_entry **out,
   pthread_mutex_unlock(&d->lock);
 }
 
-static void free_entries(struct printer_entry *entries, size_t count) {
-  for (size_t i = 0; i < count; i++) {
-    free(entries[i].address);
-    free(entries[i].json);
-  }
-  free(entries);
-}
-
 /* Parses each object through the allowlist; a bad one is left out and
  * logged, so one broken printer never stops the report. */
 static size_t parse_printers(const struct printer_entry *entries, size_t count,
@@ -653,9 +656,7 @@ static void push_pending(struct dss *d, struct pending *p) {
                      "%s / %s; the oldest is dropped",
           oldest->id, MAX_PENDING, d->cfg.spool_dir, d->cfg.archive_dir);
     d->pending = oldest->next;
-    pp_buf_free(&oldest->eml);
-    pp_buf_free(&oldest->html);
-    free(oldest);
+    pending_free(oldest);
     d->pending_count--;
   }
   struct pending **tail = &d->pending;
@@ -683,9 +684,7 @@ build_report(struct dss *d, const struct pp_printer *printers, size_t count) {
   if (rc != 0) {
     ERROR(LOG_PREFIX "cannot render the report of %zu printers: %s", count,
           strerror(-rc));
-    pp_buf_free(&p->eml);
-    pp_buf_free(&p->html);
-    free(p);
+    pending_free(p);
     return NULL;
   }
   return p;
@@ -759,9 +758,7 @@ static void persist_pending(struct dss *d) {
     INFO(LOG_PREFIX "report %s archived and queued for sending", p->id);
     d->pending = p->next;
     d->pending_count--;
-    pp_buf_free(&p->eml);
-    pp_buf_free(&p->html);
-    free(p);
+    pending_free(p);
     stored = true;
   }
   if (stored) {

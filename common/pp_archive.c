@@ -13,8 +13,6 @@
 #define INDEX_MAX (32u * 1024 * 1024)
 #define TOTALS_MAX 256
 
-static int id_compare(const void *a, const void *b) { return strcmp(a, b); }
-
 /* ArchiveDir/YYYY/MM for an id (ids start with the UTC date). */
 static int month_dir(const struct pp_archive *a, const char *id, char *out,
                      size_t outlen) {
@@ -186,8 +184,7 @@ int pp_archive_list(const struct pp_archive *a, struct pp_id_list *out) {
     pp_id_list_free(out);
     return rc;
   }
-  if (out->count > 1)
-    qsort(out->ids, out->count, sizeof(*out->ids), id_compare);
+  pp_id_list_sort(out);
   return 0;
 }
 

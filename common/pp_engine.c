@@ -285,13 +285,16 @@ static void job_close(struct poll_ctx *ctx, struct job *job, double now) {
   pp_packed_free(&job->raw);
   free(job->cols);
   job->cols = NULL;
+  /* snmp_sess_close calls back with TIMED_OUT for a try still in flight
+   * (the deadline or a cancel ended the job): that is no timeout of ours,
+   * so on_snmp_event must not take it for one. */
+  job->in_flight = false;
   if (job->sess != NULL) {
     if (job->fd >= 0)
       epoll_ctl(ctx->epfd, EPOLL_CTL_DEL, job->fd, NULL);
     snmp_sess_close(job->sess);
     job->sess = NULL;
   }
-  job->in_flight = false;
 }
 
 /* --- storing values --- */
@@ -488,19 +491,21 @@ static netsnmp_pdu *build_walk(struct poll_ctx *ctx, struct job *job) {
 
 static void start_walk(struct poll_ctx *ctx, struct job *job);
 
-/* Drops the n-th (1-based) scalar still asked for; false when none is
- * left to ask for. */
+/* Drops the n-th (1-based) scalar still asked for; false when n names
+ * none of them (a broken agent's error-index: asking the same again would
+ * get the same answer, until the deadline) or none is left to ask for. */
 static bool drop_scalar(struct poll_ctx *ctx, struct job *job, size_t n) {
-  size_t left = 0;
+  size_t asked = 0;
+  bool dropped = false;
   for (size_t i = 0; i < ctx->scalar_count; i++) {
     if (job->get_skip & (1u << i))
       continue;
-    if (--n == 0)
+    if (++asked == n) {
       job->get_skip |= 1u << i;
-    else
-      left++;
+      dropped = true;
+    }
   }
-  return left > 0;
+  return dropped && asked > 1;
 }
 
 /* The profile is chosen from sysObjectID and sysDescr before the walk; the

@@ -335,7 +335,13 @@ static int enter(struct reader *r) {
   return 0;
 }
 
-static int skip_container(struct reader *r, char open, char close) {
+typedef int (*element_fn)(struct reader *r, void *ctx);
+
+/* Parses `open`, then no element or elements separated by commas, then
+ * `close`, calling element() for each; every array and object of the
+ * format goes through here, so the depth limit holds for all. */
+static int parse_container(struct reader *r, char open, char close,
+                           element_fn element, void *ctx) {
   PP_TRY(enter(r));
   PP_TRY(expect(r, open));
   if (peek(r) == (unsigned char)close) {
@@ -344,14 +350,8 @@ static int skip_container(struct reader *r, char open, char close) {
     return 0;
   }
   for (;;) {
-    if (open == '{') {
-      struct text_sink none = {0};
-      PP_TRY(parse_string_into(r, &none));
-      PP_TRY(expect(r, ':'));
-    }
-    PP_TRY(skip_value(r));
-    int c = peek(r);
-    if (c == (unsigned char)close) {
+    PP_TRY(element(r, ctx));
+    if (peek(r) == (unsigned char)close) {
       r->pos++;
       r->depth--;
       return 0;
@@ -360,12 +360,25 @@ static int skip_container(struct reader *r, char open, char close) {
   }
 }
 
+static int skip_element(struct reader *r, void *ctx) {
+  (void)ctx;
+  return skip_value(r);
+}
+
+static int skip_member(struct reader *r, void *ctx) {
+  (void)ctx;
+  struct text_sink none = {0};
+  PP_TRY(parse_string_into(r, &none));
+  PP_TRY(expect(r, ':'));
+  return skip_value(r);
+}
+
 static int skip_value(struct reader *r) {
   int c = peek(r);
   if (c == '{')
-    return skip_container(r, '{', '}');
+    return parse_container(r, '{', '}', skip_member, NULL);
   if (c == '[')
-    return skip_container(r, '[', ']');
+    return parse_container(r, '[', ']', skip_element, NULL);
   if (c == '"') {
     struct text_sink none = {0};
     return parse_string_into(r, &none);
@@ -385,46 +398,57 @@ struct member {
   member_fn parse;
 };
 
+/* Looks key up in the table; a known key may come once only (its bit in
+ * *seen). -ENOENT: not in the table (no member parser returns it). */
+static int known_member(struct reader *r, const struct member *table,
+                        size_t count, const char *key, void *target,
+                        uint32_t *seen) {
+  size_t i = 0;
+  while (i < count && strcmp(table[i].key, key) != 0)
+    i++;
+  if (i == count)
+    return -ENOENT;
+  if (*seen & (1u << i))
+    return fail(r, -EINVAL, "duplicate key");
+  *seen |= 1u << i;
+  return table[i].parse(r, target);
+}
+
+struct object {
+  const struct member *table;
+  size_t count;
+  void *target;
+  bool drop_unknown;
+  uint32_t seen;
+};
+
+static int object_member(struct reader *r, void *ctx) {
+  struct object *o = ctx;
+  char key[KEY_MAX];
+  PP_TRY(parse_string(r, key, sizeof(key)));
+  PP_TRY(expect(r, ':'));
+  int rc = known_member(r, o->table, o->count, key, o->target, &o->seen);
+  if (rc != -ENOENT)
+    return rc;
+  if (!o->drop_unknown)
+    return fail(r, -EINVAL, "unknown key");
+  if (r->dropped[0] == '\0')
+    pp_strlcpy(r->dropped, key, sizeof(r->dropped));
+  return skip_value(r);
+}
+
 /* Parses {...} calling the table's function for known keys once each;
  * unknown keys are skipped and remembered (drop_unknown), or refused. */
 static int parse_object(struct reader *r, const struct member *table,
                         size_t count, void *target, bool drop_unknown,
                         uint32_t *seen) {
-  PP_TRY(enter(r));
-  PP_TRY(expect(r, '{'));
-  *seen = 0;
-  if (peek(r) == '}') {
-    r->pos++;
-    r->depth--;
-    return 0;
-  }
-  for (;;) {
-    char key[KEY_MAX];
-    struct text_sink t = {.out = key, .cap = sizeof(key)};
-    PP_TRY(parse_string_into(r, &t));
-    PP_TRY(expect(r, ':'));
-    size_t i = 0;
-    while (i < count && strcmp(table[i].key, key) != 0)
-      i++;
-    if (i < count) {
-      if (*seen & (1u << i))
-        return fail(r, -EINVAL, "duplicate key");
-      *seen |= 1u << i;
-      PP_TRY(table[i].parse(r, target));
-    } else if (drop_unknown) {
-      if (r->dropped[0] == '\0')
-        pp_strlcpy(r->dropped, key, sizeof(r->dropped));
-      PP_TRY(skip_value(r));
-    } else {
-      return fail(r, -EINVAL, "unknown key");
-    }
-    if (peek(r) == '}') {
-      r->pos++;
-      r->depth--;
-      return 0;
-    }
-    PP_TRY(expect(r, ','));
-  }
+  struct object o = {.table = table,
+                     .count = count,
+                     .target = target,
+                     .drop_unknown = drop_unknown};
+  int rc = parse_container(r, '{', '}', object_member, &o);
+  *seen = o.seen;
+  return rc;
 }
 
 #define MEMBERS(table) table, sizeof(table) / sizeof(table[0])
@@ -480,7 +504,8 @@ static int st_asleep(struct reader *r, void *t) {
   return parse_bool(r, &s->asleep);
 }
 
-static int error_bit(struct reader *r, uint32_t *errors) {
+static int error_bit(struct reader *r, void *ctx) {
+  uint32_t *errors = ctx;
   char name[NAME_MAX_LEN];
   PP_TRY(parse_string(r, name, sizeof(name)));
   for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT; bit++) {
@@ -499,23 +524,8 @@ static int st_errors(struct reader *r, void *t) {
   s->error_bytes = 0;
   if (take_literal(r, "null"))
     return 0;
-  PP_TRY(enter(r));
-  PP_TRY(expect(r, '['));
   s->error_bytes = 2;
-  if (peek(r) == ']') {
-    r->pos++;
-    r->depth--;
-    return 0;
-  }
-  for (;;) {
-    PP_TRY(error_bit(r, &s->errors));
-    if (peek(r) == ']') {
-      r->pos++;
-      r->depth--;
-      return 0;
-    }
-    PP_TRY(expect(r, ','));
-  }
+  return parse_container(r, '[', ']', error_bit, &s->errors);
 }
 
 static const struct member status_members[] = {
@@ -579,41 +589,28 @@ static int vendor_counter(struct reader *r, struct pp_counters *c,
   return 0;
 }
 
-/* The counters object: three fixed keys, then the profile's own counters
- * by name, so it cannot use the plain table walk. */
+struct counters_object {
+  struct pp_counters *c;
+  uint32_t seen;
+};
+
+/* A key of the counters object: one of three fixed keys, else the
+ * profile's own counter by that name, so it cannot use the plain table
+ * walk; its keys are no longer than a vendor counter's name. */
+static int counters_member(struct reader *r, void *ctx) {
+  struct counters_object *o = ctx;
+  char key[sizeof(o->c->vendor[0].name)];
+  PP_TRY(parse_string(r, key, sizeof(key)));
+  PP_TRY(expect(r, ':'));
+  int rc = known_member(r, MEMBERS(counter_members), key, o->c, &o->seen);
+  if (rc != -ENOENT)
+    return rc;
+  return vendor_counter(r, o->c, key);
+}
+
 static int parse_counters(struct reader *r, void *t) {
-  struct pp_counters *c = t;
-  uint32_t seen = 0;
-  PP_TRY(enter(r));
-  PP_TRY(expect(r, '{'));
-  if (peek(r) == '}') {
-    r->pos++;
-    r->depth--;
-    return 0;
-  }
-  for (;;) {
-    char key[sizeof(c->vendor[0].name)];
-    PP_TRY(parse_string(r, key, sizeof(key)));
-    PP_TRY(expect(r, ':'));
-    size_t i = 0;
-    size_t n = sizeof(counter_members) / sizeof(counter_members[0]);
-    while (i < n && strcmp(counter_members[i].key, key) != 0)
-      i++;
-    if (i < n) {
-      if (seen & (1u << i))
-        return fail(r, -EINVAL, "duplicate key");
-      seen |= 1u << i;
-      PP_TRY(counter_members[i].parse(r, c));
-    } else {
-      PP_TRY(vendor_counter(r, c, key));
-    }
-    if (peek(r) == '}') {
-      r->pos++;
-      r->depth--;
-      return 0;
-    }
-    PP_TRY(expect(r, ','));
-  }
+  struct counters_object o = {.c = t};
+  return parse_container(r, '{', '}', counters_member, &o);
 }
 
 /* --- supplies --- */
@@ -715,9 +712,8 @@ static const struct member alert_members[] = {
 
 /* --- arrays of supplies and alerts --- */
 
-typedef int (*item_fn)(struct reader *r, struct pp_printer *p);
-
-static int supply_item(struct reader *r, struct pp_printer *p) {
+static int supply_item(struct reader *r, void *ctx) {
+  struct pp_printer *p = ctx;
   if (p->supply_count == PP_REPORT_PARSE_MAX_SUPPLIES)
     return fail(r, -E2BIG, "too many supplies");
   struct pp_supply *s = pp_printer_add_supply(p);
@@ -729,7 +725,8 @@ static int supply_item(struct reader *r, struct pp_printer *p) {
   return parse_object(r, MEMBERS(supply_members), s, false, &seen);
 }
 
-static int alert_item(struct reader *r, struct pp_printer *p) {
+static int alert_item(struct reader *r, void *ctx) {
+  struct pp_printer *p = ctx;
   if (p->alert_count == PP_REPORT_PARSE_MAX_ALERTS)
     return fail(r, -E2BIG, "too many alerts");
   struct pp_alert *a = pp_printer_add_alert(p);
@@ -737,25 +734,6 @@ static int alert_item(struct reader *r, struct pp_printer *p) {
     return fail(r, -ENOMEM, "out of memory");
   uint32_t seen;
   return parse_object(r, MEMBERS(alert_members), a, false, &seen);
-}
-
-static int parse_items(struct reader *r, struct pp_printer *p, item_fn item) {
-  PP_TRY(enter(r));
-  PP_TRY(expect(r, '['));
-  if (peek(r) == ']') {
-    r->pos++;
-    r->depth--;
-    return 0;
-  }
-  for (;;) {
-    PP_TRY(item(r, p));
-    if (peek(r) == ']') {
-      r->pos++;
-      r->depth--;
-      return 0;
-    }
-    PP_TRY(expect(r, ','));
-  }
 }
 
 /* --- the printer object --- */
@@ -798,11 +776,11 @@ static int pr_counters(struct reader *r, void *t) {
 }
 
 static int pr_supplies(struct reader *r, void *t) {
-  return parse_items(r, t, supply_item);
+  return parse_container(r, '[', ']', supply_item, t);
 }
 
 static int pr_alerts(struct reader *r, void *t) {
-  return parse_items(r, t, alert_item);
+  return parse_container(r, '[', ']', alert_item, t);
 }
 
 /* The report allowlist (pp_report.c), field for field. */

@@ -153,6 +153,11 @@ void pp_id_list_free(struct pp_id_list *list) {
 
 static int id_compare(const void *a, const void *b) { return strcmp(a, b); }
 
+void pp_id_list_sort(struct pp_id_list *list) {
+  if (list->count > 1)
+    qsort(list->ids, list->count, sizeof(*list->ids), id_compare);
+}
+
 static int id_list_add(struct pp_id_list *list, const char *id) {
   if (list->count % 64 == 0) {
     void *grown = realloc(list->ids, (list->count + 64) * sizeof(*list->ids));
@@ -196,8 +201,7 @@ int pp_id_list_dir(const char *dir, const char *suffix,
     pp_id_list_free(out);
     return rc;
   }
-  if (out->count > 1)
-    qsort(out->ids, out->count, sizeof(*out->ids), id_compare);
+  pp_id_list_sort(out);
   return 0;
 }
 

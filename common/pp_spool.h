@@ -45,6 +45,8 @@ struct pp_id_list {
   size_t count;
 };
 void pp_id_list_free(struct pp_id_list *list);
+/* Oldest first: an id starts with its UTC time. */
+void pp_id_list_sort(struct pp_id_list *list);
 /* Ids of the files "<id><suffix>" in dir, sorted oldest first. */
 int pp_id_list_dir(const char *dir, const char *suffix, struct pp_id_list *out);
 

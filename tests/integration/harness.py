@@ -5,8 +5,10 @@ the project's binaries, and a small test runner that prints
 Every process started here is stopped by its PID, and every wait is bounded.
 Only 127.0.0.1 is ever used."""
 
+import glob
 import json
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -226,3 +228,263 @@ class Runner:
 def load_expect(path):
     with open(path) as f:
         return json.load(f)
+
+
+
+# --- collectd -----------------------------------------------------------
+
+COLLECTD = "/usr/sbin/collectd"
+COLLECTD_STOCK = "/usr/lib/collectd"
+TYPES_DB = "/usr/share/collectd/types.db"
+# Our plugins come from the release build: an ASan .so cannot be loaded into
+# a daemon built without ASan.
+OUR_PLUGINS = {"printer": os.path.join(REL, "printer.so"),
+               "write_dss": os.path.join(REL, "write_dss.so")}
+
+
+def install_plugin(src, plugin_dir, name):
+    """collectd loads only regular files from its PluginDir ("is not a
+    regular file" for a symlink): a hard link where possible, else a
+    copy."""
+    dst = os.path.join(plugin_dir, name + ".so")
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy(src, dst)
+
+
+class Collectd:
+    """collectd in the foreground with its own folder: a PluginDir holding
+    the stock plugins it needs (logfile and csv always) and ours, logfile
+    and csv output there, and a short Interval. start() may be called again
+    after stop() or kill9(): each run logs its stdout to its own file.
+    Stopped by PID.
+
+    python: (module, source, {option: value}) loads a test-only module of
+    the stock python plugin (python.so ships in collectd-core); "{dir}" in
+    an option value is the daemon's folder. valgrind: an argv put in front
+    of collectd's."""
+
+    def __init__(self, body, plugins=(), name="collectd", interval=2,
+                 hostname="pp-collector", read_threads=2, store_rates=False,
+                 extra_global="", python=None, valgrind=None):
+        self.dir = tempfile.mkdtemp(prefix="pp-%s-" % name)
+        self.plugin_dir = os.path.join(self.dir, "plugins")
+        self.csv_dir = os.path.join(self.dir, "csv")
+        self.log_path = os.path.join(self.dir, "collectd.log")
+        os.makedirs(self.plugin_dir)
+        os.makedirs(self.csv_dir)
+        wanted = set(plugins) | {"logfile", "csv"}
+        if python is not None:
+            wanted.add("python")
+        for p in sorted(wanted):
+            install_plugin(OUR_PLUGINS.get(p, os.path.join(
+                COLLECTD_STOCK, p + ".so")), self.plugin_dir, p)
+        text = self.config(interval, hostname, read_threads, store_rates,
+                           extra_global)
+        if python is not None:
+            text += self.python_config(*python)
+        self.conf_path = os.path.join(self.dir, "collectd.conf")
+        with open(self.conf_path, "w") as f:
+            f.write(text + body)
+        self.valgrind = valgrind
+        self.process = None
+        self.runs = 0
+        self.started = None
+
+    def config(self, interval, hostname, read_threads, store_rates,
+               extra_global):
+        threads = "ReadThreads %d\n" % read_threads if read_threads else ""
+        return """Hostname "%s"
+FQDNLookup false
+Interval %d
+PluginDir "%s"
+TypesDB "%s"
+BaseDir "%s"
+PIDFile "%s/collectd.pid"
+%s%s
+LoadPlugin logfile
+<Plugin logfile>
+  File "%s"
+  LogLevel info
+  Timestamp true
+  PrintSeverity true
+</Plugin>
+LoadPlugin csv
+<Plugin csv>
+  DataDir "%s"
+  StoreRates %s
+</Plugin>
+""" % (hostname, interval, self.plugin_dir, TYPES_DB, self.dir, self.dir,
+            threads, extra_global, self.log_path, self.csv_dir,
+            "true" if store_rates else "false")
+
+    def python_config(self, module, source, options):
+        with open(os.path.join(self.dir, module + ".py"), "w") as f:
+            f.write(source)
+        lines = "".join('    %s "%s"\n' % (k, v.replace("{dir}", self.dir))
+                        for k, v in options.items())
+        return """<LoadPlugin python>
+  Globals true
+</LoadPlugin>
+<Plugin python>
+  ModulePath "%s"
+  Import "%s"
+  <Module %s>
+%s  </Module>
+</Plugin>
+""" % (self.dir, module, module, lines)
+
+    def start(self):
+        self.runs += 1
+        self.started = time.time()
+        argv = (self.valgrind or []) + [COLLECTD, "-f", "-C", self.conf_path]
+        self.process = Process(argv, os.path.join(
+            self.dir, "stdout-%d.txt" % self.runs))
+        return self
+
+    def alive(self):
+        return self.process is not None and self.process.proc.poll() is None
+
+    def stop(self, timeout=30):
+        """SIGTERM; returns (exit status, seconds it took)."""
+        start = time.time()
+        proc = self.process.proc
+        if proc.poll() is None:
+            proc.send_signal(signal.SIGTERM)
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+                raise AssertionError("collectd did not stop within %ds" %
+                                     timeout)
+        self.process.log.close()
+        return proc.returncode, time.time() - start
+
+    def kill9(self):
+        self.process.proc.send_signal(signal.SIGKILL)
+        self.process.proc.wait(10)
+        self.process.log.close()
+
+    def cleanup(self):
+        if self.alive():
+            self.stop()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def log(self):
+        """The logfile, then the stdout of every run."""
+        text = ""
+        for path in [self.log_path] + sorted(
+                glob.glob(os.path.join(self.dir, "stdout-*.txt"))):
+            if os.path.exists(path):
+                with open(path, errors="replace") as f:
+                    text += f.read()
+        return text
+
+    def wait_for(self, what, predicate, seconds):
+        deadline = time.time() + seconds
+        while time.time() < deadline:
+            if not self.alive():
+                raise AssertionError("collectd exited while waiting for %s: "
+                                     "%s" % (what, self.log()[-3000:]))
+            if predicate():
+                return
+            time.sleep(0.2)
+        raise AssertionError("timed out waiting for %s; log: %s" %
+                             (what, self.log()[-3000:]))
+
+    def csv(self, host, plugin, name):
+        """Rows (time, [values]) of DataDir/host/plugin/name-DATE files."""
+        rows = []
+        pattern = os.path.join(self.csv_dir, host, plugin, name + "-*")
+        for path in sorted(glob.glob(pattern)):
+            if not re.search(r"-\d{4}-\d{2}-\d{2}$", path):
+                continue
+            with open(path) as f:
+                for line in f:
+                    if line.startswith("epoch"):
+                        continue
+                    fields = line.strip().split(",")
+                    rows.append((float(fields[0]),
+                                 [float(v) for v in fields[1:]]))  # nan too
+        return rows
+
+    def csv_names(self, host, plugin):
+        folder = os.path.join(self.csv_dir, host, plugin)
+        if not os.path.isdir(folder):
+            return set()
+        return {re.sub(r"-\d{4}-\d{2}-\d{2}$", "", n)
+                for n in os.listdir(folder)}
+
+# --- leak checks --------------------------------------------------------
+
+# net-snmp's one-time library set-up (init_snmp, run once per process by the
+# core's pthread_once) leaves blocks that valgrind counts as definitely lost,
+# as net-snmp's own tools do without snmp_shutdown(). Only allocations made
+# under that one call are suppressed: anything a poll, a plugin or the
+# daemon loses still fails the test.
+VALGRIND_SUPP = """{
+   net-snmp-init-once
+   Memcheck:Leak
+   match-leak-kinds: definite,indirect
+   ...
+   fun:snmp_init_once
+}
+{
+   net-snmp-init-once-inlined
+   Memcheck:Leak
+   match-leak-kinds: definite,indirect
+   ...
+   fun:__pthread_once_slow
+   fun:pp_poll
+}
+"""
+
+
+class Valgrind:
+    """`valgrind --leak-check=full` in front of a daemon's argv, with the
+    suppressions above; problems() reads its report after the daemon
+    stopped. kinds: the leak kinds that count as errors and are shown
+    (PP_VG_KINDS widens what is shown, to look for the origin of a leak).
+    PP_KEEP_VALGRIND=PATH keeps a copy of the report."""
+
+    def __init__(self, kinds="definite"):
+        self.dir = tempfile.mkdtemp(prefix="pp-valgrind-")
+        self.kinds = kinds
+        supp = os.path.join(self.dir, "pp.supp")
+        with open(supp, "w") as f:
+            f.write(VALGRIND_SUPP)
+        self.log_path = os.path.join(self.dir, "valgrind.log")
+        self.argv = ["valgrind", "--leak-check=full",
+                     "--errors-for-leak-kinds=" + kinds,
+                     "--show-leak-kinds=" + os.environ.get("PP_VG_KINDS",
+                                                           kinds),
+                     "--error-exitcode=99", "--suppressions=" + supp,
+                     "--log-file=" + self.log_path]
+
+    def report(self):
+        with open(self.log_path) as f:
+            return f.read()
+
+    def problems(self, status):
+        """None when the daemon exited 0 with no error and nothing of the
+        checked kinds lost, else the report's tail."""
+        report = self.report()
+        if os.environ.get("PP_KEEP_VALGRIND"):
+            shutil.copy(self.log_path, os.environ["PP_KEEP_VALGRIND"])
+        errors = re.search(r"ERROR SUMMARY: (\d+) errors", report)
+        words = {"definite": "definitely", "indirect": "indirectly",
+                 "possible": "possibly"}
+        lost = []
+        for kind in self.kinds.split(","):
+            m = re.search(words[kind] + r" lost: ([\d,]+) bytes", report)
+            if m is not None and m.group(1) != "0":
+                lost.append(kind)
+        if status == 0 and errors is not None and errors.group(1) == "0" \
+                and not lost:
+            return None
+        return "valgrind: status %d, %s" % (status, report[-3000:])
+
+    def cleanup(self):
+        shutil.rmtree(self.dir, ignore_errors=True)

@@ -15,13 +15,11 @@ is cut at collectd's 1024-byte log line, too short for printprobe:report.
 The release build is used: an ASan .so cannot be loaded into a daemon
 built without ASan."""
 
-import glob
 import json
 import os
 import re
 import selectors
 import shutil
-import signal
 import socket
 import subprocess
 import sys
@@ -29,14 +27,12 @@ import tempfile
 import threading
 import time
 
-from harness import (CORPUS, FIXTURES, HOST, REL, PPSim, Process, Runner,
-                     Snmpsim, free_port)
+import harness
+from harness import (COLLECTD, CORPUS, FIXTURES, HOST, OUR_PLUGINS, PPSim,
+                     Runner, Snmpsim, Valgrind, free_port)
 
-COLLECTD = "/usr/sbin/collectd"
-STOCK = "/usr/lib/collectd"
-TYPES_DB = "/usr/share/collectd/types.db"
-PRINTER_SO = os.path.join(REL, "printer.so")
-INTERVAL = 2
+PRINTER_SO = OUR_PLUGINS["printer"]
+INTERVAL = 2  # harness.Collectd's default
 
 PY_WRITER = r'''
 """Test-only collectd python writer: value lists with meta data and
@@ -82,160 +78,22 @@ collectd.register_notification(notification)
 SEVERITY = {1: "FAILURE", 2: "WARNING", 4: "OKAY"}
 
 
-def install_plugin(src, plugin_dir):
-    """collectd loads only regular files from its PluginDir: a hard link
-    where possible, else a copy."""
-    dst = os.path.join(plugin_dir, os.path.basename(src))
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy(src, dst)
+class Collectd(harness.Collectd):
+    """harness.Collectd with, when asked, the test-only python writer; its
+    events() are what the writer saw."""
 
-
-class Collectd:
-    """A collectd in the foreground with its own folder, stopped by PID."""
-
-    def __init__(self, body, plugins, name="collectd", interval=INTERVAL,
-                 valgrind=None, python_writer=False, extra_global="",
-                 start=True, store_rates=False):
-        self.dir = tempfile.mkdtemp(prefix="pp-%s-" % name)
-        self.plugin_dir = os.path.join(self.dir, "plugins")
-        self.csv_dir = os.path.join(self.dir, "csv")
-        self.log_path = os.path.join(self.dir, "collectd.log")
+    def __init__(self, body, plugins, python_writer=False, **kw):
+        if python_writer:
+            kw["python"] = ("ppwriter", PY_WRITER,
+                            {"File": "{dir}/events.jsonl"})
+        super().__init__(body, plugins, **kw)
         self.events_path = os.path.join(self.dir, "events.jsonl")
-        self.stdout_path = os.path.join(self.dir, "stdout.txt")
-        os.makedirs(self.plugin_dir)
-        os.makedirs(self.csv_dir)
-        wanted = set(plugins) | {"logfile", "csv"}
-        if python_writer:
-            wanted.add("python")
-        for p in sorted(wanted):
-            src = PRINTER_SO if p == "printer" else os.path.join(
-                STOCK, p + ".so")
-            install_plugin(src, self.plugin_dir)
-        self.conf_path = os.path.join(self.dir, "collectd.conf")
-        with open(self.conf_path, "w") as f:
-            f.write(self.config(body, interval, python_writer, extra_global,
-                                store_rates))
-        self.started = time.time()
-        self.process = None
-        if start:
-            argv = [COLLECTD, "-f", "-C", self.conf_path]
-            self.process = Process((valgrind or []) + argv, self.stdout_path)
-
-    def config(self, body, interval, python_writer, extra_global,
-               store_rates):
-        text = """Hostname "pp-collector"
-FQDNLookup false
-Interval %d
-PluginDir "%s"
-TypesDB "%s"
-BaseDir "%s"
-PIDFile "%s/collectd.pid"
-ReadThreads 2
-%s
-LoadPlugin logfile
-<Plugin logfile>
-  File "%s"
-  LogLevel info
-  Timestamp true
-  PrintSeverity true
-</Plugin>
-LoadPlugin csv
-<Plugin csv>
-  DataDir "%s"
-  StoreRates %s
-</Plugin>
-""" % (interval, self.plugin_dir, TYPES_DB, self.dir, self.dir, extra_global,
-            self.log_path, self.csv_dir, "true" if store_rates else "false")
-        if python_writer:
-            with open(os.path.join(self.dir, "ppwriter.py"), "w") as f:
-                f.write(PY_WRITER)
-            text += """<LoadPlugin python>
-  Globals true
-</LoadPlugin>
-<Plugin python>
-  ModulePath "%s"
-  Import "ppwriter"
-  <Module ppwriter>
-    File "%s"
-  </Module>
-</Plugin>
-""" % (self.dir, self.events_path)
-        return text + body
-
-    def alive(self):
-        return self.process is not None and self.process.proc.poll() is None
-
-    def stop(self, timeout=30):
-        """SIGTERM; returns (exit status, seconds it took)."""
-        start = time.time()
-        proc = self.process.proc
-        if proc.poll() is None:
-            proc.send_signal(signal.SIGTERM)
-            try:
-                proc.wait(timeout)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-                proc.wait(5)
-                raise AssertionError("collectd did not stop within %ds" %
-                                     timeout)
-        self.process.log.close()
-        return proc.returncode, time.time() - start
-
-    def cleanup(self):
-        if self.alive():
-            self.stop()
-        shutil.rmtree(self.dir, ignore_errors=True)
-
-    def log(self):
-        text = ""
-        for path in (self.log_path, self.stdout_path):
-            if os.path.exists(path):
-                with open(path, errors="replace") as f:
-                    text += f.read()
-        return text
-
-    def csv(self, host, plugin, name):
-        """Rows (time, [values]) of DataDir/host/plugin/name-DATE files."""
-        rows = []
-        pattern = os.path.join(self.csv_dir, host, plugin, name + "-*")
-        for path in sorted(glob.glob(pattern)):
-            if not re.search(r"-\d{4}-\d{2}-\d{2}$", path):
-                continue
-            with open(path) as f:
-                for line in f:
-                    if line.startswith("epoch"):
-                        continue
-                    fields = line.strip().split(",")
-                    rows.append((float(fields[0]),
-                                 [float(v) for v in fields[1:]]))  # nan too
-        return rows
-
-    def csv_names(self, host, plugin):
-        folder = os.path.join(self.csv_dir, host, plugin)
-        if not os.path.isdir(folder):
-            return set()
-        return {re.sub(r"-\d{4}-\d{2}-\d{2}$", "", n)
-                for n in os.listdir(folder)}
 
     def events(self):
         if not os.path.exists(self.events_path):
             return []
         with open(self.events_path) as f:
             return [json.loads(line) for line in f if line.strip()]
-
-    def wait_for(self, what, predicate, seconds):
-        deadline = time.time() + seconds
-        while time.time() < deadline:
-            if not self.alive():
-                raise AssertionError("collectd exited while waiting for %s: "
-                                     "%s" % (what, self.log()[-3000:]))
-            if predicate():
-                return
-            time.sleep(0.25)
-        raise AssertionError("timed out waiting for %s; log: %s" %
-                             (what, self.log()[-3000:]))
 
 
 def printer_block(name, port, community, extra=""):
@@ -467,7 +325,7 @@ def check_main():
     d = None
     try:
         d = Collectd(main_config(sim.port, port2, silent), ["printer"],
-                     python_writer=True)
+                     python_writer=True).start()
         polls = 4
         d.wait_for("%d polls of every printer" % polls,
                    lambda: min(len(d.csv(h, "printer-" + h, "gauge-reachable"))
@@ -523,7 +381,8 @@ def check_counter_backwards():
         sim.wait("swap")
         # csv stores rates here: what a graph of pages per second shows
         d = Collectd(plugin_section(printer_block("swap", port, "swap")),
-                     ["printer"], python_writer=True, store_rates=True)
+                     ["printer"], python_writer=True,
+                     store_rates=True).start()
 
         def totals():
             return [e["values"][0] for e in d.events()
@@ -579,7 +438,7 @@ def broken_config(option, address='"127.0.0.1:1"'):
 
 
 def run_broken(conf_body, flag):
-    d = Collectd(conf_body, ["printer", "load"], name="broken", start=False)
+    d = Collectd(conf_body, ["printer", "load"], name="broken")
     r = subprocess.run([COLLECTD, flag, "-C", d.conf_path] if flag else
                        [COLLECTD, "-f", "-C", d.conf_path],
                        capture_output=True, text=True, timeout=30)
@@ -616,71 +475,30 @@ def check_broken_configs():
 
 # --- no leak: the daemon under valgrind, stopped with SIGTERM ---
 
-# net-snmp's one-time library set-up (init_snmp, run once per process by the
-# core's pthread_once) leaves blocks that valgrind counts as definitely lost,
-# as net-snmp's own tools do without snmp_shutdown(). Only allocations made
-# under that one call are suppressed: anything a poll, the plugin or the
-# daemon loses still fails the test.
-VALGRIND_SUPP = """{
-   net-snmp-init-once
-   Memcheck:Leak
-   match-leak-kinds: definite,indirect
-   ...
-   fun:snmp_init_once
-}
-{
-   net-snmp-init-once-inlined
-   Memcheck:Leak
-   match-leak-kinds: definite,indirect
-   ...
-   fun:__pthread_once_slow
-   fun:pp_poll
-}
-"""
-
-
 def check_valgrind():
     sim = start_snmpsim()
     silent = free_port()
+    vg = Valgrind()
     d = None
     try:
-        tmp_supp = tempfile.NamedTemporaryFile("w", suffix=".supp",
-                                               delete=False)
-        tmp_supp.write(VALGRIND_SUPP)
-        tmp_supp.close()
-        vg_log = tempfile.NamedTemporaryFile(suffix=".vg", delete=False).name
-        valgrind = ["valgrind", "--leak-check=full",
-                    "--errors-for-leak-kinds=definite",
-                    "--show-leak-kinds=" + os.environ.get("PP_VG_KINDS", "definite"),
-                    "--error-exitcode=99",
-                    "--suppressions=" + tmp_supp.name,
-                    "--log-file=" + vg_log]
         blocks = printer_block("ref", sim.port, "quirk_ok_colour_laser")
         blocks += printer_block("jam", sim.port, "quirk_alerts")
         blocks += printer_block("gone", silent, "public",
                                 "    Timeout 0.2\n    Retries 0\n")
-        d = Collectd(plugin_section(blocks), ["printer"], valgrind=valgrind)
+        d = Collectd(plugin_section(blocks), ["printer"],
+                     valgrind=vg.argv).start()
         d.wait_for("three polls under valgrind", lambda: min(
             len(d.csv(h, "printer-" + h, "gauge-reachable"))
             for h in ("ref", "jam", "gone")) >= 3, 120)
         status, took = d.stop(timeout=60)
-        with open(vg_log) as f:
-            report = f.read()
-        if os.environ.get("PP_KEEP_VALGRIND"):
-            shutil.copy(vg_log, os.environ["PP_KEEP_VALGRIND"])
-        lost = re.search(r"definitely lost: ([\d,]+) bytes", report)
-        errors = re.search(r"ERROR SUMMARY: (\d+) errors", report)
-        if status != 0 or errors is None or errors.group(1) != "0" or \
-                (lost and lost.group(1) != "0"):
-            raise AssertionError("valgrind: status %d, %s" % (
-                status, report[-3000:]))
+        problem = vg.problems(status)
+        if problem:
+            raise AssertionError(problem)
     finally:
         if d is not None:
             d.cleanup()
         sim.stop()
-        for path in (tmp_supp.name, vg_log):
-            if os.path.exists(path):
-                os.unlink(path)
+        vg.cleanup()
 
 
 # --- two daemons: one polls and forwards, one receives (encrypted) ---
@@ -700,7 +518,7 @@ def check_two_daemons():
     AuthFile "%s"
   </Listen>
 </Plugin>
-""" % (HOST, net_port, auth.name), ["network"], name="central")
+""" % (HOST, net_port, auth.name), ["network"], name="central").start()
         central.wait_for("the central daemon", lambda: "Initialization "
                          "complete" in central.log(), 20)
         edge = Collectd(plugin_section(printer_block(
@@ -712,7 +530,7 @@ def check_two_daemons():
     Password "s3cret-for-tests"
   </Server>
 </Plugin>
-""" % (HOST, net_port), ["printer", "network"], name="edge")
+""" % (HOST, net_port), ["printer", "network"], name="edge").start()
         central.wait_for("printer values at the central daemon",
                          lambda: central.csv("ref", "printer-ref",
                                              "percent-cyan"), 40)
@@ -812,7 +630,7 @@ def check_fleet():
     Interval 60
   </Fleet>
 """ % addresses) + "LoadPlugin load\n"
-        d = Collectd(body, ["printer", "load"], name="fleet")
+        d = Collectd(body, ["printer", "load"], name="fleet").start()
         live_hosts = ["%s:%d" % (HOST, p) for p, ok in zip(fwd.ports,
                                                            fwd.live) if ok]
         dead_hosts = ["%s:%d" % (HOST, p) for p, ok in zip(fwd.ports,
@@ -897,7 +715,7 @@ def check_example_config():
         text = re.sub(r'(\w+File) "(/etc/collectd/[^"]+)"', secret, text)
         if "192.0.2." in text:
             raise AssertionError("an address was left: only loopback here")
-        d = Collectd(text, ["printer"], name="example", start=False)
+        d = Collectd(text, ["printer"], name="example")
         try:
             r = subprocess.run([COLLECTD, "-T", "-C", d.conf_path],
                                capture_output=True, text=True, timeout=120)

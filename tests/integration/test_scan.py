@@ -128,6 +128,61 @@ def check_snmpv3(tmp):
         sim.stop()
 
 
+# Agents that end a printer's poll early, one recording each: a copy of a
+# plain fixture with a #ppsim: switch. (name, switch, scan options, error
+# wanted (None: reachable, no error), most requests, a text that must not be
+# in the log or the error; -d shows notices.)
+ENDINGS = [
+    # The deadline ends the GET while a try is in flight; closing the
+    # session hands that try back as timed out, which is no timeout of ours.
+    ("deadline_in_get", "silent",
+     ["-d", "-t", "2", "-r", "0", "--deadline", "0.5"],
+     "no answer before the deadline", 2, "walking with GETNEXT"),
+    ("deadline_in_getbulk", "getbulk=drop",
+     ["-d", "-t", "2", "-r", "0", "--deadline", "0.5"],
+     "walk incomplete: deadline reached", 3, "walking with GETNEXT"),
+    ("deadline_in_getnext", "getnext=drop",
+     ["-d", "--getnext", "-t", "2", "-r", "0", "--deadline", "0.5"],
+     "walk incomplete: deadline reached", 3, "stopped answering"),
+    # SNMPv1 noSuchName naming no varbind of the GET: no scalar to drop, so
+    # the GET is not asked again (it was, until the deadline: a storm).
+    ("v1_nosuchname_bad_index", "get=badIndex",
+     ["-v", "1", "-t", "1", "-r", "1", "--deadline", "3"], None, 200,
+     "no answer before the deadline"),
+]
+
+
+def check_poll_endings(tmp):
+    data = os.path.join(tmp, "endings")
+    os.makedirs(data)
+    with open(os.path.join(FIXTURES, "quirk_ok_colour_laser.snmprec")) as f:
+        recording = f.read()
+    for name, switch, _, _, _, _ in ENDINGS:
+        with open(os.path.join(data, name + ".snmprec"), "w") as f:
+            f.write("#ppsim: %s\n%s" % (switch, recording))
+    sim = PPSim(data)
+    problems = []
+    try:
+        sim.wait("deadline_in_getbulk")
+        for name, _, options, error, most, unwanted in ENDINGS:
+            _, report, stderr = scan(["%s:%d" % (HOST, sim.port)], "-c", name,
+                                     *options)
+            p = report["printers"][0]
+            sent = [r for r in sim.requests() if r[2] == name]
+            if error is not None and p["error"] != error:
+                problems.append("%s: error %r" % (name, p["error"]))
+            if error is None and (not p["reachable"] or p["error"]):
+                problems.append("%s: %r" % (name, p))
+            if len(sent) > most:
+                problems.append("%s: %d requests" % (name, len(sent)))
+            if unwanted in stderr or unwanted in (p["error"] or ""):
+                problems.append("%s: %r in %r" % (name, unwanted, stderr))
+    finally:
+        sim.stop()
+    if problems:
+        raise AssertionError("; ".join(problems))
+
+
 def check_ipv6_and_host_names():
     """[::1]:port and a host name reach the same printer as 127.0.0.1."""
     port = free_port()
@@ -196,6 +251,8 @@ def main():
     runner.run("unreachable", check_unreachable, free_port())
     with tempfile.TemporaryDirectory() as tmp:
         runner.run("snmpv3-authpriv", check_snmpv3, tmp)
+    with tempfile.TemporaryDirectory() as tmp:
+        runner.run("poll-endings", check_poll_endings, tmp)
     runner.run("usage-errors", check_usage_errors)
     runner.run("ipv6-and-host-names", check_ipv6_and_host_names)
     return runner.finish()

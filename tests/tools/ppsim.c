@@ -49,6 +49,8 @@
  *     drop      never answer this PDU type
  *     garbage   answer with a truncated, undecodable packet
  *     truncate  answer with only the first varbind
+ *     badIndex  answer noSuchName with an error-index past the request's
+ *               varbinds (a broken v1 agent)
  *   loop=OID          GETNEXT/GETBULK from inside this subtree return the
  *                     requested OID again (a non-increasing walk)
  *
@@ -89,10 +91,11 @@ enum mode {
   MODE_DROP,
   MODE_GARBAGE,
   MODE_TRUNCATE,
+  MODE_BAD_INDEX,
 };
 
-static const char *const mode_names[] = {"normal", "genError", "tooBig",
-                                         "drop",   "garbage",  "truncate"};
+static const char *const mode_names[] = {
+    "normal", "genError", "tooBig", "drop", "garbage", "truncate", "badIndex"};
 
 struct entry {
   uint32_t *oid;
@@ -902,6 +905,8 @@ static size_t build_reply(const struct recording *rec, const struct sw_msg *m,
     set_error(&rp, SW_ERR_GEN, 1);
   else if (mode == MODE_TOOBIG)
     set_error(&rp, SW_ERR_TOO_BIG, 0);
+  else if (mode == MODE_BAD_INDEX)
+    set_error(&rp, SW_ERR_NO_SUCH_NAME, (int64_t)nvb + 1);
   else if (op == OP_GET)
     answer_get(&rp, nvb);
   else if (op == OP_GETNEXT)
@@ -1041,7 +1046,8 @@ static void usage(FILE *f) {
       "  --stats              print counters on stdout at exit\n"
       "Switches inside a recording, lines '#ppsim: ITEM [ITEM...]':\n"
       "  silent | delay_ms=N | max_response=N | loop=OID |\n"
-      "  get|getnext|getbulk|set=normal|genError|tooBig|drop|garbage|truncate\n"
+      "  get|getnext|getbulk|set=MODE, MODE one of normal|genError|tooBig|\n"
+      "    drop|garbage|truncate|badIndex\n"
       "loop=OID: GETNEXT/GETBULK below OID return the requested OID again.\n"
       "Tags: 2 4 4x 4e 5 6 64 64x 65 66 67 68 70, 128-130 (exceptions).\n",
       f);

@@ -1201,8 +1201,6 @@ static int printer_init(void) {
 static int printer_shutdown(void) {
   for (struct block *b = blocks; b != NULL; b = b->next)
     block_stop(b);
-  /* No poll runs any more: net-snmp's process-wide state can go. */
-  pp_engine_cleanup();
   return 0;
 }
 

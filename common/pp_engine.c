@@ -62,7 +62,7 @@ struct column {
   uint8_t index_len;
   bool started;
   bool done;
-  uint16_t rows;
+  unsigned rows;
 };
 
 struct poll_ctx;
@@ -168,6 +168,19 @@ static void snmp_init_once(void) {
 }
 
 static pthread_once_t snmp_once = PTHREAD_ONCE_INIT;
+
+/* net-snmp's USM user list and engine-ID cache are process-wide and take no
+ * lock (README.thread: SNMPv3 was never checked for threads), so polls with
+ * v3 targets run one at a time; v1/v2c polls run side by side. */
+static pthread_mutex_t v3_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool any_v3(const struct pp_target *targets, size_t count) {
+  for (size_t i = 0; i < count; i++) {
+    if (targets[i].snmp.version == PP_SNMP_V3)
+      return true;
+  }
+  return false;
+}
 
 /* --- options --- */
 
@@ -402,6 +415,10 @@ static bool column_take(struct poll_ctx *ctx, struct job *job,
       job->cols[i].done = true;
     pp_log(PP_LOG_WARNING, "%s: walk cut off after %zu values",
            job->printer->address, job->raw.count);
+    /* as every other cut: a truncated table must not look complete */
+    if (job->printer->error[0] == '\0')
+      snprintf(job->printer->error, sizeof(job->printer->error),
+               "walk cut off after %zu values", job->raw.count);
   }
   return true;
 }
@@ -817,7 +834,11 @@ static int job_open(struct poll_ctx *ctx, struct job *job) {
   netsnmp_transport *tr = snmp_sess_transport(job->sess);
   job->fd = tr ? tr->sock : -1;
   struct epoll_event ev = {.events = EPOLLIN, .data.ptr = job};
-  if (job->fd < 0 || epoll_ctl(ctx->epfd, EPOLL_CTL_ADD, job->fd, &ev) != 0) {
+  if (job->fd < 0) {
+    job_fail(job, "the SNMP session has no socket");
+    return -EIO;
+  }
+  if (epoll_ctl(ctx->epfd, EPOLL_CTL_ADD, job->fd, &ev) != 0) {
     job_fail(job, "cannot watch the SNMP socket: %s", strerror(errno));
     return -EIO;
   }
@@ -849,6 +870,9 @@ static void log_request(const struct job *job, const netsnmp_pdu *pdu) {
  * itself (session retries are 0), so for v1/v2c the kept copy's varbinds
  * are never used again and go now. Not for v3: after engine discovery
  * net-snmp resends the kept PDU itself. */
+/* (A v2c REPORT would make net-snmp resend the kept PDU, now without
+ * varbinds: the agent answers nothing useful and the engine's own retry,
+ * a fresh PDU, follows.) */
 static void release_request_varbinds(const struct job *job, netsnmp_pdu *pdu) {
   if (job->target->snmp.version == PP_SNMP_V3)
     return;
@@ -876,7 +900,12 @@ static void job_send(struct poll_ctx *ctx, struct job *job, double now) {
   int reqid = snmp_sess_async_send(job->sess, pdu, on_snmp_event, job);
   if (reqid == 0) {
     snmp_free_pdu(pdu);
-    job_fail(job, "cannot send: %s", snmp_api_errstring(snmp_errno));
+    /* the session's own error: snmp_errno is shared by every thread */
+    char *msg = NULL;
+    int liberr, syserr;
+    snmp_sess_error(job->sess, &liberr, &syserr, &msg);
+    job_fail(job, "cannot send: %s", msg ? msg : "unknown error");
+    free(msg); /* snmp_sess_error allocates it */
     return;
   }
   release_request_varbinds(job, pdu);
@@ -999,7 +1028,10 @@ static void raise_fd_limit(size_t wanted) {
 static void job_read(struct poll_ctx *ctx, struct job *job) {
   if (job->fd >= ctx->fdset_size) {
     int size = job->fd + 1024;
-    netsnmp_large_fd_set_resize(&ctx->fdset, size);
+    if (!netsnmp_large_fd_set_resize(&ctx->fdset, size)) {
+      job_fail(job, "out of memory for the socket set");
+      return;
+    }
     ctx->fdset_size = size;
   }
   NETSNMP_LARGE_FD_ZERO(&ctx->fdset);
@@ -1037,14 +1069,19 @@ static void advance(struct poll_ctx *ctx, struct job *job, double now) {
 /* Ends every printer in flight (they are closed by the loop as usual) and
  * every one not started yet; returns how many of those there were. */
 static size_t cancel_all(struct poll_ctx *ctx, struct job **live,
-                         size_t active, size_t *next) {
+                         size_t active, size_t *next, size_t done) {
   for (size_t i = 0; i < active; i++) {
     if (live[i]->phase != JOB_DONE)
       job_fail(live[i], "poll cancelled");
   }
   size_t never_started = 0;
-  for (; *next < ctx->count; (*next)++, never_started++)
+  for (; *next < ctx->count; (*next)++) {
     job_fail(&ctx->jobs[*next], "poll cancelled");
+    never_started++;
+    if (ctx->opts->on_done != NULL) /* every printer is reported once */
+      ctx->opts->on_done(*next, done + never_started, ctx->count,
+                         ctx->opts->user_data);
+  }
   return never_started;
 }
 
@@ -1061,8 +1098,10 @@ static int poll_loop(struct poll_ctx *ctx) {
   double next_due = 0;
   while (done < ctx->count) {
     double now = now_s();
-    if (ctx->opts->cancel != NULL && atomic_load(ctx->opts->cancel))
-      done += cancel_all(ctx, live, active, &next), next_due = now;
+    if (ctx->opts->cancel != NULL && atomic_load(ctx->opts->cancel)) {
+      done += cancel_all(ctx, live, active, &next, done);
+      next_due = now;
+    }
     while (active < limit && next < ctx->count) {
       struct job *job = &ctx->jobs[next++];
       job_start(ctx, job, now);
@@ -1109,10 +1148,6 @@ static int poll_loop(struct poll_ctx *ctx) {
   free(live);
   free(events);
   return 0;
-}
-
-void pp_engine_cleanup(void) {
-  snmp_shutdown("printprobe");
 }
 
 int pp_poll(const struct pp_target *targets, size_t count,
@@ -1162,7 +1197,12 @@ int pp_poll(const struct pp_target *targets, size_t count,
   }
   ctx.fdset_size = FD_SETSIZE;
   netsnmp_large_fd_set_init(&ctx.fdset, ctx.fdset_size);
+  bool v3 = any_v3(targets, count);
+  if (v3)
+    pthread_mutex_lock(&v3_lock);
   int err = poll_loop(&ctx);
+  if (v3)
+    pthread_mutex_unlock(&v3_lock);
   netsnmp_large_fd_set_cleanup(&ctx.fdset);
   close(ctx.epfd);
   free_specs(&ctx);

@@ -46,10 +46,6 @@ int pp_poll(const struct pp_target *targets, size_t count,
             const struct pp_profile *const *profiles,
             const struct pp_engine_opts *opts, struct pp_printer *printers);
 
-/* Releases what net-snmp set up for the process (once, at exit, when no
- * poll runs any more: a daemon's shutdown). */
-void pp_engine_cleanup(void);
-
 /* Count of printers reachable in a result. */
 size_t pp_count_reachable(const struct pp_printer *printers, size_t count);
 

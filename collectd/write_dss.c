@@ -75,9 +75,9 @@ struct dss_config {
   int retry_max_s;
 };
 
-/* The latest printer object of one address. */
+/* The latest printer object of one printer ("host@address"). */
 struct printer_entry {
-  char *address;
+  char *key;
   char *json;
 };
 
@@ -392,7 +392,7 @@ static int open_dirs(struct dss *d) {
 
 static void free_entries(struct printer_entry *entries, size_t count) {
   for (size_t i = 0; i < count; i++) {
-    free(entries[i].address);
+    free(entries[i].key);
     free(entries[i].json);
   }
   free(entries);
@@ -466,17 +466,17 @@ static int dss_config_cb(oconfig_item_t *ci) {
 
 static int entry_compare(const void *key, const void *item) {
   const struct printer_entry *e = item;
-  return strcmp(key, e->address);
+  return strcmp(key, e->key);
 }
 
 /* Must hold d->lock. Takes ownership of json. */
-static int store_printer_nolock(struct dss *d, const char *address,
+static int store_printer_nolock(struct dss *d, const char *key,
                                 char *json) {
   size_t lo = 0;
   size_t hi = d->printer_count;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    int c = entry_compare(address, &d->printers[mid]);
+    int c = entry_compare(key, &d->printers[mid]);
     if (c == 0) {
       free(d->printers[mid].json);
       d->printers[mid].json = json;
@@ -489,7 +489,7 @@ static int store_printer_nolock(struct dss *d, const char *address,
   }
   if (d->printer_count >= MAX_PRINTERS)
     return -E2BIG;
-  char *copy = strdup(address);
+  char *copy = strdup(key);
   struct printer_entry *grown =
       realloc(d->printers, (d->printer_count + 1) * sizeof(*grown));
   if (copy == NULL || grown == NULL) {
@@ -500,7 +500,7 @@ static int store_printer_nolock(struct dss *d, const char *address,
   }
   d->printers = grown;
   memmove(&grown[lo + 1], &grown[lo], (d->printer_count - lo) * sizeof(*grown));
-  grown[lo] = (struct printer_entry){.address = copy, .json = json};
+  grown[lo] = (struct printer_entry){.key = copy, .json = json};
   d->printer_count++;
   return 0;
 }
@@ -530,8 +530,13 @@ static int dss_write(const data_set_t *ds, const value_list_t *vl,
     free(address);
     return 0;
   }
+  /* Keyed by collectd host and address: printers behind one address (one
+   * agent, several communities) stay apart, and a printer is one entry
+   * whatever it answers. */
+  char key[DATA_MAX_NAME_LEN + 300];
+  snprintf(key, sizeof(key), "%s@%s", vl->host, address ? address : "");
   pthread_mutex_lock(&d->lock);
-  int rc = store_printer_nolock(d, address ? address : vl->host, json);
+  int rc = store_printer_nolock(d, key, json);
   bool warn = rc != 0 && !d->full_warned;
   d->full_warned |= warn;
   pthread_mutex_unlock(&d->lock);
@@ -614,12 +619,12 @@ static size_t parse_printers(const struct printer_entry *entries, size_t count,
         pp_report_parse_printer(json, strlen(json), &out[n], err, sizeof(err));
     if (rc != 0) {
       WARNING(LOG_PREFIX "%s: printer object left out of the report: %s",
-              entries[i].address, err);
+              entries[i].key, err);
       continue;
     }
     if (err[0] != '\0')
       NOTICE(LOG_PREFIX "%s: %s (not in the report allowlist)",
-             entries[i].address, err);
+             entries[i].key, err);
     n++;
   }
   return n;

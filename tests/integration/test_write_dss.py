@@ -49,6 +49,9 @@ TO = ["dss@vendor.example", "printers@customer.example"]
 FIXTURE_NAMES = ["quirk_alerts", "quirk_low_and_empty_toner",
                  "quirk_ok_colour_laser"]
 PRIVATE = ["Jane Doe", "jane@example.com", "sysContact", "JOBNAME-SECRET"]
+# Served for the printer plugin only: an Epson whose status record carries a
+# job name (JOBNAME-SECRET-4711) that must never reach a mail or the archive.
+EPSON_FIXTURE = "epson_forbidden_subtree"
 
 
 def server_python():
@@ -366,7 +369,7 @@ class Env:
         self.tmp = tempfile.mkdtemp(prefix="pp-dss-env-")
         self.certs = make_certs(self.tmp)
         self.sim = Snmpsim([os.path.join(FIXTURES, n + ".snmprec")
-                            for n in FIXTURE_NAMES])
+                            for n in FIXTURE_NAMES + [EPSON_FIXTURE]])
         self.sim.wait(FIXTURE_NAMES[0])
         self.printers = scan_printers(self.sim)
         self.feed = os.path.join(self.tmp, "feed")
@@ -791,9 +794,9 @@ def test_wrong_password_then_fixed(env):
     run_case(env, {"PasswordFile": '"%s"' % password}, scenario)
 
 
-def printer_section(env, silent_port=None):
-    """<Plugin printer> polling the alerts fixture, and a printer that never
-    answers when silent_port is given."""
+def printer_section(env, silent_port=None, epson=False):
+    """<Plugin printer> polling the alerts fixture, a printer that never
+    answers when silent_port is given, and the Epson with a job name."""
     blocks = """  <Printer "lobby">
     Address "%s:%d"
     Version 2
@@ -802,6 +805,12 @@ def printer_section(env, silent_port=None):
     Retries 1
   </Printer>
 """ % (HOST, env.sim.port)
+    if epson:
+        blocks += """  <Printer "epson">
+    Address "%s:%d"
+    Community "%s"
+  </Printer>
+""" % (HOST, env.sim.port, EPSON_FIXTURE)
     if silent_port is not None:
         blocks += """  <Printer "gone">
     Address "%s:%d"
@@ -820,18 +829,36 @@ def test_with_printer_plugin(env):
         return
     server = SmtpServer(env.certs).start()
     dirs = new_dirs()
-    body = printer_section(env) + dss_block(server, env.certs, dirs)
+    body = printer_section(env, epson=True) + dss_block(server, env.certs,
+                                                         dirs)
     d = dss_collectd(body, plugins=("write_dss", "printer"))
     try:
         d.start()
-        d.wait_for("a report from the printer plugin",
-                   lambda: all_sent(dirs, server, 1), 60)
+        # the first period may close before both printers answered
+        d.wait_for("two reports from the printer plugin",
+                   lambda: all_sent(dirs, server, 2), 60)
         d.stop()
         arch = check_exactly_once(dirs, server)
-        _, text, files = parts(next(iter(arch.values())))
+        _, text, files = parts(arch[max(arch)])
         report = json.loads(files["report.json"])
-        if [p["serial"] for p in report["printers"]] != ["XRX0000120"]:
-            raise AssertionError("report: %r" % report)
+        serials = sorted(p["serial"] for p in report["printers"])
+        if serials != ["S4RK009911", "XRX0000120"]:
+            raise AssertionError("report serials %r" % serials)
+        # the Epson job name: not in the mails, the archive or the log
+        seen = [d.log()]
+        for path in glob.glob(os.path.join(dirs["archive"], "**", "*"),
+                              recursive=True):
+            if os.path.isfile(path):
+                with open(path, "rb") as f:
+                    seen.append(f.read().decode("utf-8", "replace"))
+        for data in arch.values():  # attachments are base64: decode them
+            _, body_text, attached = parts(data)
+            seen.append(body_text or "")
+            seen += [v if isinstance(v, str) else v.decode("utf-8", "replace")
+                     for v in attached.values()]
+        leaked = [p for p in PRIVATE if any(p in t for t in seen)]
+        if leaked:
+            raise AssertionError("%s reached the mail path" % leaked)
     finally:
         d.cleanup()
         server.cleanup()

@@ -202,10 +202,20 @@ size_t pp_count_reachable(const struct pp_printer *printers, size_t count) {
   return n;
 }
 
+/* The wait for try `attempt`: each try waits `backoff` times longer than
+ * the one before, scaled so that all tries together wait timeout x tries. A
+ * silent printer then costs exactly what the user asked for (the cycle of a
+ * fleet with dead printers is their timeout x tries), while a slow one gets
+ * more time on its later tries. */
 static double try_timeout_s(const struct job *job, const struct poll_ctx *ctx,
                             unsigned attempt) {
   double backoff = ctx->opts->backoff >= 1.0 ? ctx->opts->backoff : 1.0;
-  return job->target->snmp.timeout_ms / 1000.0 * pow(backoff, attempt);
+  unsigned tries = job->target->snmp.retries + 1;
+  double sum = 0;
+  for (unsigned k = 0; k < tries; k++)
+    sum += pow(backoff, k);
+  double timeout = job->target->snmp.timeout_ms / 1000.0;
+  return timeout * tries * pow(backoff, attempt) / sum;
 }
 
 /* Default deadline: room for the GET, a GETBULK that fails and the GETNEXT

@@ -44,6 +44,20 @@ def free_port():
         return s.getsockname()[1]
 
 
+_silent_sockets = []
+
+
+def silent_port():
+    """A loopback UDP port held open for the rest of the test run that never
+    answers: a printer switched off. (A merely free port could be taken by
+    another process and answer.)"""
+    import socket
+    s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+    s.bind((HOST, 0))
+    _silent_sockets.append(s)
+    return s.getsockname()[1]
+
+
 def wait_for_agent(port, community, seconds=60):
     """Bounded wait until an agent answers a GET of sysDescr."""
     deadline = time.time() + seconds

@@ -29,7 +29,7 @@ import time
 
 import harness
 from harness import (COLLECTD, CORPUS, FIXTURES, HOST, OUR_PLUGINS, PPSim,
-                     Runner, Snmpsim, Valgrind, free_port)
+                     Runner, Snmpsim, Valgrind, free_port, silent_port)
 
 PRINTER_SO = OUR_PLUGINS["printer"]
 INTERVAL = 2  # harness.Collectd's default
@@ -319,7 +319,7 @@ def check_nothing_private(d, problems):
 
 
 def check_main():
-    silent = free_port()
+    silent = silent_port()
     port2 = free_port()
     sim = start_snmpsim([free_port(), port2])
     d = None
@@ -477,7 +477,7 @@ def check_broken_configs():
 
 def check_valgrind():
     sim = start_snmpsim()
-    silent = free_port()
+    silent = silent_port()
     vg = Valgrind()
     d = None
     try:

@@ -14,7 +14,7 @@ import sys
 import tempfile
 
 from harness import (CORPUS, FIXTURES, HOST, ROOT, PPSim, Runner, Snmpsim,
-                     binary, free_port)
+                     binary, free_port, silent_port)
 
 STATES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
 LINE_RE = re.compile(r"^PRINTER (OK|WARNING|CRITICAL|UNKNOWN) - (.+)$")
@@ -152,7 +152,7 @@ def status_pipe_in_alert(port):
 
 
 def status_unreachable():
-    port = free_port()
+    port = silent_port()
     base = ["-H", HOST, "-p", str(port), "-t", "0.2", "-e", "1"]
     check("check_printer_status", *base).expect(2, "unreachable",
                                                  "no answer")

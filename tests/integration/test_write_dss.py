@@ -34,7 +34,7 @@ import tempfile
 import time
 
 from harness import (FIXTURES, HOST, OUR_PLUGINS, ROOT, Collectd, Process,
-                     Runner, Snmpsim, Valgrind, free_port, scan)
+                     Runner, Snmpsim, Valgrind, free_port, scan, silent_port)
 
 WRITE_DSS_SO = OUR_PLUGINS["write_dss"]
 PRINTER_SO = OUR_PLUGINS["printer"]
@@ -213,7 +213,7 @@ def scan_printers(sim):
         _, report, _ = scan(["%s:%d" % (HOST, sim.port)], "-c", name, "-t",
                             "1", "-r", "1")
         printers.append(report["printers"][0])
-    _, report, _ = scan(["%s:%d" % (HOST, free_port())], "-t", "0.2", "-r",
+    _, report, _ = scan(["%s:%d" % (HOST, silent_port())], "-t", "0.2", "-r",
                         "0")
     printers.append(report["printers"][0])
     return printers
@@ -876,7 +876,7 @@ def test_valgrind_no_leak(env):
     server = SmtpServer(env.certs).start()
     dirs = new_dirs()
     vg = Valgrind(kinds="definite,indirect")
-    body = printer_section(env, free_port()) + dss_block(server, env.certs,
+    body = printer_section(env, silent_port()) + dss_block(server, env.certs,
                                                          dirs)
     d = dss_collectd(body, plugins=("write_dss", "printer"),
                      valgrind=vg.argv)

@@ -40,6 +40,11 @@ for suite in tests/integration/test_*.py; do
   record "$(basename "$suite")" $?
 done
 
+# The benchmark at N = 10, so that it keeps working (speed is not judged).
+echo "== bench: quick"
+BENCH_SIZES=10 BENCH_QUICK=1 timeout 900 bench/bench.sh --quick
+record bench-quick $?
+
 echo
 [ -n "$failures" ] && echo "failed suites:$failures"
 echo "$passed passed, $failed failed"

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""One UDP port per simulated printer, for pollers that tell printers apart
+by address and use one community for all of them (the collectd `printer`
+plugin's <Fleet> block). Printer i's port rewrites the community of each
+request to printer i's own (which ppsim maps to a recording, or never
+answers for a dead one) and sends it on to printer i's responder port; the
+answer comes back with the poller's community restored.
+
+    fwd.py SPEC --ports-file FILE [--max-seconds N]
+
+SPEC is a file of lines "COMMUNITY UPSTREAM-PORT", one per printer, in
+order; FILE receives the front ports, one per line in the same order,
+followed by a line "ready". Loopback only (127.0.0.1). Exits after
+--max-seconds (default 600) or on SIGTERM/SIGINT. Python 3 stdlib."""
+
+import argparse
+import selectors
+import signal
+import socket
+import sys
+import time
+
+HOST = "127.0.0.1"
+
+
+def _len_bytes(n):
+    if n < 0x80:
+        return bytes([n])
+    out = n.to_bytes((n.bit_length() + 7) // 8, "big")
+    return bytes([0x80 | len(out)]) + out
+
+
+def _read_len(data, i):
+    """(length, index after the length octets)."""
+    first = data[i]
+    if first < 0x80:
+        return first, i + 1
+    k = first & 0x7F
+    return int.from_bytes(data[i + 1:i + 1 + k], "big"), i + 1 + k
+
+
+def swap_community(data, community):
+    """The v1/v2c message with its community replaced, and the old one; or
+    (None, None) if it is not such a message."""
+    try:
+        if data[0] != 0x30:
+            return None, None
+        _, i = _read_len(data, 1)
+        if data[i] != 0x02:
+            return None, None
+        vlen, j = _read_len(data, i + 1)
+        version = data[i:j + vlen]
+        i = j + vlen
+        if data[i] != 0x04:
+            return None, None
+        clen, j = _read_len(data, i + 1)
+        old = data[j:j + clen]
+        rest = data[j + clen:]
+    except IndexError:
+        return None, None
+    body = version + b"\x04" + _len_bytes(len(community)) + community + rest
+    return b"\x30" + _len_bytes(len(body)) + body, old
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("spec")
+    ap.add_argument("--ports-file", required=True)
+    ap.add_argument("--max-seconds", type=float, default=600)
+    a = ap.parse_args()
+    stop = []
+    signal.signal(signal.SIGTERM, lambda *_: stop.append(1))
+    signal.signal(signal.SIGINT, lambda *_: stop.append(1))
+    sel = selectors.DefaultSelector()
+    printers = []
+    with open(a.spec) as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 2:
+                printers.append((parts[0].encode(), int(parts[1])))
+    fronts = []
+    socks = []
+    for idx, (community, up_port) in enumerate(printers):
+        front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        front.bind((HOST, 0))
+        front.setblocking(False)
+        up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        up.connect((HOST, up_port))
+        up.setblocking(False)
+        # state: [client address, community the client used]
+        state = [None, b"public"]
+        sel.register(front, selectors.EVENT_READ,
+                     ("front", front, up, community, state))
+        sel.register(up, selectors.EVENT_READ,
+                     ("up", front, up, community, state))
+        fronts.append(front.getsockname()[1])
+        socks += [front, up]
+    with open(a.ports_file, "w") as f:
+        f.write("".join("%d\n" % p for p in fronts) + "ready\n")
+    deadline = time.monotonic() + a.max_seconds
+    forwarded = 0
+    while not stop and time.monotonic() < deadline:
+        for key, _ in sel.select(timeout=0.5):
+            side, front, up, community, state = key.data
+            for _ in range(64):  # bounded drain per wake-up
+                try:
+                    if side == "front":
+                        data, addr = front.recvfrom(65535)
+                        msg, old = swap_community(data, community)
+                        if msg is None:
+                            continue
+                        state[0], state[1] = addr, old
+                        up.send(msg)
+                        forwarded += 1
+                    else:
+                        data = up.recv(65535)
+                        msg, _ = swap_community(data, state[1])
+                        if msg is not None and state[0] is not None:
+                            front.sendto(msg, state[0])
+                except (BlockingIOError, ConnectionRefusedError):
+                    break
+    for s in socks:
+        s.close()
+    print("fwd: forwarded %d requests" % forwarded, file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -83,7 +83,7 @@ RECORDINGS = ["colour_laser", "business_inkjet"]
 DEAD_EVERY = 10  # printer 9, 19, 29, ... never answers: 10 %
 PORTS = 16       # ppsim's maximum of --listen endpoints
 
-# The targets of issue 15, for printprobe at the largest N with the delay.
+# The project's performance targets, for printprobe at the largest N with the delay.
 TARGET_RATIO_WALL = 30.0   # cycle at least 30x shorter than collectd-snmp
 TARGET_RATIO_CPU = 10.0    # at most 1/10 of its CPU seconds
 TARGET_KIB_PER_PRINTER = 10.0
@@ -1402,7 +1402,7 @@ def main():
         "RTT, the dead printers' timeout x tries, and the responder's time "
         "for one request per live printer and one per try per dead one):\n"
         % MIN_ROUND_TRIPS + text_table(fhead, frows),
-        "issue 15 targets for printprobe:\n" + text_table(thead, trows)])
+        "performance targets for printprobe:\n" + text_table(thead, trows)])
     log("\n" + text)
     with open(os.path.join(out_dir, "results.txt"), "w") as f:
         f.write(text + "\n")

@@ -75,6 +75,7 @@ struct job {
   int fd;
   enum job_phase phase;
   bool use_bulk;
+  bool bulk_shrunk; /* a silent GETBULK was asked again, one row a column */
   bool want_send;   /* the loop sends the next request */
   bool in_flight;
   int reqid;
@@ -678,6 +679,18 @@ static void job_timed_out(struct poll_ctx *ctx, struct job *job) {
              o->retries ? "tries" : "try", o->timeout_ms,
              o->version == PP_SNMP_V3 ? "; SNMPv3: check user, keys, context"
                                       : "");
+    return;
+  }
+  if (job->use_bulk && !job->bulk_shrunk && job->bulk_values > 1) {
+    /* Printers with small buffers drop a big GETBULK answer silently, and
+     * a congested agent looks the same: ask once more for one row of each
+     * column before walking one value per round trip. */
+    pp_log(PP_LOG_NOTICE, "%s: GETBULK got no answer; asking for less",
+           job->printer->address);
+    job->bulk_shrunk = true;
+    job->bulk_values = 1;
+    job->attempt = 0;
+    job->want_send = true;
     return;
   }
   if (job->use_bulk) {

@@ -198,6 +198,18 @@ def check_ipv6_and_host_names():
         sim.stop()
 
 
+def check_small_buffer_keeps_getbulk(sim):
+    """A printer that drops big GETBULK answers gets a GETBULK for one row
+    of each column, not a walk of one value per round trip."""
+    before = len(sim.requests())
+    status, report, _ = scan(["%s:%d" % (HOST, sim.port)], "-c",
+                             "quirk_getbulk_big_dropped", "-t", "0.3", "-r",
+                             "1")
+    kinds = [fields[3] for fields in sim.requests()[before:]]
+    if status != 0 or "getnext" in kinds or kinds.count("getbulk") < 3:
+        raise AssertionError("exit %d, requests %r" % (status, kinds))
+
+
 def check_usage_errors():
     for argv in (["10.0.0.0/33"], ["-v", "4", "127.0.0.1"], ["--bogus"], []):
         status, _, stderr = scan(argv)
@@ -246,6 +258,8 @@ def main():
                        ppsim, name_of(path))
         runner.run("round-trips", check_round_trips, ppsim,
                    "quirk_ok_colour_laser", 4)
+        runner.run("small-buffer-keeps-getbulk",
+                   check_small_buffer_keeps_getbulk, ppsim)
     finally:
         ppsim.stop()
     runner.run("unreachable", check_unreachable, silent_port())

@@ -42,6 +42,9 @@
  *   silent            never answer anything
  *   delay_ms=N        answer N ms late (no blocking; others still served)
  *   max_response=N    a per-recording --max-response
+ *   drop_over=N       never answer when the answer would exceed N bytes
+ *                     (a printer whose buffer cannot hold a big GETBULK
+ *                     answer and drops it silently)
  *   get=MODE getnext=MODE getbulk=MODE set=MODE, MODE one of
  *     normal    the default
  *     genError  answer genErr (error-index 1)
@@ -116,6 +119,7 @@ struct recording {
   bool silent;
   unsigned delay_ms;
   size_t max_response; /* 0: use the global limit */
+  size_t drop_over;    /* 0: answer whatever the size */
 };
 
 struct community {
@@ -433,6 +437,12 @@ static bool apply_switch(struct recording *rec, char *item) {
     if (!parse_i64(val, 64, SW_MAX_DATAGRAM, &n))
       return false;
     rec->max_response = (size_t)n;
+    return true;
+  }
+  if (strcmp(item, "drop_over") == 0) {
+    if (!parse_i64(val, 64, SW_MAX_DATAGRAM, &n))
+      return false;
+    rec->drop_over = (size_t)n;
     return true;
   }
   if (strcmp(item, "loop") == 0) {
@@ -918,7 +928,7 @@ static size_t build_reply(const struct recording *rec, const struct sw_msg *m,
   struct sw_writer w;
   sw_writer_init(&w, tx_buf, sizeof(tx_buf));
   sw_put_response(&w, m, rp.status, rp.index, vbl_buf, rp.vbl.len);
-  if (w.overflow)
+  if (w.overflow || (rec->drop_over && w.len > rec->drop_over))
     return 0;
   /* Garbage: the outer length promises more than the datagram holds. */
   if (mode == MODE_GARBAGE)
@@ -1045,7 +1055,7 @@ static void usage(FILE *f) {
       "                       <community> <get|getnext|getbulk|set> <oid>...'\n"
       "  --stats              print counters on stdout at exit\n"
       "Switches inside a recording, lines '#ppsim: ITEM [ITEM...]':\n"
-      "  silent | delay_ms=N | max_response=N | loop=OID |\n"
+      "  silent | delay_ms=N | max_response=N | drop_over=N | loop=OID |\n"
       "  get|getnext|getbulk|set=MODE, MODE one of normal|genError|tooBig|\n"
       "    drop|garbage|truncate|badIndex\n"
       "loop=OID: GETNEXT/GETBULK below OID return the requested OID again.\n"

@@ -1103,22 +1103,6 @@ static void free_all(void) {
   sw_dq_free(&g.delayed);
 }
 
-static void setup_signals(sigset_t *old) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof(sa));
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGINT, &sa, NULL);
-  signal(SIGPIPE, SIG_IGN);
-  /* Signals stay blocked except inside ppoll, so none is ever missed. */
-  sigset_t block;
-  sigemptyset(&block);
-  sigaddset(&block, SIGTERM);
-  sigaddset(&block, SIGINT);
-  sigprocmask(SIG_BLOCK, &block, old);
-}
-
 static int open_listeners(char **specs, int n, struct pollfd *pfds) {
   for (int i = 0; i < n; i++) {
     struct sockaddr_storage ss;
@@ -1247,7 +1231,7 @@ int main(int argc, char **argv) {
     return 1;
   }
   sigset_t unblocked;
-  setup_signals(&unblocked);
+  sw_setup_signals(on_signal, &unblocked);
   struct pollfd pfds[MAX_LISTEN];
   if (open_listeners(listen_specs, nlisten, pfds) != 0)
     return 1;

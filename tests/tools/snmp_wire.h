@@ -20,6 +20,7 @@
 #include <netinet/in.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <signal.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -805,6 +806,23 @@ static inline int sw_dq_timeout_ms(const struct sw_dq *q, uint64_t now,
     return 0;
   uint64_t ms = (due - now + 999999) / 1000000;
   return ms < (uint64_t)cap_ms ? (int)ms : cap_ms;
+}
+
+/* SIGTERM and SIGINT call handler; both stay blocked except inside ppoll
+ * (old receives the mask to pass it), so none is ever missed. */
+static inline void sw_setup_signals(void (*handler)(int), sigset_t *old) {
+  struct sigaction sa;
+  memset(&sa, 0, sizeof(sa));
+  sa.sa_handler = handler;
+  sigemptyset(&sa.sa_mask);
+  sigaction(SIGTERM, &sa, NULL);
+  sigaction(SIGINT, &sa, NULL);
+  signal(SIGPIPE, SIG_IGN);
+  sigset_t block;
+  sigemptyset(&block);
+  sigaddset(&block, SIGTERM);
+  sigaddset(&block, SIGINT);
+  sigprocmask(SIG_BLOCK, &block, old);
 }
 
 #endif

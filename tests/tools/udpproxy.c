@@ -435,22 +435,6 @@ static void parse_endpoint_arg(const char *opt, const char *s,
   }
 }
 
-static void setup_signals(sigset_t *old) {
-  struct sigaction sa;
-  memset(&sa, 0, sizeof(sa));
-  sa.sa_handler = on_signal;
-  sigemptyset(&sa.sa_mask);
-  sigaction(SIGTERM, &sa, NULL);
-  sigaction(SIGINT, &sa, NULL);
-  signal(SIGPIPE, SIG_IGN);
-  /* Signals stay blocked except inside ppoll, so none is ever missed. */
-  sigset_t block;
-  sigemptyset(&block);
-  sigaddset(&block, SIGTERM);
-  sigaddset(&block, SIGINT);
-  sigprocmask(SIG_BLOCK, &block, old);
-}
-
 static struct pollfd pfds[MAX_CLIENTS + 1];
 static int pfd_slot[MAX_CLIENTS + 1];
 
@@ -574,7 +558,7 @@ int main(int argc, char **argv) {
   for (int i = 0; i < BUCKETS; i++)
     g.buckets[i] = -1;
   sigset_t unblocked;
-  setup_signals(&unblocked);
+  sw_setup_signals(on_signal, &unblocked);
   g.listen_fd = sw_udp_socket(&listen_addr, listen_len);
   if (g.listen_fd < 0) {
     fprintf(stderr, "udpproxy: cannot bind %s: %s\n", listen_spec,

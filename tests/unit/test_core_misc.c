@@ -317,26 +317,30 @@ static void test_value_int(void **state) {
 
 /* ---- snmprec ----------------------------------------------------------- */
 
+/* One line of every tag snmprec files use here (13 lines)... */
+#define SNMPREC_EVERY_TAG                                                      \
+  "# a comment\n"                                                              \
+  "\n"                                                                         \
+  "1.3.6.1.2.1.1.1.0|4|HP LaserJet|pipe\r\n"                                   \
+  ".1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.11.2\n"                                    \
+  "1.3.6.1.2.1.1.3.0|67|8640000\n"                                             \
+  "1.3.6.1.2.1.1.4.0|4x|00ff4142\n"                                            \
+  "1.3.6.1.2.1.1.6.0|4|\n"                                                     \
+  "1.3.6.1.2.1.1.7.0|2|-2147483648\n"                                          \
+  "1.3.6.1.2.1.1.8.0|65|4294967295\n"                                          \
+  "1.3.6.1.2.1.1.9.0|66|17\n"                                                  \
+  "1.3.6.1.2.1.1.10.0|70|18446744073\n"                                        \
+  "1.3.6.1.2.1.1.11.0|64|192.0.2.7\n"                                          \
+  "1.3.6.1.2.1.1.12.0|5|"
+/* ...and a 14th with a tag that does not exist. */
+#define SNMPREC_BAD_TAG "\n1.3.6.1.2.1.1.13.0|4X|4142"
+
 static void test_snmprec_loader_types(void **state) {
   (void)state;
   struct pp_varset set;
   size_t bad = 0;
   pp_varset_init(&set);
-  int rc = pp_varset_load_snmprec(&set,
-                                  "# a comment\n"
-                                  "\n"
-                                  "1.3.6.1.2.1.1.1.0|4|HP LaserJet|pipe\r\n"
-                                  ".1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.11.2\n"
-                                  "1.3.6.1.2.1.1.3.0|67|8640000\n"
-                                  "1.3.6.1.2.1.1.4.0|4x|00ff4142\n"
-                                  "1.3.6.1.2.1.1.6.0|4|\n"
-                                  "1.3.6.1.2.1.1.7.0|2|-2147483648\n"
-                                  "1.3.6.1.2.1.1.8.0|65|4294967295\n"
-                                  "1.3.6.1.2.1.1.9.0|66|17\n"
-                                  "1.3.6.1.2.1.1.10.0|70|18446744073\n"
-                                  "1.3.6.1.2.1.1.11.0|64|192.0.2.7\n"
-                                  "1.3.6.1.2.1.1.12.0|5|\n"
-                                  "1.3.6.1.2.1.1.13.0|4X|4142",
+  int rc = pp_varset_load_snmprec(&set, SNMPREC_EVERY_TAG SNMPREC_BAD_TAG,
                                   &bad);
   /* "4X" is not a tag: upper case is refused, on the last line */
   assert_int_equal(rc, -EINVAL);
@@ -344,21 +348,7 @@ static void test_snmprec_loader_types(void **state) {
   pp_varset_free(&set);
 
   pp_varset_init(&set);
-  rc = pp_varset_load_snmprec(&set,
-                              "# a comment\n"
-                              "\n"
-                              "1.3.6.1.2.1.1.1.0|4|HP LaserJet|pipe\r\n"
-                              ".1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.11.2\n"
-                              "1.3.6.1.2.1.1.3.0|67|8640000\n"
-                              "1.3.6.1.2.1.1.4.0|4x|00ff4142\n"
-                              "1.3.6.1.2.1.1.6.0|4|\n"
-                              "1.3.6.1.2.1.1.7.0|2|-2147483648\n"
-                              "1.3.6.1.2.1.1.8.0|65|4294967295\n"
-                              "1.3.6.1.2.1.1.9.0|66|17\n"
-                              "1.3.6.1.2.1.1.10.0|70|18446744073\n"
-                              "1.3.6.1.2.1.1.11.0|64|192.0.2.7\n"
-                              "1.3.6.1.2.1.1.12.0|5|",
-                              &bad);
+  rc = pp_varset_load_snmprec(&set, SNMPREC_EVERY_TAG, &bad);
   assert_int_equal(rc, 0);
   assert_int_equal(set.count, 11);
   const struct pp_value *v = pp_varset_gets(&set, "1.3.6.1.2.1.1.1.0");

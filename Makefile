@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # printprobe: `make` builds, `make check` installs what it needs and runs
 # every test, `make demo` shows the whole job, `make bench` measures.
 
@@ -106,16 +107,33 @@ bench:
 	@$(MAKE) --no-print-directory BUILD=build/rel tools
 	@bench/bench.sh
 
+# Installed layout. With PREFIX=/usr it is Debian's: the checks where
+# nagios4's $USER1$ and Icinga 2's PluginDir look, the collectd plugins in
+# collectd's PluginDir (regular files: collectd refuses symlinks there).
+BINDIR ?= $(PREFIX)/bin
+NAGIOS_PLUGINDIR ?= $(PREFIX)/lib/nagios/plugins
+COLLECTD_PLUGINDIR ?= $(PREFIX)/lib/collectd
+MANDIR ?= $(PREFIX)/share/man
+DOCDIR ?= $(PREFIX)/share/doc/printprobe
+EXAMPLESDIR ?= $(DOCDIR)/examples
+MAN1 := $(wildcard docs/man/*.1)
+MAN5 := $(wildcard docs/man/*.5)
+EXAMPLES := collectd nagios icinga2 grafana
+
 install: all
-	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/printprobe/collectd \
-	  $(DESTDIR)$(PREFIX)/lib/nagios/plugins
-	install -m 755 build/rel/printprobe $(DESTDIR)$(PREFIX)/bin/
-	for c in $(NAGIOS_CHECKS); do install -m 755 build/rel/$$c $(DESTDIR)$(PREFIX)/lib/nagios/plugins/; done
-	for p in $(COLLECTD_PLUGINS); do install -m 644 build/rel/$$p.so $(DESTDIR)$(PREFIX)/lib/printprobe/collectd/; done
-	install -d $(DESTDIR)$(PREFIX)/share/printprobe
-	for d in collectd nagios icinga2 grafana; do \
-	  [ -d contrib/$$d ] && cp -R contrib/$$d $(DESTDIR)$(PREFIX)/share/printprobe/; \
-	done; true
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(NAGIOS_PLUGINDIR) \
+	  $(DESTDIR)$(COLLECTD_PLUGINDIR) $(DESTDIR)$(EXAMPLESDIR) \
+	  $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5
+	install -m 755 build/rel/printprobe $(DESTDIR)$(BINDIR)/
+	for c in $(NAGIOS_CHECKS); do \
+	  install -m 755 build/rel/$$c $(DESTDIR)$(NAGIOS_PLUGINDIR)/ || exit 1; done
+	for p in $(COLLECTD_PLUGINS); do \
+	  install -m 644 build/rel/$$p.so $(DESTDIR)$(COLLECTD_PLUGINDIR)/ || exit 1; done
+	for d in $(EXAMPLES); do \
+	  install -d $(DESTDIR)$(EXAMPLESDIR)/$$d && \
+	  install -m 644 contrib/$$d/* $(DESTDIR)$(EXAMPLESDIR)/$$d/ || exit 1; done
+	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
+	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
 
 format:
 	clang-format -i $(wildcard common/*.[ch] plugins/*.[ch] cli/*.[ch] nagios/*.[ch] collectd/*.[ch] tests/unit/*.[ch] tests/tools/*.c)

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """printprobe's benchmark: the same simulated printer fleet polled by
 printprobe and by the tools sites use today, side by side, in one run.
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # make bench: printprobe against the tools sites use today (collectd's snmp
 # plugin, check_snmp, snmpbulkwalk) and against its own collectd plugin, on
 # one simulated fleet of 10, 100 and 1000 printers (10 % switched off),

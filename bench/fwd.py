@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """One UDP port per simulated printer, for pollers that tell printers apart
 by address and use one community for all of them (the collectd `printer`
 plugin's <Fleet> block). Printer i's port rewrites the community of each

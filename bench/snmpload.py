@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """A tiny SNMPv2c load generator and prober, Python 3 stdlib only.
 
 It sends prebuilt packets (only the request-id changes) so that the client

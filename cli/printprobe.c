@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* printprobe: poll printers over SNMP and print the fleet as a table, JSON
  * or CSV. Exit status: 0 all targets answered, 1 some did not, 2 usage. */
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* collectd read plugin `printer`: the core's printer data model as collectd
  * values and notifications.
  *

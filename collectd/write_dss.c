@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* write_dss: collectd writer that batches the printer plugin's data into one
  * fleet report per period, keeps every report in a local archive the
  * customer can read, and mails it (libcurl SMTP) to the vendor and the

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The customer's local report archive (ArchiveDir):
  *   YYYY/MM/<id>.eml     the message exactly as it is sent
  *   YYYY/MM/<id>.html    the report as a readable page

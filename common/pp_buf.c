@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "pp_buf.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A growable byte buffer with a hard cap set at birth (after curl's dynbuf).
  * Reports and mails are built in these, so a huge fleet or a hostile agent
  * cannot grow memory without bound. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "pp_decode.h"
 
 #include <ctype.h>

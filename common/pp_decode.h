@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Decoding of the standard MIBs (SNMPv2-MIB system group, HOST-RESOURCES,
  * IF-MIB, Printer-MIB) from raw values into the data model. Pure: no SNMP. */
 #ifndef PP_DECODE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The fleet report as write_dss mails and archives it: one message per
  * period with a text summary and the report format's JSON and CSV, and the
  * HTML pages of the customer's local archive.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The polling engine on net-snmp's single-session API.
  *
  * One thread drives every printer: each has its own session (socket) and at

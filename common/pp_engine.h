@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The polling engine: one thread, many printers in flight, read-only. */
 #ifndef PP_ENGINE_H
 #define PP_ENGINE_H

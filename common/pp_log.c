@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "pp_log.h"
 
 #include <stdarg.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Logging for the core: the core never prints; front ends set a sink. */
 #ifndef PP_LOG_H
 #define PP_LOG_H

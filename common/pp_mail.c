@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "pp_mail.h"
 #include "pp_buf.h"
 

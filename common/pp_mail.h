@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* An Internet message (RFC 5322) with MIME parts (RFC 2045-2047), built
  * into one bounded buffer: the exact bytes that are archived and sent.
  *

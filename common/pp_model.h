@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* One data model per printer: what every front end reads. */
 #ifndef PP_MODEL_H
 #define PP_MODEL_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "pp_packed.h"
 
 #include <errno.h>

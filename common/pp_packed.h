@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A compact, append-only store of the values a poll brings back.
  *
  * A fleet polled in one wave holds every live printer's raw values at once;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "pp_profile.h"
 
 #include "pp_str.h"

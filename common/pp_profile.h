@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Vendor profiles: what to read beyond the standard MIBs, and how to decode
  * it. The core defines the shape; plugins/ holds the rows. */
 #ifndef PP_PROFILE_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "pp_report.h"
 #include "pp_buf.h"
 

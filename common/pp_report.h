@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The report format: JSON for the fleet, CSV for counters and supplies.
  *
  * Privacy: only the fields named in this file's allowlists are ever written,

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "pp_report_parse.h"
 #include "pp_buf.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Reading a printer object of the report format back into the data model.
  *
  * Why: write_dss receives each printer as the JSON text the printer plugin

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "pp_secret.h"
 
 #include <errno.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Secrets (communities, passphrases) come from files or the environment,
  * never from a command line, and are never logged. */
 #ifndef PP_SECRET_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Setting SNMP options by name: one table for the command line, the Nagios
  * checks and the collectd configuration, so all three accept the same
  * values and say the same things about bad ones. */

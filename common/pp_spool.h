@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Durable files for write_dss: atomic writes, and the outgoing mail spool.
  *
  * Atomic write: the bytes go to a temporary file in the same directory

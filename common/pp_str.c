@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "pp_str.h"
 
 #include <ctype.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Strings from printers: bounded copies, cleaning, colour words. */
 #ifndef PP_STR_H
 #define PP_STR_H

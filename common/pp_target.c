@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "pp_target.h"
 
 #include "pp_snmp_opts.h"

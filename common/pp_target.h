@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Targets: where to poll and with which SNMP settings. */
 #ifndef PP_TARGET_H
 #define PP_TARGET_H

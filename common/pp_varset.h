@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The raw values a poll brought back, sorted by OID: what the decoders read.
  * Independent of net-snmp so that decoders and tests need no SNMP. */
 #ifndef PP_VARSET_H

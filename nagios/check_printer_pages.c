@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_printer_pages: a printer's page counters as performance data (c
  * UOM) for trending, and a WARNING when a counter went backwards since the
  * last run (board swap, reset, or a different printer behind the address). */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_printer_status: one printer's error state as a plugin state, from
  * hrPrinterDetectedErrorState, hrDeviceStatus, hrPrinterStatus and the
  * Printer-MIB alert table, with the reasons in the text. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* check_printer_supplies: levels of a printer's supplies (toner, ink,
  * drums, waste receptacles) against thresholds in percent, with one
  * performance data item per supply. */

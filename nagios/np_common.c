@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "np_common.h"
 
 #include <math.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The glue every check_printer_* binary shares: the standard options
  * (-H -p -t -e -v -V -h and the SNMP ones), help blocks, polling one printer
  * through the core with an alarm() backstop, and the one-line output. Only

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "np_util.h"
 
 #include <errno.h>

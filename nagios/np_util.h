@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* What every check needs that has nothing to do with a printer: plugin
  * states, threshold ranges, performance data and bounded text. Pure code
  * without SNMP, I/O or exit(), so the unit tests include np_util.c. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Epson (enterprise 1248): identity, inks, maintenance boxes, status and
  * alerts from Epson's own MIB where the standard one is thin. See EPSON.md in
  * the shared notes for the sources.

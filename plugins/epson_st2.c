@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "epson_st2.h"
 
 #include <errno.h>

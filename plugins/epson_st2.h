@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Epson's private "ST2" status record (see EPSON.md), decoded without SNMP.
  *
  * The record is what Epson inkjets answer at 1.3.6.1.4.1.1248.1.2.2.1.1.1.4.1:

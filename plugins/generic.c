@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The generic profile: Printer-MIB and HOST-RESOURCES-MIB only, plus what a
  * maker's name can be told from. */
 #include <string.h>

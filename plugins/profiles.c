@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "profiles.h"
 
 /* Adding a vendor: one file with its `const struct pp_profile`, one row

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The vendor profile table: one row per vendor, generic last. */
 #ifndef PLUGINS_PROFILES_H
 #define PLUGINS_PROFILES_H

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs the Debian 12 packages that building and testing need, when they
 # are missing. Runs as root on a fresh machine (CI); a no-op when all is there.
 set -eu

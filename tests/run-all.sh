@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Runs every test suite: cmocka unit tests (sanitized build), then the
 # integration suites against simulated printers and real daemons. Prints a
 # summary line per suite and "N passed, N failed" for the whole run.
@@ -24,6 +25,12 @@ record() { # name status
     failures="$failures $1"
   fi
 }
+
+for l in tests/lint/*.sh; do
+  echo "== lint: $(basename "$l")"
+  sh "$l"
+  record "lint-$(basename "$l" .sh)" $?
+done
 
 for t in build/san/tests/test_*; do
   [ -x "$t" ] || continue

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: MIT
 # printprobe demo: the whole job on a simulated fleet, on 127.0.0.1 only.
 #
 #   contrib/demo/demo.sh [OUTDIR]     (make demo; OUTDIR default: demo-out)

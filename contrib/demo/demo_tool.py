@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Helpers of contrib/demo/demo.sh: look at what the demo made and say it
 briefly. Each subcommand prints a few lines and exits 1 when what it looks
 at is missing or wrong.

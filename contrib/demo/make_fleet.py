@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """Builds the demo's simulated fleet from the project's own fixtures.
 
     make_fleet.py --fixtures tests/fixtures --plan contrib/demo/fleet.txt \

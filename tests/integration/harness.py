@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 """Shared pieces of the integration tests: simulated printers on loopback,
 the project's binaries, and a small test runner that prints
 'N passed, N failed'.
@@ -18,9 +19,7 @@ import time
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 FIXTURES = os.path.join(ROOT, "tests", "fixtures")
-SHARED = os.environ.get("PP_SHARED_DIR",
-                        os.path.join(os.path.dirname(ROOT), "shared"))
-CORPUS = os.path.join(SHARED, "corpus")
+CORPUS = os.path.join(ROOT, "tests", "corpus")
 BUILD = os.environ.get("PP_BUILD", os.path.join(ROOT, "build", "san"))
 REL = os.path.join(ROOT, "build", "rel")
 HOST = "127.0.0.1"
@@ -35,6 +34,30 @@ def binary(name):
             if os.path.exists(path):
                 return path
     raise FileNotFoundError(name + " is not built")
+
+
+def corpus_recordings(names=None):
+    """The recordings of real printers kept in tests/corpus, each paired with
+    its expectation. The expectations name the recordings the tests need, so
+    a missing recording fails, naming the file, rather than shrinking the
+    run; a recording without an expectation fails as well."""
+    if names is None:
+        names = sorted(os.path.basename(p)[:-len(".expect.json")] for p in
+                       glob.glob(os.path.join(CORPUS, "*.expect.json")))
+        extra = sorted(os.path.basename(p)[:-len(".snmprec")] for p in
+                       glob.glob(os.path.join(CORPUS, "*.snmprec")))
+        unexpected = [n for n in extra if n not in names]
+        if unexpected:
+            raise FileNotFoundError(
+                "recordings without an expectation in %s: %s" %
+                (CORPUS, ", ".join(n + ".expect.json" for n in unexpected)))
+    if not names:
+        raise FileNotFoundError("no recording expectations in " + CORPUS)
+    paths = [os.path.join(CORPUS, n + ".snmprec") for n in names]
+    missing = [p for p in paths if not os.path.isfile(p)]
+    if missing:
+        raise FileNotFoundError("recording missing: " + ", ".join(missing))
+    return paths
 
 
 def free_port():

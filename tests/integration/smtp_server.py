@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: MIT
 """A real SMTP server for the write_dss tests (aiosmtpd, Debian's
 python3-aiosmtpd): loopback only, STARTTLS required (or implicit TLS with
 --smtps), AUTH PLAIN/LOGIN against one user, every accepted message saved

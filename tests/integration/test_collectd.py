@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The collectd plugin `printer` (build/rel/printer.so) in a real collectd
 5.12 (Debian's collectd-core) against simulated printers on 127.0.0.1.
 
@@ -28,7 +29,7 @@ import threading
 import time
 
 import harness
-from harness import (COLLECTD, CORPUS, FIXTURES, HOST, OUR_PLUGINS, PPSim,
+from harness import (COLLECTD, corpus_recordings, FIXTURES, HOST, OUR_PLUGINS, PPSim,
                      Runner, Snmpsim, Valgrind, free_port, silent_port)
 
 PRINTER_SO = OUR_PLUGINS["printer"]
@@ -140,7 +141,7 @@ CORPUS_USED = ["jetdirect_m880", "brother_hl5370dw"]
 
 def start_snmpsim(ports=None):
     files = [os.path.join(FIXTURES, n + ".snmprec") for n in FIXTURES_USED]
-    files += [os.path.join(CORPUS, n + ".snmprec") for n in CORPUS_USED]
+    files += corpus_recordings(CORPUS_USED)
     sim = Snmpsim(files, ports=ports)
     sim.wait(FIXTURES_USED[0])
     return sim

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """`make demo` cannot rot: runs contrib/demo/demo.sh in its short mode
 (DEMO_SHORT=1) with its output folder in a temporary directory, then checks
 what it left there: the scan's table, JSON and CSV, collectd's csv values

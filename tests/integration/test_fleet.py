@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """1000 simulated printers, 10 % of them switched off, polled in one wave by
 the engine's defaults: every answering printer is fully reported, every
 silent one is reported unreachable, and the scan ends on its own within a

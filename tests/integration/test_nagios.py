@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """The Nagios/Icinga checks (nagios/check_printer_*) against simulated
 printers: exit codes, status text and performance data for the quirk
-fixtures and every recording of the shared corpus, thresholds in every range
+fixtures and every recording of the test corpus, thresholds in every range
 form, broken and silent agents, the pages state file, usage errors, and the
 shipped Nagios 4 / Icinga 2 configuration validated by the real daemons."""
 
@@ -13,7 +14,7 @@ import subprocess
 import sys
 import tempfile
 
-from harness import (CORPUS, FIXTURES, HOST, ROOT, PPSim, Runner, Snmpsim,
+from harness import (corpus_recordings, FIXTURES, HOST, ROOT, PPSim, Runner, Snmpsim,
                      binary, free_port, silent_port)
 
 STATES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
@@ -513,7 +514,7 @@ def verbose_output(port):
         r.fail("log lines on stdout")
 
 
-# --- the shared corpus ------------------------------------------------------
+# --- the test corpus ------------------------------------------------------
 
 def corpus_recording(port, name):
     """Every check gives a well-formed verdict for every real printer."""
@@ -748,10 +749,7 @@ def main():
     runner = Runner("nagios")
     fixtures = sorted(glob.glob(os.path.join(FIXTURES, "*.snmprec")))
     plain = [f for f in fixtures if not uses_ppsim(f)]
-    corpus = sorted(glob.glob(os.path.join(CORPUS, "*.snmprec")))
-    if not corpus:
-        print("the shared corpus is missing at " + CORPUS)
-        return 1
+    corpus = corpus_recordings()
     runner.run("help-version", help_and_version)
     runner.run("usage-errors", usage_errors)
     runner.run("secrets-not-on-argv", secrets)

@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """printprobe scan against simulated printers: the project's fixtures (one per
-quirk), every recording of the shared corpus, broken agents, privacy and the
+quirk), every recording of the test corpus, broken agents, privacy and the
 read-only promise."""
 
 import glob
@@ -8,7 +9,7 @@ import os
 import sys
 import tempfile
 
-from harness import (CORPUS, FIXTURES, HOST, PPSim, Runner, Snmpsim,
+from harness import (corpus_recordings, FIXTURES, HOST, PPSim, Runner, Snmpsim,
                      free_port, load_expect, match, scan, silent_port)
 
 # Strings planted in fixtures that must never leave the site.
@@ -222,10 +223,7 @@ def main():
     runner = Runner("scan")
     fixtures = sorted(glob.glob(os.path.join(FIXTURES, "*.snmprec")))
     plain = [f for f in fixtures if not uses_ppsim(f)]
-    corpus = sorted(glob.glob(os.path.join(CORPUS, "*.snmprec")))
-    if not corpus:
-        print("the shared corpus is missing at " + CORPUS)
-        return 1
+    corpus = corpus_recordings()
     sim = Snmpsim(plain + corpus)
     try:
         sim.wait(name_of(plain[0]))
@@ -235,8 +233,7 @@ def main():
                 runner.run("fixture/" + name_of(path), check_expectation,
                            sim.port, name_of(path), exp)
         for path in corpus:
-            exp = os.path.join(os.path.dirname(__file__), "corpus-expect",
-                               name_of(path) + ".expect.json")
+            exp = path[:-len(".snmprec")] + ".expect.json"
             runner.run("corpus/" + name_of(path), check_expectation, sim.port,
                        name_of(path), exp)
         runner.run("privacy", check_private_strings_absent, sim.port,

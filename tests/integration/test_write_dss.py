@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: MIT
 """write_dss (build/rel/write_dss.so) in a real collectd 5.12 with a real
 SMTP server on loopback (smtp_server.py: aiosmtpd with STARTTLS or implicit
 TLS and AUTH, certificates made here with openssl).

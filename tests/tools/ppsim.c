@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * ppsim - a fast SNMP v1/v2c responder that serves snmprec recordings on
  * loopback, for printprobe's tests and benchmarks. It is a small stand-in

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * snmp_wire.h - a tiny SNMP v1/v2c BER codec plus loopback socket helpers,
  * shared by the test tools ppsim.c and udpproxy.c.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /*
  * udpproxy - a UDP proxy between an SNMP poller and an agent, both on
  * loopback, that adds delay and loss and logs what the poller asked for.

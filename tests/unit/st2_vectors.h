@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The two real ST2 records that EPSON.md publishes, shared by the parser's
  * and the profile's tests. */
 #ifndef ST2_VECTORS_H

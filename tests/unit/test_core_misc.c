@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests for the small pieces of the core: OIDs and the varset, the
  * snmprec loader, the capped buffer, SNMP options by name, secrets from files
  * and the environment, and profile selection. */

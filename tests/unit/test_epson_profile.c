@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for the Epson profile (plugins/epson.c): raw values built by hand
  * from inline snmprec text plus an ST2 record, decoded the way a poll does
  * (pp_decode_standard, then the profile), and the data model checked.

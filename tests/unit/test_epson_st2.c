@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Tests for the Epson ST2 status record parser: the two real records of
  * EPSON.md decoded field by field, every quirk of the format, the privacy
  * promise (job names and unknown fields never reach the struct), and a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests for the mail (pp_mail), the DSS report (pp_dss), the spool and
  * the archive (pp_spool, pp_archive): encodings, header injection, stable
  * bytes, HTML escaping, crash recovery and retention. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests for the checks' pure helpers: state ranking, the range parser
  * and the performance data writer. The .c is included (as collectd's tests
  * do) so the test links only libprintprobe.a. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The packed store must give back exactly what went in, in any order of
  * names, for every value type. */
 #include <setjmp.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests for the report writers: JSON validity and escaping, null for
  * unknown numbers, the privacy allowlist, CSV quoting and formula defusal,
  * and the buffer cap. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests for the printer-object reader (pp_report_parse): what the
  * report writer makes reads back to the same report, and hostile input is
  * refused or bounded. */

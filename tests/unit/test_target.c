@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* Unit tests for target parsing. Parsing only: nothing here resolves a name
  * or sends a packet. */
 #include <setjmp.h>

@@ -121,6 +121,7 @@ struct block {
   bool thread_running;  /* only the main thread reads or writes it */
   pthread_mutex_t lock; /* guards stopping and latest */
   pthread_cond_t wake;  /* signalled on stop */
+  pthread_cond_t polled; /* signalled when a poll has ended */
   bool stopping;
   _Atomic bool cancel;  /* ends a poll in progress at shutdown */
   struct poll_result latest;
@@ -190,6 +191,7 @@ static struct block *block_new(const char *name, enum block_kind kind) {
   pthread_condattr_init(&attr);
   pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
   pthread_cond_init(&b->wake, &attr);
+  pthread_cond_init(&b->polled, &attr);
   pthread_condattr_destroy(&attr);
   return b;
 }
@@ -211,6 +213,7 @@ static void block_stop(struct block *b) {
   pthread_mutex_lock(&b->lock);
   b->stopping = true;
   pthread_cond_signal(&b->wake);
+  pthread_cond_broadcast(&b->polled);
   pthread_mutex_unlock(&b->lock);
   pthread_join(b->thread, NULL);
   b->thread_running = false;
@@ -237,6 +240,7 @@ static void block_free(void *arg) {
   pp_targets_free(&b->targets); /* wipes the copied secrets */
   free(b->states);
   pthread_cond_destroy(&b->wake);
+  pthread_cond_destroy(&b->polled);
   pthread_mutex_destroy(&b->lock);
   free(b);
 }
@@ -650,6 +654,7 @@ static void poll_once(struct block *b) {
   pthread_mutex_lock(&b->lock);
   struct poll_result old = b->latest;
   b->latest = r;
+  pthread_cond_broadcast(&b->polled);
   pthread_mutex_unlock(&b->lock);
   /* Not dispatched in time: the read callback fell behind. */
   result_free(&old);
@@ -1146,11 +1151,38 @@ static struct poll_result take_latest(struct block *b) {
   return r;
 }
 
-/* Never blocks on the network: dispatches the newest finished poll, if
- * there is one, and returns. Returns 0 even when nothing is new: an error
- * would make collectd back the callback off. */
+/* collectd 5.12 drops the values its write threads have not yet written
+ * when "collectd -T" exits right after the one read. A short pause after
+ * the first dispatch, once per block, lets them write the first poll;
+ * later reads never pause. */
+static void let_writers_drain(void) {
+  struct timespec pause = {.tv_sec = 0, .tv_nsec = 300 * 1000000L};
+  nanosleep(&pause, NULL);
+}
+
+/* The first read waits for the first poll, at most an interval (a poll
+ * ends within its share of it): "collectd -T", which reads once and exits,
+ * then dispatches real values, and a daemon's first values come without an
+ * interval's delay. */
+static void wait_first_poll(struct block *b) {
+  struct timespec until;
+  clock_gettime(CLOCK_MONOTONIC, &until);
+  timespec_add(&until, b->interval);
+  pthread_mutex_lock(&b->lock);
+  while (b->latest.printers == NULL && !b->stopping &&
+         pthread_cond_timedwait(&b->polled, &b->lock, &until) != ETIMEDOUT) {
+  }
+  pthread_mutex_unlock(&b->lock);
+}
+
+/* Blocks only on the first read (wait_first_poll); later reads dispatch
+ * the newest finished poll, if there is one, and return. Returns 0 even
+ * when nothing is new: an error would make collectd back the callback
+ * off. */
 static int printer_read(user_data_t *ud) {
   struct block *b = ud->data;
+  if (b->dispatches == 0)
+    wait_first_poll(b);
   struct poll_result r = take_latest(b);
   if (r.printers == NULL)
     return 0;
@@ -1162,10 +1194,12 @@ static int printer_read(user_data_t *ud) {
   size_t up = pp_count_reachable(r.printers, r.count);
   /* The first poll says that everything works; later ones only when the
    * poll took longer than it may. */
-  if (b->dispatches++ == 0)
+  if (b->dispatches++ == 0) {
     INFO(PLUGIN_NAME " plugin: %s: polled %zu printers, %zu answered, in "
                      "%.1f s",
          b->name, r.count, up, r.seconds);
+    let_writers_drain();
+  }
   else if (r.seconds > CDTIME_T_TO_DOUBLE(b->interval))
     WARNING(PLUGIN_NAME " plugin: %s: a poll took %.1f s, longer than the "
                         "interval",

@@ -16,6 +16,7 @@ is cut at collectd's 1024-byte log line, too short for printprobe:report.
 The release build is used: an ASan .so cannot be loaded into a daemon
 built without ASan."""
 
+import glob
 import json
 import os
 import re
@@ -730,6 +731,79 @@ def check_example_config():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def check_read_test_dispatches():
+    """collectd -T reads every plugin once and exits: an admin tests a
+    configuration with it, so the printer's values must be written by
+    then (the first read waits for the first poll)."""
+    sim = start_snmpsim()
+    try:
+        body = plugin_section(printer_block("lobby", sim.port,
+                                            "quirk_ok_colour_laser"))
+        d = Collectd(body, ["printer"], name="readtest", interval=10)
+        try:
+            r = subprocess.run([COLLECTD, "-T", "-C", d.conf_path],
+                               capture_output=True, text=True, timeout=60)
+            if r.returncode != 0:
+                raise AssertionError("collectd -T: status %d: %s" % (
+                    r.returncode, (r.stdout + r.stderr + d.log())[-1500:]))
+            reachable = last_value(d, "lobby", "gauge-reachable")
+            pages = last_value(d, "lobby", "derive-pages_total")
+            if reachable != 1 or pages <= 0:
+                raise AssertionError("reachable %r, pages %r" %
+                                     (reachable, pages))
+        finally:
+            d.cleanup()
+    finally:
+        sim.stop()
+
+
+def check_readme_writers_load():
+    """The writers the README and the dashboard name load from Debian's
+    collectd-core with the libraries install-deps.sh installs: rrdtool
+    files appear for the printer, write_prometheus serves its values."""
+    sim = start_snmpsim()
+    try:
+        port = free_port_tcp()
+        body = plugin_section(printer_block("lobby", sim.port,
+                                            "quirk_ok_colour_laser"))
+        d = Collectd(body, ["printer", "rrdtool", "write_prometheus"],
+                     name="writers", interval=10)
+        rrd_dir = os.path.join(d.dir, "rrd")
+        with open(d.conf_path, "a") as f:
+            f.write('LoadPlugin rrdtool\n<Plugin rrdtool>\n  DataDir "%s"\n'
+                    '</Plugin>\nLoadPlugin write_prometheus\n'
+                    '<Plugin write_prometheus>\n  Host "%s"\n  Port "%d"\n'
+                    '</Plugin>\n' % (rrd_dir, HOST, port))
+        try:
+            d.start()
+            d.wait_for("rrd files", lambda: glob.glob(os.path.join(
+                rrd_dir, "lobby", "printer-lobby", "gauge-reachable.rrd")), 30)
+            import urllib.request
+            with urllib.request.urlopen("http://%s:%d/metrics" % (HOST, port),
+                                        timeout=10) as resp:
+                metrics = resp.read().decode()
+            if 'collectd_printer_gauge{' not in metrics or \
+                    'instance="lobby"' not in metrics:
+                raise AssertionError("write_prometheus: %s" % metrics[:800])
+            # collectd 5.12 with Debian's libmicrohttpd 0.9.75 logs one
+            # harmless "[error]" about its logger option order.
+            errors = [line for line in d.log().splitlines()
+                      if "[error]" in line and
+                      "MHD_OPTION_EXTERNAL_LOGGER" not in line]
+            if errors:
+                raise AssertionError("\n".join(errors[:5]))
+        finally:
+            d.cleanup()
+    finally:
+        sim.stop()
+
+
+def free_port_tcp():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
 # The series check_main saw (csv names), as the dashboard's queries name
 # them through write_prometheus: collectd_printer_<type>{type=<instance>}.
 SERIES = {"gauge": {"reachable", "errors", "alerts_critical",
@@ -780,6 +854,8 @@ def main():
     runner.run("two-daemons-encrypted", check_two_daemons)
     runner.run("fleet-%d-with-10pct-dead" % FLEET, check_fleet)
     runner.run("contrib-example-config", check_example_config)
+    runner.run("read_test_dispatches", check_read_test_dispatches)
+    runner.run("readme_writers_load", check_readme_writers_load)
     runner.run("contrib-grafana-dashboard", check_dashboard)
     return runner.finish()
 

@@ -7,14 +7,16 @@ form, broken and silent agents, the pages state file, usage errors, and the
 shipped Nagios 4 / Icinga 2 configuration validated by the real daemons."""
 
 import glob
+import grp
 import os
+import pwd
 import re
 import shutil
 import subprocess
 import sys
 import tempfile
 
-from harness import (corpus_recordings, FIXTURES, HOST, ROOT, PPSim, Runner, Snmpsim,
+from harness import (AS_ROOT, corpus_recordings, FIXTURES, HOST, ROOT, PPSim, Runner, Snmpsim,
                      binary, free_port, silent_port)
 
 STATES = {"OK": 0, "WARNING": 1, "CRITICAL": 2, "UNKNOWN": 3}
@@ -609,6 +611,12 @@ define service {
 """
 
 
+# Nagios drops root for its own user; a normal user runs it as himself.
+NAGIOS_USER = (("nagios", "nagios") if AS_ROOT else
+               (pwd.getpwuid(os.getuid()).pw_name,
+                grp.getgrgid(os.getgid()).gr_name))
+
+
 def nagios_verify(cfg_path):
     """nagios4 -v on a minimal main config of ours that loads cfg_path.
     Nagios drops to the nagios user, so the folder must be its own."""
@@ -632,13 +640,15 @@ def nagios_verify(cfg_path):
                           ("state_retention_file", "retention.dat")):
             main.append("%s=%s/%s" % (key, tmp, name))
         main += ["temp_path=" + tmp, "check_result_path=" + tmp,
-                 "nagios_user=nagios", "nagios_group=nagios",
+                 "nagios_user=" + NAGIOS_USER[0],
+                 "nagios_group=" + NAGIOS_USER[1],
                  "illegal_macro_output_chars=`~$&|'\"<>"]
         main_path = os.path.join(tmp, "main.cfg")
         with open(main_path, "w") as f:
             f.write("\n".join(main) + "\n")
         os.chmod(tmp, 0o755)
-        subprocess.run(["chown", "-R", "nagios:nagios", tmp], check=True)
+        if AS_ROOT:
+            subprocess.run(["chown", "-R", "nagios:nagios", tmp], check=True)
         r = subprocess.run(["nagios4", "-v", main_path], capture_output=True,
                            text=True, timeout=60)
         return r.returncode, r.stdout + r.stderr

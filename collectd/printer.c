@@ -118,12 +118,12 @@ struct block {
   unsigned dispatches;
 
   pthread_t thread;
-  bool thread_running;  /* only the main thread reads or writes it */
-  pthread_mutex_t lock; /* guards stopping and latest */
-  pthread_cond_t wake;  /* signalled on stop */
+  bool thread_running;   /* only the main thread reads or writes it */
+  pthread_mutex_t lock;  /* guards stopping and latest */
+  pthread_cond_t wake;   /* signalled on stop */
   pthread_cond_t polled; /* signalled when a poll has ended */
   bool stopping;
-  _Atomic bool cancel;  /* ends a poll in progress at shutdown */
+  _Atomic bool cancel; /* ends a poll in progress at shutdown */
   struct poll_result latest;
 
   struct block *next; /* blocks whose thread init starts */
@@ -1199,8 +1199,7 @@ static int printer_read(user_data_t *ud) {
                      "%.1f s",
          b->name, r.count, up, r.seconds);
     let_writers_drain();
-  }
-  else if (r.seconds > CDTIME_T_TO_DOUBLE(b->interval))
+  } else if (r.seconds > CDTIME_T_TO_DOUBLE(b->interval))
     WARNING(PLUGIN_NAME " plugin: %s: a poll took %.1f s, longer than the "
                         "interval",
             b->name, r.seconds);

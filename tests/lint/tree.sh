@@ -26,7 +26,7 @@ done
 
 # The project stands alone: no path that climbs out of the tree to a
 # sibling folder.
-if grep -rnE '\.\./shared|PP_SHARED_DIR' --include='*.py' --include='*.sh' \
+if grep -rnE '\.\./shar[e]d|PP_SHARE[D]_DIR' --include='*.py' --include='*.sh' \
      --include='*.c' --include='*.h' --include=Makefile . 2>/dev/null |
      grep -v '^./tests/lint/'; then
   echo "lint: the lines above read outside the repository"

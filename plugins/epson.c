@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Epson (enterprise 1248): identity, inks, maintenance boxes, status and
- * alerts from Epson's own MIB where the standard one is thin. See EPSON.md in
- * the shared notes for the sources.
+ * alerts from Epson's own MIB where the standard one is thin. See
+ * docs/epson.md for the OIDs, the ST2 record and the forbidden subtree.
  *
  * Inkjets: the ST2 status record (plugins/epson_st2.h) is what Epson's own
  * tools read, so its ink records replace the Printer-MIB's ink rows, its
@@ -14,10 +14,11 @@
  * job name (field 0x19) or of unknown fields; the record is never logged.
  *
  * Left out on purpose: the page counters 1.3.6.1.4.1.1248.1.2.2.27.1.1.{3,4,
- * 30}.1.1 and ST2's paper counts (0x36). EPSON.md has one weak source each
- * and the sources disagree which is total, colour or mono; a counter under a
- * neutral name nobody can interpret is no use on a bill, and a wrong "colour"
- * count is worse than none. prtMarkerLifeCount stays the total. */
+ * 30}.1.1 and ST2's paper counts (0x36). Each has one weak public source
+ * and the sources disagree which is total, colour or mono (docs/epson.md);
+ * a counter under a neutral name nobody can interpret is no use on a bill,
+ * and a wrong "colour" count is worse than none. prtMarkerLifeCount stays
+ * the total. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -271,8 +272,8 @@ static const struct pp_supply *take_mib(struct mib_rows *m, bool box,
 
 /* --- ink supplies --- */
 
-/* Cartridge ids from EPSON.md. 0x0B is matte or photo black (the sources do
- * not say which), so its name says both. */
+/* Cartridge ids (docs/epson.md, ink records). 0x0B is matte or photo black
+ * (the sources do not say which), so its name says both. */
 static const char *cartridge_label(uint8_t id) {
   switch (id) {
   case 0x01:

@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-/* The '@' before it is not required: EPSON.md finds the record by this. */
+/* The '@' before it is not required: the record is found by this alone
+ * (docs/epson.md, framing). */
 static const char st2_magic[] = "BDC ST2\r\n";
 #define ST2_MAGIC_LEN (sizeof st2_magic - 1)
 
@@ -266,8 +267,8 @@ const char *pp_st2_error_text(uint8_t code) {
   }
 }
 
-/* Where sources disagree (06/07, 0A, 0B) this follows EPSON.md's main table;
- * the alternatives come from one source each. */
+/* Where sources disagree (06/07, 0A, 0B) this follows the majority, as in
+ * docs/epson.md (colour ids); the alternatives come from one source each. */
 const char *pp_st2_colour_name(uint8_t colour_id) {
   static const char *const names[] = {
       [0x00] = "black",

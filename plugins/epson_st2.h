@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Epson's private "ST2" status record (see EPSON.md), decoded without SNMP.
+/* Epson's private "ST2" status record (docs/epson.md, ST2 layout), decoded
+ * without SNMP.
  *
  * The record is what Epson inkjets answer at 1.3.6.1.4.1.1248.1.2.2.1.1.1.4.1:
  * an optional NUL, "@BDC ST2\r\n", a 2-byte little-endian length, then fields

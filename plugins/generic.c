@@ -13,7 +13,7 @@ struct maker {
   const char *name;
 };
 
-/* PRINTERS.md: enterprise numbers of printer makers. */
+/* Enterprise numbers of printer makers (docs/printer-mib.md, system group). */
 static const struct maker makers[] = {
     {11, "HP"},          {253, "Xerox"},        {367, "Ricoh"},
     {641, "Lexmark"},    {674, "Dell"},         {1248, "Epson"},

@@ -21,8 +21,8 @@ all), so every printer has its own address, as in a real fleet. Writes:
   DIR/targets.txt           printprobe target file (host:port community=NAME)
   DIR/collectd-printers.conf  one <Printer> block per printer
   DIR/fleet.json            the plan with ports, makers, serials, troubles
-Nothing here reads the shared corpus of recordings: only tests/fixtures and
-overlays."""
+Nothing here reads the recordings of real printers in tests/corpus: only
+tests/fixtures and overlays."""
 
 import argparse
 import json

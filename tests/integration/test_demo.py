@@ -117,7 +117,7 @@ def check_fleet(d):
     if "65:numeric|" not in text or "2:numeric|" not in text:
         raise AssertionError("no numeric variation in the recordings")
     if "corpus" in "".join(open(p).readline() for p in data):
-        raise AssertionError("a recording names the shared corpus")
+        raise AssertionError("a recording names tests/corpus")
 
 
 def check_scan(d):

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* The two real ST2 records that EPSON.md publishes, shared by the parser's
- * and the profile's tests. */
+/* The two real ST2 records published by owners of the printers (see
+ * docs/epson.md, the two real records), shared by the parser's and the
+ * profile's tests. */
 #ifndef ST2_VECTORS_H
 #define ST2_VECTORS_H
 
 #include <stdint.h>
 
-/* XP-540: waste-ink pads full, inks unreadable, box 1 full (EPSON.md). */
+/* XP-540: waste-ink pads full, inks unreadable, box 1 full. */
 static const uint8_t xp540[] = {
     0x40, 0x42, 0x44, 0x43, 0x20, 0x53, 0x54, 0x32, 0x0D, 0x0A, 0x89, 0x00,
     0x01, 0x01, 0x00, 0x02, 0x01, 0x10, 0x06, 0x02, 0x01, 0x01, 0x0F, 0x10,

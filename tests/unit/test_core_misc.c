@@ -966,7 +966,7 @@ static void test_profile_select_rules(void **state) {
 
 static void test_maker_of_enterprise(void **state) {
   (void)state;
-  /* PRINTERS.md's list */
+  /* the list in docs/printer-mib.md, system group */
   static const struct {
     uint32_t enterprise;
     const char *maker;

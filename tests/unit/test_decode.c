@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* Unit tests for the standard-MIB decoder: one test per printer quirk of
- * PRINTERS.md. Each builds a varset from hand-written snmprec text, runs
- * pp_decode_standard() and checks the data model. No SNMP. */
+ * docs/printer-mib.md. Each builds a varset from hand-written snmprec text,
+ * runs pp_decode_standard() and checks the data model. No SNMP. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

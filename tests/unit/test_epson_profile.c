@@ -3,8 +3,8 @@
  * from inline snmprec text plus an ST2 record, decoded the way a poll does
  * (pp_decode_standard, then the profile), and the data model checked.
  *
- * Covered: the two real ST2 records of EPSON.md (XP-540 waste-ink pads full,
- * WF-7515 fatal error), an EcoTank without ink sensors, a business inkjet
+ * Covered: the two real ST2 records of docs/epson.md (XP-540 waste-ink pads
+ * full, WF-7515 fatal error), an EcoTank without ink sensors, a business inkjet
  * with the consumables table, an AcuLaser page printer (standard decoding
  * untouched), warnings, unknown error codes, special level bytes, the
  * request lists against the forbidden subtree, and the privacy promise: a
@@ -31,7 +31,7 @@
 #define JOB_NAME "JOBNAME-SECRET-4711"
 #define UNKNOWN_FIELD "UNKNOWN-FIELD-BYTES"
 
-/* ---- the real records (EPSON.md) --------------------------------------- */
+/* ---- the real records (docs/epson.md) ---------------------------------- */
 
 #include "st2_vectors.h"
 

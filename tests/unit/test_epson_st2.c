@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Tests for the Epson ST2 status record parser: the two real records of
- * EPSON.md decoded field by field, every quirk of the format, the privacy
+ * docs/epson.md decoded field by field, every quirk of the format, the privacy
  * promise (job names and unknown fields never reach the struct), and a
  * deterministic fuzz loop over random and mutated records.
  *
@@ -291,7 +291,7 @@ static void test_st2_missing_header_is_einval(void **state) {
   assert_int_equal(parse_exact(no_lf, sizeof no_lf - 1, &st), -EINVAL);
   static const uint8_t st1[] = "@BDC ST\r\n\x03\x00\x01\x01\x04";
   assert_int_equal(parse_exact(st1, sizeof st1 - 1, &st), -EINVAL);
-  /* The '@' is not required: EPSON.md searches for "BDC ST2\r\n". */
+  /* The '@' is not required: the parser searches for "BDC ST2\r\n". */
   assert_int_equal(parse_exact(xp540 + 1, sizeof xp540 - 1, &st), 0);
   assert_string_equal(st.serial, "X2EA064777");
 }

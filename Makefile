@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: MIT
 # printprobe: `make` builds, `make check` installs what it needs and runs
-# every test, `make demo` shows the whole job, `make bench` measures.
+# every test, `make demo` shows the whole job, `make bench` measures,
+# `make deb` builds the Debian packages into build/deb/.
 
 PREFIX ?= /usr/local
 DESTDIR ?=
@@ -44,7 +45,7 @@ SOS := $(COLLECTD_PLUGINS:%=$(BUILD)/%.so)
 .SECONDARY:
 
 .PHONY: all build-tree unit-tests tools check test-deps demo bench install \
-        clean format
+        deb clean format
 
 all:
 	@$(MAKE) --no-print-directory BUILD=build/rel build-tree
@@ -134,6 +135,50 @@ install: all
 	  install -m 644 contrib/$$d/* $(DESTDIR)$(EXAMPLESDIR)/$$d/ || exit 1; done
 	$(if $(MAN1),install -m 644 $(MAN1) $(DESTDIR)$(MANDIR)/man1/)
 	$(if $(MAN5),install -m 644 $(MAN5) $(DESTDIR)$(MANDIR)/man5/)
+
+# Debian packages (debian/), built by dpkg-buildpackage from a copy of the
+# tree in build/deb/src (it writes its results next to the source folder);
+# the .debs, .buildinfo and .changes end up in build/deb/, checked by lintian
+# (errors fail, warnings are shown). No tests run in the package build.
+DEB_OUT := build/deb
+DEB_SRC := $(DEB_OUT)/src/printprobe-$(VERSION)
+DEB_JOBS ?= 2
+DEB_CHECKBUILDDEPS ?= dpkg-checkbuilddeps
+
+deb:
+	@for t in dpkg-buildpackage:dpkg-dev dpkg-checkbuilddeps:dpkg-dev \
+	    lintian:lintian; do \
+	  command -v $${t%%:*} >/dev/null 2>&1 || { \
+	    echo "make deb: $${t%%:*} is missing: apt-get install $${t#*:}" >&2; \
+	    exit 1; }; done
+	@unmet=$$($(DEB_CHECKBUILDDEPS) 2>&1) || { \
+	  deps=$$(printf '%s\n' "$$unmet" | \
+	    sed -n 's/.*Unmet build dependencies: //p'); \
+	  if [ -z "$$deps" ]; then printf '%s\n' "$$unmet" >&2; exit 1; fi; \
+	  pkgs=$$(printf '%s\n' "$$deps" | \
+	    sed 's/([^)]*)//g; s/\[[^]]*\]//g; s/<[^>]*>//g; s/ *| *[^ |]*//g' | \
+	    tr ' ' '\n' | sed 's/:[a-z0-9]*$$//; s/^debhelper-compat$$/debhelper/' | \
+	    grep -v '^$$' | sort -u | xargs); \
+	  echo "make deb: missing build dependencies: $$deps" >&2; \
+	  echo "make deb: install them (as root) with:" >&2; \
+	  echo "  apt-get install --no-install-recommends $$pkgs" >&2; \
+	  echo "make deb: or: apt-get build-dep ./" >&2; \
+	  exit 1; }
+	rm -rf $(DEB_OUT)
+	mkdir -p $(DEB_SRC)
+	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then \
+	  git ls-files -z --cached --others --exclude-standard | \
+	    tar --null -T - --ignore-failed-read -cf - ; \
+	else \
+	  tar --exclude=./build --exclude=./.git -cf - . ; \
+	fi | tar -xf - -C $(DEB_SRC)
+	cd $(DEB_SRC) && DEB_BUILD_OPTIONS="nocheck parallel=$(DEB_JOBS)" \
+	  dpkg-buildpackage -us -uc -b
+	mv $(DEB_OUT)/src/*.deb $(DEB_OUT)/src/*.buildinfo \
+	  $(DEB_OUT)/src/*.changes $(DEB_OUT)/
+	rm -rf $(DEB_OUT)/src
+	lintian --fail-on error $(DEB_OUT)/*.changes
+	@ls -1 $(DEB_OUT)/*.deb
 
 format:
 	clang-format -i $(wildcard common/*.[ch] plugins/*.[ch] cli/*.[ch] nagios/*.[ch] collectd/*.[ch] tests/unit/*.[ch] tests/tools/*.c)

@@ -7,12 +7,14 @@ set -eu
 PACKAGES="build-essential pkg-config libsnmp-dev snmp libcmocka-dev snmpsim
 libcurl4-openssl-dev collectd-core collectd-dev valgrind python3
 python3-aiosmtpd openssl nagios4-core icinga2-bin gnuplot-nox iproute2 procps
-chromium monitoring-plugins-standard
-librrd8 libmicrohttpd12 libprotobuf-c1"
+chromium monitoring-plugins-standard debhelper lintian dpkg-dev fakeroot
+clang librrd8 libmicrohttpd12 libprotobuf-c1"
 
 # collectd-core leaves its writers' libraries to Recommends; the README and
 # the dashboard name rrdtool and write_prometheus, so they must load:
 # librrd8 (rrdtool), libmicrohttpd12 and libprotobuf-c1 (write_prometheus).
+# clang builds the fuzz targets (libFuzzer); debhelper, lintian, dpkg-dev and
+# fakeroot build and check the Debian packages.
 
 missing=""
 for p in $PACKAGES; do

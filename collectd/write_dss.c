@@ -52,6 +52,9 @@
 #define PASSWORD_MAX 512
 #define CONNECT_TIMEOUT_MS 30000L
 #define BACKSTOP_MS 5000L
+/* Different names: SpoolDir and ArchiveDir may be one folder. */
+#define SPOOL_LOCK "spool.lock"
+#define ARCHIVE_LOCK "archive.lock"
 
 struct dss_config {
   int period_s;
@@ -97,6 +100,9 @@ struct dss {
   struct dss_config cfg;
   struct pp_spool spool;
   struct pp_archive archive;
+  /* Held for the process's life: one writer per SpoolDir and ArchiveDir. */
+  int spool_lock_fd;
+  int archive_lock_fd;
 
   pthread_mutex_t lock; /* printers, stopping, send_wake, the conds */
   pthread_cond_t batch_cond;
@@ -377,9 +383,31 @@ static int check_config(struct dss_config *cfg) {
   return 0;
 }
 
+/* A second collectd with the same SpoolDir would send every queued report
+ * too, and either would remove the other's files in progress: the second
+ * must not start. The lock comes before the folder is opened, as opening
+ * removes temporary files. */
+static int lock_dir(const char *option, const char *dir, const char *name,
+                    int *fd) {
+  char err[PATH_MAX + 128];
+  int rc = pp_dir_lock(dir, name, fd, err, sizeof(err));
+  if (rc == -EWOULDBLOCK)
+    ERROR(LOG_PREFIX "option %s: %s, another instance using %s %s; two "
+                     "would mail each report twice: give each instance its "
+                     "own SpoolDir and ArchiveDir",
+          option, err, option, dir);
+  else if (rc != 0)
+    ERROR(LOG_PREFIX "option %s: cannot lock: %s", option, err);
+  return rc;
+}
+
 /* Folders are made and checked now, so a wrong path stops start-up. */
 static int open_dirs(struct dss *d) {
   char err[PATH_MAX + 128];
+  if (lock_dir("SpoolDir", d->cfg.spool_dir, SPOOL_LOCK, &d->spool_lock_fd) ||
+      lock_dir("ArchiveDir", d->cfg.archive_dir, ARCHIVE_LOCK,
+               &d->archive_lock_fd))
+    return -1;
   if (pp_archive_open(&d->archive, d->cfg.archive_dir, err, sizeof(err))) {
     ERROR(LOG_PREFIX "option ArchiveDir: %s", err);
     return -1;
@@ -415,6 +443,8 @@ static void dss_free(struct dss *d) {
     pending_free(p);
   }
   pp_id_list_free(&d->delivered);
+  pp_dir_unlock(&d->spool_lock_fd);
+  pp_dir_unlock(&d->archive_lock_fd);
   config_free(&d->cfg);
   pthread_mutex_destroy(&d->lock);
   pthread_mutex_destroy(&d->archive_lock);
@@ -428,6 +458,8 @@ static struct dss *dss_new(void) {
   if (d == NULL)
     return NULL;
   config_defaults(&d->cfg);
+  d->spool_lock_fd = -1;
+  d->archive_lock_fd = -1;
   pthread_mutex_init(&d->lock, NULL);
   pthread_mutex_init(&d->archive_lock, NULL);
   pthread_cond_init(&d->batch_cond, NULL);
@@ -471,8 +503,7 @@ static int entry_compare(const void *key, const void *item) {
 }
 
 /* Must hold d->lock. Takes ownership of json. */
-static int store_printer_nolock(struct dss *d, const char *key,
-                                char *json) {
+static int store_printer_nolock(struct dss *d, const char *key, char *json) {
   size_t lo = 0;
   size_t hi = d->printer_count;
   while (lo < hi) {
@@ -624,8 +655,8 @@ static size_t parse_printers(const struct printer_entry *entries, size_t count,
       continue;
     }
     if (err[0] != '\0')
-      NOTICE(LOG_PREFIX "%s: %s (not in the report allowlist)",
-             entries[i].key, err);
+      NOTICE(LOG_PREFIX "%s: %s (not in the report allowlist)", entries[i].key,
+             err);
     n++;
   }
   return n;
@@ -1245,6 +1276,10 @@ static int dss_init(void) {
   }
   if (d->threads_running)
     return 0;
+  /* collectd forks into the background between config and init: the lock
+   * files must name the process that holds the locks now. */
+  pp_dir_lock_own(d->spool_lock_fd);
+  pp_dir_lock_own(d->archive_lock_fd);
   recover(d);
   if (plugin_thread_create(&d->sender, sender_main, d, "dss sender") != 0) {
     ERROR(LOG_PREFIX "cannot start the sender thread");

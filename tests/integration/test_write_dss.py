@@ -631,6 +631,55 @@ def test_5xx_kept_in_failed_not_retried(env):
     run_case(env, {}, scenario)
 
 
+def test_second_instance_refused(env):
+    """Two collectd daemons given one SpoolDir (a copied configuration):
+    the second refuses to start, naming the lock file and the first by its
+    PID; the first goes on and each report arrives once. One sharing only
+    the ArchiveDir is refused alike."""
+    def second_instance(server, dirs, shared, first_pid, problems):
+        own = new_dirs()
+        other = dict(own, **{shared: dirs[shared]})
+        second = dss_collectd(dss_block(server, env.certs, other), env.feed,
+                              plugins=("write_dss",))
+        lock = os.path.join(dirs[shared], shared + ".lock")
+        try:
+            second.start()
+            try:
+                second.process.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                problems.append("a second collectd sharing the %s ran on" %
+                                shared)
+                return
+            text = second.log()
+            want = "%s is held by process %d" % (lock, first_pid)
+            if second.process.proc.returncode == 0 or want not in text:
+                problems.append("sharing the %s: status %s, log %r" % (
+                    shared, second.process.proc.returncode, text[-400:]))
+        finally:
+            second.cleanup()
+            shutil.rmtree(own["base"], ignore_errors=True)
+
+    def scenario(d, server, dirs):
+        d.start()
+        d.wait_for("a report sent", lambda: all_sent(dirs, server, 1), 30)
+        problems = []
+        for shared in ("spool", "archive"):
+            second_instance(server, dirs, shared, d.process.proc.pid,
+                            problems)
+        made = len(archived(dirs))
+        d.wait_for("two more reports sent",
+                   lambda: all_sent(dirs, server, made + 2), 40)
+        d.stop()
+        try:
+            check_exactly_once(dirs, server)
+        except AssertionError as e:
+            problems.append(str(e))
+        if problems:
+            raise AssertionError("; ".join(problems))
+
+    run_case(env, {}, scenario)
+
+
 def csv_lines(d):
     n = 0
     for path in glob.glob(os.path.join(d.csv_dir, "*", "*", "*")):
@@ -914,6 +963,7 @@ def main():
                  test_server_down_then_up,
                  test_4xx_retry_schedule_survives_restart,
                  test_5xx_kept_in_failed_not_retried,
+                 test_second_instance_refused,
                  test_slow_server_and_timeouts, test_kill9_while_sending,
                  test_disk_full, test_smtps_and_certificate_checks,
                  test_wrong_password_then_fixed, test_with_printer_plugin,

@@ -533,6 +533,43 @@ static void test_spool_flow_and_crash_recovery(void **state) {
   rm_rf(dir);
 }
 
+/* A second holder of a folder lock is refused and told who holds it; the
+ * lock file names the holder by PID, and the lock is free again once the
+ * first lets go. flock locks belong to the open file, so a second open in
+ * this same process stands for a second process. */
+static void test_dir_lock_one_holder(void **state) {
+  (void)state;
+  char dir[64];
+  char sub[128];
+  char err[512];
+  make_tmpdir(dir, sizeof(dir));
+  snprintf(sub, sizeof(sub), "%s/spool", dir);
+  int first = -1;
+  int second = -1;
+  assert_int_equal(pp_dir_lock(sub, "spool.lock", &first, err, sizeof(err)), 0);
+  assert_true(first >= 0);
+  assert_int_equal(pp_dir_lock(sub, "spool.lock", &second, err, sizeof(err)),
+                   -EWOULDBLOCK);
+  assert_int_equal(second, -1);
+  char want[256];
+  snprintf(want, sizeof(want), "%s/spool.lock is held by process %ld", sub,
+           (long)getpid());
+  if (strstr(err, want) == NULL)
+    fail_msg("message %s lacks %s", err, want);
+  /* Another name in the same folder is another lock. */
+  int other = -1;
+  assert_int_equal(pp_dir_lock(sub, "archive.lock", &other, err, sizeof(err)),
+                   0);
+  pp_dir_unlock(&other);
+  pp_dir_unlock(&first);
+  assert_int_equal(first, -1);
+  assert_int_equal(pp_dir_lock(sub, "spool.lock", &second, err, sizeof(err)),
+                   0);
+  pp_dir_unlock(&second);
+  pp_dir_unlock(&second); /* harmless */
+  rm_rf(dir);
+}
+
 /* ---- Archive ----------------------------------------------------------- */
 
 static bool keep_second(const char *id, void *ctx) {
@@ -607,6 +644,7 @@ int main(void) {
       cmocka_unit_test(test_dss_totals_line),
       cmocka_unit_test(test_atomic_write_leaves_no_temp),
       cmocka_unit_test(test_spool_flow_and_crash_recovery),
+      cmocka_unit_test(test_dir_lock_one_holder),
       cmocka_unit_test(test_archive_retention_and_index),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

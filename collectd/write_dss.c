@@ -64,6 +64,7 @@ struct dss_config {
   unsigned retention_days;
   unsigned retention_count;
   char url[1024];
+  char url_shown[1024]; /* url for log lines: no userinfo (pp_url_redact) */
   bool starttls;
   bool smtps;
   char from[256];
@@ -242,6 +243,21 @@ static int add_to(struct dss_config *cfg, const oconfig_item_t *ci) {
   return 0;
 }
 
+/* get_string, but a URL is logged only without its userinfo. */
+static int get_url(const oconfig_item_t *ci, struct dss_config *cfg) {
+  if (!one_value(ci, OCONFIG_TYPE_STRING, "one string argument"))
+    return -1;
+  const char *value = ci->values[0].value.string;
+  pp_url_redact(value, cfg->url_shown, sizeof(cfg->url_shown));
+  if (value[0] == '\0' || strlen(value) >= sizeof(cfg->url)) {
+    ERROR(LOG_PREFIX "option %s: \"%s\" is %s", ci->key, cfg->url_shown,
+          value[0] == '\0' ? "empty" : "too long");
+    return -1;
+  }
+  pp_strlcpy(cfg->url, value, sizeof(cfg->url));
+  return 0;
+}
+
 static int get_timeout(const oconfig_item_t *ci, long *ms) {
   if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER ||
       !(ci->values[0].value.number > 0) || ci->values[0].value.number > 3600) {
@@ -276,7 +292,7 @@ static int config_item(struct dss_config *cfg, const oconfig_item_t *ci) {
   if (strcasecmp(k, "RetentionCount") == 0)
     return config_retention(ci, &cfg->retention_count);
   if (strcasecmp(k, "URL") == 0)
-    return get_string(ci, cfg->url, sizeof(cfg->url));
+    return get_url(ci, cfg);
   if (strcasecmp(k, "StartTLS") == 0)
     return get_bool(ci, &cfg->starttls);
   if (strcasecmp(k, "From") == 0)
@@ -308,12 +324,20 @@ static int check_url(struct dss_config *cfg) {
     cfg->smtps = true;
   } else if (strncasecmp(cfg->url, "smtp://", 7) != 0) {
     ERROR(LOG_PREFIX "option URL: \"%s\" must start with smtp:// or smtps://",
-          cfg->url);
+          cfg->url_shown);
     return -1;
   }
   if (strpbrk(cfg->url, " \r\n") != NULL) {
     ERROR(LOG_PREFIX "option URL: \"%s\" contains a blank or line break",
-          cfg->url);
+          cfg->url_shown);
+    return -1;
+  }
+  /* A password there would be in every line naming the server, and in the
+   * configuration file, readable by more than the mail account's owner. */
+  if (pp_url_has_userinfo(cfg->url)) {
+    ERROR(LOG_PREFIX "option URL: \"%s\": no user name or password in the "
+                     "URL; use the Username and PasswordFile options",
+          cfg->url_shown);
     return -1;
   }
   return 0;
@@ -379,7 +403,7 @@ static int check_config(struct dss_config *cfg) {
   if (!cfg->starttls && !cfg->smtps)
     WARNING(LOG_PREFIX "StartTLS false: reports and the password travel "
                        "unencrypted to %s",
-            cfg->url);
+            cfg->url_shown);
   return 0;
 }
 
@@ -1086,8 +1110,8 @@ static bool was_delivered(const struct dss *d, const char *id) {
 
 static void on_sent(struct dss *d, const char *id) {
   int rc = pp_spool_delivered(&d->spool, id);
-  INFO(LOG_PREFIX "report %s delivered to %s (%zu recipient%s)", id, d->cfg.url,
-       d->cfg.to_count, d->cfg.to_count == 1 ? "" : "s");
+  INFO(LOG_PREFIX "report %s delivered to %s (%zu recipient%s)", id,
+       d->cfg.url_shown, d->cfg.to_count, d->cfg.to_count == 1 ? "" : "s");
   if (rc == 0)
     return;
   ERROR(LOG_PREFIX "report %s was delivered but %s/queue/%s.eml cannot be "
@@ -1105,13 +1129,13 @@ static void on_sent(struct dss *d, const char *id) {
 
 static void on_refused(struct dss *d, const char *id,
                        const struct send_result *res) {
-  char reason[sizeof(d->cfg.url) + CURL_ERROR_SIZE + 64];
+  char reason[sizeof(d->cfg.url_shown) + CURL_ERROR_SIZE + 64];
   snprintf(reason, sizeof(reason), "SMTP %ld from %s: %s\n", res->code,
-           d->cfg.url, res->error);
+           d->cfg.url_shown, res->error);
   int rc = pp_spool_fail(&d->spool, id, reason);
   ERROR(LOG_PREFIX "report %s REFUSED by %s with SMTP %ld (%s); not retried, "
                    "kept as %s/failed/%s.eml%s%s",
-        id, d->cfg.url, res->code, res->error, d->cfg.spool_dir, id,
+        id, d->cfg.url_shown, res->code, res->error, d->cfg.spool_dir, id,
         rc != 0 ? "; moving it failed: " : "", rc != 0 ? strerror(-rc) : "");
 }
 
@@ -1138,7 +1162,7 @@ static time_t on_retry(struct dss *d, const char *id, struct pp_spool_state *st,
              LOG_PREFIX
              "report %s not sent to %s, attempt %u: %s (SMTP %ld)%s; "
              "next try in %" PRId64 " s%s",
-             id, d->cfg.url, st->attempts, res->error, res->code, hint,
+             id, d->cfg.url_shown, st->attempts, res->error, res->code, hint,
              st->next_try - (int64_t)time(NULL),
              rc != 0 ? " (the retry schedule could not be saved)" : "");
   return (time_t)st->next_try;
@@ -1295,7 +1319,7 @@ static int dss_init(void) {
   d->threads_running = true;
   INFO(LOG_PREFIX "reports every %d s%s to %zu recipient%s via %s",
        d->cfg.period_s, d->cfg.send_at_min >= 0 ? " (at SendAt)" : "",
-       d->cfg.to_count, d->cfg.to_count == 1 ? "" : "s", d->cfg.url);
+       d->cfg.to_count, d->cfg.to_count == 1 ? "" : "s", d->cfg.url_shown);
   return 0;
 }
 

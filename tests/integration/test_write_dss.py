@@ -541,6 +541,51 @@ def test_bad_config_stops_startup(env):
         raise AssertionError("; ".join(problems[:5]))
 
 
+URL_SECRET = "Url-Secret-9q"
+
+
+def test_url_credentials_refused(env):
+    """A user and password in the URL stop start-up with a pointer to
+    Username and PasswordFile; no log line shows the password, not even
+    the one refusing a URL for its scheme."""
+    server = SmtpServer(env.certs)
+    cases = [
+        ("smtp://u:%s@%s:%d/customer.example", "use the Username and "
+         "PasswordFile options"),
+        ("smtps://u:%s@%s:%d", "use the Username and PasswordFile options"),
+        ("http://u:%s@%s:%d", "must start with smtp://"),
+    ]
+    problems = []
+    for pattern, message in cases:
+        url = pattern % (URL_SECRET, HOST, server.port)
+        dirs = new_dirs()
+        d = dss_collectd(dss_block(server, env.certs, dirs,
+                                   URL='"%s"' % url, Username=None,
+                                   PasswordFile=None),
+                         plugins=("write_dss",))
+        try:
+            d.start()
+            try:
+                d.process.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                problems.append("%s: collectd kept running" % pattern)
+                continue
+            finally:
+                text = d.log()
+                if URL_SECRET in text:
+                    problems.append("%s: the password is in the log" %
+                                    pattern)
+            if d.process.proc.returncode == 0 or message not in text:
+                problems.append("%s: status %s, %r" % (
+                    pattern, d.process.proc.returncode, text[-300:]))
+        finally:
+            d.cleanup()
+            shutil.rmtree(dirs["base"], ignore_errors=True)
+    server.cleanup()
+    if problems:
+        raise AssertionError("; ".join(problems))
+
+
 def test_server_down_then_up(env):
     server = SmtpServer(env.certs)  # not started: nothing listens
 
@@ -960,6 +1005,7 @@ def main():
     env = Env()
     try:
         tests = [test_delivery_archive_privacy, test_bad_config_stops_startup,
+                 test_url_credentials_refused,
                  test_server_down_then_up,
                  test_4xx_retry_schedule_survives_restart,
                  test_5xx_kept_in_failed_not_retried,

@@ -162,6 +162,44 @@ static void test_quoted_printable_soft_breaks(void **state) {
 
 /* ---- Addresses and header text ----------------------------------------- */
 
+/* Log lines name the mail server by its URL: whatever userinfo it holds
+ * must never reach them, an '@' in the path is no userinfo. */
+static void test_url_redact(void **state) {
+  (void)state;
+  static const struct {
+    const char *url;
+    const char *shown;
+    bool userinfo;
+  } cases[] = {
+      {"smtp://u:secret@127.0.0.1:2525/x", "smtp://***@127.0.0.1:2525/x", 1},
+      {"smtps://u:secret@mail.example", "smtps://***@mail.example", 1},
+      {"SMTP://user@mail.example:587", "SMTP://***@mail.example:587", 1},
+      {"smtp://u:p@ss@word@host/", "smtp://***@host/", 1},
+      {"smtp://u;AUTH=PLAIN@host", "smtp://***@host", 1},
+      {"smtp://@host", "smtp://***@host", 1},
+      {"http://u:secret@host", "http://***@host", 1},
+      {"smtp://mail.example:587/customer.example",
+       "smtp://mail.example:587/customer.example", 0},
+      {"smtp://host/user@domain", "smtp://host/user@domain", 0},
+      {"smtp://host?to=a@b", "smtp://host?to=a@b", 0},
+      {"u:secret@host/x@y", "***@host/x@y", 1}, /* curl takes it so */
+      {"", "", 0},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char out[128];
+    assert_ptr_equal(pp_url_redact(cases[i].url, out, sizeof(out)), out);
+    if (strcmp(out, cases[i].shown) != 0)
+      fail_msg("%s shown as %s, wanted %s", cases[i].url, out, cases[i].shown);
+    if (pp_url_has_userinfo(cases[i].url) != cases[i].userinfo)
+      fail_msg("%s: userinfo %d", cases[i].url, !cases[i].userinfo);
+  }
+  /* Cut to fit, never past the buffer. */
+  char small[12];
+  pp_url_redact("smtp://u:secret@a-long-host-name.example", small,
+                sizeof(small));
+  assert_string_equal(small, "smtp://***@");
+}
+
 static void test_address_checks(void **state) {
   (void)state;
   const char *good[] = {"dss@vendor.example", "a.b+c@x.y", "x@localhost"};
@@ -632,6 +670,7 @@ int main(void) {
       cmocka_unit_test(test_base64_lines_of_76),
       cmocka_unit_test(test_quoted_printable),
       cmocka_unit_test(test_quoted_printable_soft_breaks),
+      cmocka_unit_test(test_url_redact),
       cmocka_unit_test(test_address_checks),
       cmocka_unit_test(test_header_text_strips_line_breaks),
       cmocka_unit_test(test_date_is_rfc5322_utc),

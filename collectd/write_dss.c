@@ -30,6 +30,7 @@
 
 #include "pp_archive.h"
 #include "pp_dss.h"
+#include "pp_log.h"
 #include "pp_mail.h"
 #include "pp_report_parse.h"
 #include "pp_secret.h"
@@ -367,7 +368,7 @@ static int check_credentials(const struct dss_config *cfg) {
   char err[PATH_MAX + 128];
   int rc = pp_secret_from_file(cfg->password_file, password, sizeof(password),
                                err, sizeof(err));
-  memset(password, 0, sizeof(password));
+  explicit_bzero(password, sizeof(password));
   if (rc != 0) {
     ERROR(LOG_PREFIX "option PasswordFile: %s", err);
     return -1;
@@ -493,7 +494,18 @@ static struct dss *dss_new(void) {
   return d;
 }
 
+/* What the core warns about (a PasswordFile open to others) goes to
+ * collectd's log. */
+static void log_from_core(enum pp_log_level level, const char *msg,
+                          void *user_data) {
+  (void)user_data;
+  /* The core's levels are syslog's numbers, as are collectd's. */
+  plugin_log((int)level, LOG_PREFIX "%s", msg);
+}
+
 static int dss_config_cb(oconfig_item_t *ci) {
+  /* Set before any thread: pp_log_set_sink is not thread-safe. */
+  pp_log_set_sink(log_from_core, NULL, PP_LOG_WARNING);
   if (dss_global != NULL) {
     ERROR(LOG_PREFIX "only one <Plugin " PLUGIN "> block is supported");
     return -1;
@@ -1048,7 +1060,7 @@ static CURLcode set_login(CURL *curl, const struct dss_config *cfg, char *err,
   CURLcode rc = curl_easy_setopt(curl, CURLOPT_USERNAME, cfg->username);
   if (rc == CURLE_OK)
     rc = curl_easy_setopt(curl, CURLOPT_PASSWORD, password);
-  memset(password, 0, sizeof(password));
+  explicit_bzero(password, sizeof(password));
   return rc;
 }
 

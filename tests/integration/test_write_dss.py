@@ -88,6 +88,7 @@ def make_certs(folder):
         "-days", "2", "-extfile", "ext.cnf")
     with open(os.path.join(folder, "password"), "w") as f:
         f.write(PASSWORD + "\n")
+    os.chmod(os.path.join(folder, "password"), 0o600)
     return {k: os.path.join(folder, v) for k, v in
             (("ca", "ca.pem"), ("cert", "server.pem"),
              ("key", "server.key"), ("password", "password"))}
@@ -871,6 +872,7 @@ def test_wrong_password_then_fixed(env):
     password = os.path.join(env.tmp, "password-wrong")
     with open(password, "w") as f:
         f.write("not-the-password\n")
+    os.chmod(password, 0o644)  # used, with a warning naming it
 
     def scenario(d, server, dirs):
         d.start()
@@ -884,6 +886,9 @@ def test_wrong_password_then_fixed(env):
         d.stop()
         if "not-the-password" in d.log() or PASSWORD in d.log():
             raise AssertionError("a password was logged")
+        if "secret file %s is open to its group or others" % password \
+                not in d.log():
+            raise AssertionError("no warning about the password file's mode")
         check_exactly_once(dirs, server)
 
     run_case(env, {"PasswordFile": '"%s"' % password}, scenario)

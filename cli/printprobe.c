@@ -417,6 +417,8 @@ int main(int argc, char **argv) {
     return EXIT_USAGE;
   }
   int status = EXIT_USAGE;
+  /* Reading the options may warn already (a secret file open to others). */
+  pp_log_set_sink(log_to_stderr, NULL, PP_LOG_WARNING);
   if (parse_args(&cli, argc - 1, argv + 1) == 0) {
     pp_log_set_sink(log_to_stderr, NULL,
                     cli.verbosity >= 2   ? PP_LOG_DEBUG
@@ -426,5 +428,6 @@ int main(int argc, char **argv) {
     status = run_scan(&cli);
   }
   pp_targets_free(&cli.targets);
+  explicit_bzero(&cli.snmp, sizeof(cli.snmp)); /* its secrets */
   return status;
 }

@@ -594,6 +594,8 @@ static int config_block(const oconfig_item_t *ci, enum block_kind kind) {
 }
 
 static int printer_config(oconfig_item_t *ci) {
+  /* Reading a secret file may warn: collectd is single-threaded here. */
+  pp_log_set_sink(log_from_core, NULL, PP_LOG_INFO);
   int status = 0;
   for (int i = 0; i < ci->children_num && status == 0; i++) {
     const oconfig_item_t *child = &ci->children[i];

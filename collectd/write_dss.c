@@ -30,6 +30,7 @@
 
 #include "pp_archive.h"
 #include "pp_dss.h"
+#include "pp_log.h"
 #include "pp_mail.h"
 #include "pp_report_parse.h"
 #include "pp_secret.h"
@@ -52,6 +53,9 @@
 #define PASSWORD_MAX 512
 #define CONNECT_TIMEOUT_MS 30000L
 #define BACKSTOP_MS 5000L
+/* Different names: SpoolDir and ArchiveDir may be one folder. */
+#define SPOOL_LOCK "spool.lock"
+#define ARCHIVE_LOCK "archive.lock"
 
 struct dss_config {
   int period_s;
@@ -61,6 +65,7 @@ struct dss_config {
   unsigned retention_days;
   unsigned retention_count;
   char url[1024];
+  char url_shown[1024]; /* url for log lines: no userinfo (pp_url_redact) */
   bool starttls;
   bool smtps;
   char from[256];
@@ -97,6 +102,9 @@ struct dss {
   struct dss_config cfg;
   struct pp_spool spool;
   struct pp_archive archive;
+  /* Held for the process's life: one writer per SpoolDir and ArchiveDir. */
+  int spool_lock_fd;
+  int archive_lock_fd;
 
   pthread_mutex_t lock; /* printers, stopping, send_wake, the conds */
   pthread_cond_t batch_cond;
@@ -236,6 +244,21 @@ static int add_to(struct dss_config *cfg, const oconfig_item_t *ci) {
   return 0;
 }
 
+/* get_string, but a URL is logged only without its userinfo. */
+static int get_url(const oconfig_item_t *ci, struct dss_config *cfg) {
+  if (!one_value(ci, OCONFIG_TYPE_STRING, "one string argument"))
+    return -1;
+  const char *value = ci->values[0].value.string;
+  pp_url_redact(value, cfg->url_shown, sizeof(cfg->url_shown));
+  if (value[0] == '\0' || strlen(value) >= sizeof(cfg->url)) {
+    ERROR(LOG_PREFIX "option %s: \"%s\" is %s", ci->key, cfg->url_shown,
+          value[0] == '\0' ? "empty" : "too long");
+    return -1;
+  }
+  pp_strlcpy(cfg->url, value, sizeof(cfg->url));
+  return 0;
+}
+
 static int get_timeout(const oconfig_item_t *ci, long *ms) {
   if (ci->values_num != 1 || ci->values[0].type != OCONFIG_TYPE_NUMBER ||
       !(ci->values[0].value.number > 0) || ci->values[0].value.number > 3600) {
@@ -270,7 +293,7 @@ static int config_item(struct dss_config *cfg, const oconfig_item_t *ci) {
   if (strcasecmp(k, "RetentionCount") == 0)
     return config_retention(ci, &cfg->retention_count);
   if (strcasecmp(k, "URL") == 0)
-    return get_string(ci, cfg->url, sizeof(cfg->url));
+    return get_url(ci, cfg);
   if (strcasecmp(k, "StartTLS") == 0)
     return get_bool(ci, &cfg->starttls);
   if (strcasecmp(k, "From") == 0)
@@ -302,12 +325,20 @@ static int check_url(struct dss_config *cfg) {
     cfg->smtps = true;
   } else if (strncasecmp(cfg->url, "smtp://", 7) != 0) {
     ERROR(LOG_PREFIX "option URL: \"%s\" must start with smtp:// or smtps://",
-          cfg->url);
+          cfg->url_shown);
     return -1;
   }
   if (strpbrk(cfg->url, " \r\n") != NULL) {
     ERROR(LOG_PREFIX "option URL: \"%s\" contains a blank or line break",
-          cfg->url);
+          cfg->url_shown);
+    return -1;
+  }
+  /* A password there would be in every line naming the server, and in the
+   * configuration file, readable by more than the mail account's owner. */
+  if (pp_url_has_userinfo(cfg->url)) {
+    ERROR(LOG_PREFIX "option URL: \"%s\": no user name or password in the "
+                     "URL; use the Username and PasswordFile options",
+          cfg->url_shown);
     return -1;
   }
   return 0;
@@ -337,7 +368,7 @@ static int check_credentials(const struct dss_config *cfg) {
   char err[PATH_MAX + 128];
   int rc = pp_secret_from_file(cfg->password_file, password, sizeof(password),
                                err, sizeof(err));
-  memset(password, 0, sizeof(password));
+  explicit_bzero(password, sizeof(password));
   if (rc != 0) {
     ERROR(LOG_PREFIX "option PasswordFile: %s", err);
     return -1;
@@ -373,13 +404,35 @@ static int check_config(struct dss_config *cfg) {
   if (!cfg->starttls && !cfg->smtps)
     WARNING(LOG_PREFIX "StartTLS false: reports and the password travel "
                        "unencrypted to %s",
-            cfg->url);
+            cfg->url_shown);
   return 0;
+}
+
+/* A second collectd with the same SpoolDir would send every queued report
+ * too, and either would remove the other's files in progress: the second
+ * must not start. The lock comes before the folder is opened, as opening
+ * removes temporary files. */
+static int lock_dir(const char *option, const char *dir, const char *name,
+                    int *fd) {
+  char err[PATH_MAX + 128];
+  int rc = pp_dir_lock(dir, name, fd, err, sizeof(err));
+  if (rc == -EWOULDBLOCK)
+    ERROR(LOG_PREFIX "option %s: %s, another instance using %s %s; two "
+                     "would mail each report twice: give each instance its "
+                     "own SpoolDir and ArchiveDir",
+          option, err, option, dir);
+  else if (rc != 0)
+    ERROR(LOG_PREFIX "option %s: cannot lock: %s", option, err);
+  return rc;
 }
 
 /* Folders are made and checked now, so a wrong path stops start-up. */
 static int open_dirs(struct dss *d) {
   char err[PATH_MAX + 128];
+  if (lock_dir("SpoolDir", d->cfg.spool_dir, SPOOL_LOCK, &d->spool_lock_fd) ||
+      lock_dir("ArchiveDir", d->cfg.archive_dir, ARCHIVE_LOCK,
+               &d->archive_lock_fd))
+    return -1;
   if (pp_archive_open(&d->archive, d->cfg.archive_dir, err, sizeof(err))) {
     ERROR(LOG_PREFIX "option ArchiveDir: %s", err);
     return -1;
@@ -415,6 +468,8 @@ static void dss_free(struct dss *d) {
     pending_free(p);
   }
   pp_id_list_free(&d->delivered);
+  pp_dir_unlock(&d->spool_lock_fd);
+  pp_dir_unlock(&d->archive_lock_fd);
   config_free(&d->cfg);
   pthread_mutex_destroy(&d->lock);
   pthread_mutex_destroy(&d->archive_lock);
@@ -428,6 +483,8 @@ static struct dss *dss_new(void) {
   if (d == NULL)
     return NULL;
   config_defaults(&d->cfg);
+  d->spool_lock_fd = -1;
+  d->archive_lock_fd = -1;
   pthread_mutex_init(&d->lock, NULL);
   pthread_mutex_init(&d->archive_lock, NULL);
   pthread_cond_init(&d->batch_cond, NULL);
@@ -437,7 +494,18 @@ static struct dss *dss_new(void) {
   return d;
 }
 
+/* What the core warns about (a PasswordFile open to others) goes to
+ * collectd's log. */
+static void log_from_core(enum pp_log_level level, const char *msg,
+                          void *user_data) {
+  (void)user_data;
+  /* The core's levels are syslog's numbers, as are collectd's. */
+  plugin_log((int)level, LOG_PREFIX "%s", msg);
+}
+
 static int dss_config_cb(oconfig_item_t *ci) {
+  /* Set before any thread: pp_log_set_sink is not thread-safe. */
+  pp_log_set_sink(log_from_core, NULL, PP_LOG_WARNING);
   if (dss_global != NULL) {
     ERROR(LOG_PREFIX "only one <Plugin " PLUGIN "> block is supported");
     return -1;
@@ -471,8 +539,7 @@ static int entry_compare(const void *key, const void *item) {
 }
 
 /* Must hold d->lock. Takes ownership of json. */
-static int store_printer_nolock(struct dss *d, const char *key,
-                                char *json) {
+static int store_printer_nolock(struct dss *d, const char *key, char *json) {
   size_t lo = 0;
   size_t hi = d->printer_count;
   while (lo < hi) {
@@ -624,8 +691,8 @@ static size_t parse_printers(const struct printer_entry *entries, size_t count,
       continue;
     }
     if (err[0] != '\0')
-      NOTICE(LOG_PREFIX "%s: %s (not in the report allowlist)",
-             entries[i].key, err);
+      NOTICE(LOG_PREFIX "%s: %s (not in the report allowlist)", entries[i].key,
+             err);
     n++;
   }
   return n;
@@ -993,7 +1060,7 @@ static CURLcode set_login(CURL *curl, const struct dss_config *cfg, char *err,
   CURLcode rc = curl_easy_setopt(curl, CURLOPT_USERNAME, cfg->username);
   if (rc == CURLE_OK)
     rc = curl_easy_setopt(curl, CURLOPT_PASSWORD, password);
-  memset(password, 0, sizeof(password));
+  explicit_bzero(password, sizeof(password));
   return rc;
 }
 
@@ -1055,8 +1122,8 @@ static bool was_delivered(const struct dss *d, const char *id) {
 
 static void on_sent(struct dss *d, const char *id) {
   int rc = pp_spool_delivered(&d->spool, id);
-  INFO(LOG_PREFIX "report %s delivered to %s (%zu recipient%s)", id, d->cfg.url,
-       d->cfg.to_count, d->cfg.to_count == 1 ? "" : "s");
+  INFO(LOG_PREFIX "report %s delivered to %s (%zu recipient%s)", id,
+       d->cfg.url_shown, d->cfg.to_count, d->cfg.to_count == 1 ? "" : "s");
   if (rc == 0)
     return;
   ERROR(LOG_PREFIX "report %s was delivered but %s/queue/%s.eml cannot be "
@@ -1074,13 +1141,13 @@ static void on_sent(struct dss *d, const char *id) {
 
 static void on_refused(struct dss *d, const char *id,
                        const struct send_result *res) {
-  char reason[sizeof(d->cfg.url) + CURL_ERROR_SIZE + 64];
+  char reason[sizeof(d->cfg.url_shown) + CURL_ERROR_SIZE + 64];
   snprintf(reason, sizeof(reason), "SMTP %ld from %s: %s\n", res->code,
-           d->cfg.url, res->error);
+           d->cfg.url_shown, res->error);
   int rc = pp_spool_fail(&d->spool, id, reason);
   ERROR(LOG_PREFIX "report %s REFUSED by %s with SMTP %ld (%s); not retried, "
                    "kept as %s/failed/%s.eml%s%s",
-        id, d->cfg.url, res->code, res->error, d->cfg.spool_dir, id,
+        id, d->cfg.url_shown, res->code, res->error, d->cfg.spool_dir, id,
         rc != 0 ? "; moving it failed: " : "", rc != 0 ? strerror(-rc) : "");
 }
 
@@ -1107,7 +1174,7 @@ static time_t on_retry(struct dss *d, const char *id, struct pp_spool_state *st,
              LOG_PREFIX
              "report %s not sent to %s, attempt %u: %s (SMTP %ld)%s; "
              "next try in %" PRId64 " s%s",
-             id, d->cfg.url, st->attempts, res->error, res->code, hint,
+             id, d->cfg.url_shown, st->attempts, res->error, res->code, hint,
              st->next_try - (int64_t)time(NULL),
              rc != 0 ? " (the retry schedule could not be saved)" : "");
   return (time_t)st->next_try;
@@ -1245,6 +1312,10 @@ static int dss_init(void) {
   }
   if (d->threads_running)
     return 0;
+  /* collectd forks into the background between config and init: the lock
+   * files must name the process that holds the locks now. */
+  pp_dir_lock_own(d->spool_lock_fd);
+  pp_dir_lock_own(d->archive_lock_fd);
   recover(d);
   if (plugin_thread_create(&d->sender, sender_main, d, "dss sender") != 0) {
     ERROR(LOG_PREFIX "cannot start the sender thread");
@@ -1260,7 +1331,7 @@ static int dss_init(void) {
   d->threads_running = true;
   INFO(LOG_PREFIX "reports every %d s%s to %zu recipient%s via %s",
        d->cfg.period_s, d->cfg.send_at_min >= 0 ? " (at SendAt)" : "",
-       d->cfg.to_count, d->cfg.to_count == 1 ? "" : "s", d->cfg.url);
+       d->cfg.to_count, d->cfg.to_count == 1 ? "" : "s", d->cfg.url_shown);
   return 0;
 }
 

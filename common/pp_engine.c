@@ -304,6 +304,16 @@ static void job_decode(struct job *job) {
   pp_varset_free(&values);
 }
 
+/* net-snmp frees its copies of the community and the v3 keys unwiped. */
+static void session_wipe(netsnmp_session *s) {
+  if (s == NULL)
+    return;
+  if (s->community != NULL)
+    explicit_bzero(s->community, s->community_len);
+  explicit_bzero(s->securityAuthKey, sizeof(s->securityAuthKey));
+  explicit_bzero(s->securityPrivKey, sizeof(s->securityPrivKey));
+}
+
 static void job_close(struct poll_ctx *ctx, struct job *job, double now) {
   job_decode(job);
   job->printer->duration_s = now - job->started;
@@ -317,6 +327,7 @@ static void job_close(struct poll_ctx *ctx, struct job *job, double now) {
   if (job->sess != NULL) {
     if (job->fd >= 0)
       epoll_ctl(ctx->epfd, EPOLL_CTL_DEL, job->fd, NULL);
+    session_wipe(snmp_sess_session(job->sess));
     snmp_sess_close(job->sess);
     job->sess = NULL;
   }
@@ -847,6 +858,9 @@ static int job_open(struct poll_ctx *ctx, struct job *job) {
     s.community_len = strlen(o->community);
   }
   job->sess = snmp_sess_open(&s);
+  /* s points at our community; only its derived keys are copies. */
+  s.community = NULL;
+  session_wipe(&s);
   if (job->sess == NULL) {
     char *msg = NULL;
     int liberr, syserr;

@@ -19,6 +19,43 @@
 
 /* --- checks and cleaning --- */
 
+/* Where the userinfo of url lies: [*start, *end), *end at its '@'. Only
+ * the authority counts (up to the first '/', '?' or '#'), so an '@' in a
+ * path is no userinfo. Without "scheme://" the authority starts the text,
+ * as curl reads "user:password@host" too. */
+static bool userinfo_span(const char *url, size_t *start, size_t *end) {
+  size_t scheme = strspn(url, "abcdefghijklmnopqrstuvwxyz"
+                              "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789+.-");
+  const char *authority = url;
+  if (scheme > 0 && strncmp(url + scheme, "://", 3) == 0)
+    authority = url + scheme + 3;
+  size_t len = strcspn(authority, "/?#");
+  const char *at = memrchr(authority, '@', len);
+  if (at == NULL)
+    return false;
+  *start = (size_t)(authority - url);
+  *end = (size_t)(at - url);
+  return true;
+}
+
+bool pp_url_has_userinfo(const char *url) {
+  size_t start;
+  size_t end;
+  return userinfo_span(url, &start, &end);
+}
+
+const char *pp_url_redact(const char *url, char *out, size_t outlen) {
+  if (outlen == 0)
+    return out;
+  size_t start;
+  size_t end;
+  if (!userinfo_span(url, &start, &end))
+    snprintf(out, outlen, "%s", url);
+  else
+    snprintf(out, outlen, "%.*s***%s", (int)start, url, url + end);
+  return out;
+}
+
 bool pp_mail_address_ok(const char *s) {
   if (s == NULL || s[0] == '\0' || strlen(s) > 254)
     return false;
@@ -251,7 +288,7 @@ static int header_to(struct pp_buf *out, const struct pp_mail *m) {
   PP_TRY(pp_buf_addstr(out, "To:"));
   for (size_t i = 0; i < m->to_count; i++) {
     PP_TRY(pp_buf_printf(out, " %s%s\r\n", m->to[i],
-                      i + 1 < m->to_count ? "," : ""));
+                         i + 1 < m->to_count ? "," : ""));
   }
   return 0;
 }
@@ -288,10 +325,10 @@ static int headers(struct pp_buf *out, const struct pp_mail *m,
 static int part_text(struct pp_buf *out, const struct pp_mail *m,
                      const char *boundary) {
   PP_TRY(pp_buf_printf(out,
-                    "--%s\r\n"
-                    "Content-Type: text/plain; charset=utf-8\r\n"
-                    "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
-                    boundary));
+                       "--%s\r\n"
+                       "Content-Type: text/plain; charset=utf-8\r\n"
+                       "Content-Transfer-Encoding: quoted-printable\r\n\r\n",
+                       boundary));
   PP_TRY(pp_mail_quoted_printable(out, m->text != NULL ? m->text : ""));
   /* Each part ends with a line end; the next delimiter follows it. */
   bool empty = m->text == NULL || m->text[0] == '\0';
@@ -303,7 +340,8 @@ static int part_text(struct pp_buf *out, const struct pp_mail *m,
 static int part_attachment(struct pp_buf *out,
                            const struct pp_mail_attachment *a,
                            const char *boundary) {
-  PP_TRY(pp_buf_printf(out,
+  PP_TRY(
+      pp_buf_printf(out,
                     "--%s\r\n"
                     "Content-Type: %s;\r\n name=\"%s\"\r\n"
                     "Content-Disposition: attachment;\r\n filename=\"%s\"\r\n"
@@ -337,7 +375,7 @@ int pp_mail_build(const struct pp_mail *mail, struct pp_buf *out) {
   boundary_for(mail->message_id, boundary, sizeof(boundary));
   PP_TRY(headers(out, mail, boundary));
   PP_TRY(pp_buf_addstr(out, "This is a multi-part message in MIME format.\r\n"
-                         "\r\n"));
+                            "\r\n"));
   PP_TRY(part_text(out, mail, boundary));
   for (size_t i = 0; i < mail->attachment_count; i++)
     PP_TRY(part_attachment(out, &mail->attachments[i], boundary));

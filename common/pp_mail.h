@@ -65,4 +65,14 @@ int pp_mail_base64(struct pp_buf *out, const void *data, size_t len);
  * output's line ends are CRLF. */
 int pp_mail_quoted_printable(struct pp_buf *out, const char *text);
 
+/* Whether url ("scheme://[userinfo@]host[:port][/path]") has a userinfo
+ * part: a user name, a password or login options. Credentials there end
+ * up in every line that names the server; they belong in a file. */
+bool pp_url_has_userinfo(const char *url);
+
+/* url as it may be logged: any userinfo replaced by three asterisks, the
+ * rest copied, cut to fit outlen. Returns out. Every URL a log line names
+ * goes through here. */
+const char *pp_url_redact(const char *url, char *out, size_t outlen);
+
 #endif

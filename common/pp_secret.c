@@ -6,27 +6,62 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
 
+#include "pp_log.h"
 #include "pp_str.h"
+
+void pp_secret_guard_process(void) {
+  /* A core file, or another process of the same user attaching with
+   * ptrace or reading /proc/PID/mem, would show the secret. */
+  prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+}
+
+/* Like ssh for its keys, but only a warning: refusing would stop a
+ * monitoring set-up that worked yesterday. The message names the file,
+ * never its content. */
+static void warn_if_open(FILE *f, const char *path) {
+  struct stat st;
+  if (fstat(fileno(f), &st) != 0 || (st.st_mode & 077) == 0)
+    return;
+  pp_log(PP_LOG_WARNING,
+         "secret file %s is open to its group or others (mode %04o): "
+         "make it readable by its owner only (chmod 600)",
+         path, (unsigned)(st.st_mode & 07777));
+}
+
+/* Reads the first line into line; *cut when it did not fit. NULL when the
+ * file is empty. stdio's buffer is ours, on the stack, so that no copy of
+ * the secret is left in freed memory. */
+static char *first_line(FILE *f, char *line, size_t len, bool *cut) {
+  char iobuf[1024];
+  setvbuf(f, iobuf, _IOFBF, sizeof(iobuf));
+  char *got = fgets(line, (int)len, f);
+  /* A first line longer than the buffer must be refused, not cut short. */
+  *cut = got != NULL && strchr(line, '\n') == NULL;
+  if (*cut) {
+    int c = fgetc(f);
+    *cut = c != EOF && c != '\n';
+  }
+  fclose(f);
+  explicit_bzero(iobuf, sizeof(iobuf));
+  return got;
+}
 
 int pp_secret_from_file(const char *path, char *out, size_t outlen, char *err,
                         size_t errlen) {
-  FILE *f = fopen(path, "r");
+  pp_secret_guard_process();
+  FILE *f = fopen(path, "re");
   if (f == NULL) {
     int e = errno;
     snprintf(err, errlen, "cannot open %s: %s", path, strerror(e));
     return -e;
   }
+  warn_if_open(f, path);
   char line[1024];
-  char *got = fgets(line, sizeof(line), f);
-  /* A first line longer than the buffer must be refused, not cut short. */
-  bool cut = got != NULL && strchr(line, '\n') == NULL;
-  if (cut) {
-    int c = fgetc(f);
-    cut = c != EOF && c != '\n';
-  }
-  fclose(f);
-  if (got == NULL) {
+  bool cut;
+  if (first_line(f, line, sizeof(line), &cut) == NULL) {
     snprintf(err, errlen, "%s is empty", path);
     return -EINVAL;
   }
@@ -35,11 +70,11 @@ int pp_secret_from_file(const char *path, char *out, size_t outlen, char *err,
   if (len == 0 || len >= outlen || cut) {
     snprintf(err, errlen, "%s: the secret on its first line is %s", path,
              len == 0 && !cut ? "empty" : "too long");
-    memset(line, 0, sizeof(line));
+    explicit_bzero(line, sizeof(line));
     return -EINVAL;
   }
   memcpy(out, line, len + 1);
-  memset(line, 0, sizeof(line));
+  explicit_bzero(line, sizeof(line));
   return 0;
 }
 
@@ -48,6 +83,7 @@ int pp_secret_from_env(const char *name, char *out, size_t outlen, char *err,
   const char *value = getenv(name);
   if (value == NULL)
     return -ENOENT;
+  pp_secret_guard_process();
   if (value[0] == '\0' || strlen(value) >= outlen) {
     snprintf(err, errlen, "environment variable %s is %s", name,
              value[0] == '\0' ? "empty" : "too long");

@@ -153,6 +153,7 @@ int pp_snmp_opts_set(struct pp_snmp_opts *o, const char *key,
                                  : 0;
   case OPT_COMMUNITY:
     /* The value is a secret: name the problem, not the value. */
+    pp_secret_guard_process();
     if (set_text(o->community, sizeof(o->community), value) != 0) {
       snprintf(err, errlen, "%s: empty or too long", key);
       return -EINVAL;

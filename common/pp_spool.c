@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -142,6 +143,82 @@ void pp_dir_clean_temp(const char *dir) {
       unlinkat(dirfd(d), e->d_name, 0);
   }
   closedir(d);
+}
+
+/* --- folder locks --- */
+
+/* The PID in a lock file, -1 when it holds none (its owner may not have
+ * written it yet). */
+static long lock_holder(int fd) {
+  char text[32];
+  ssize_t n = pread(fd, text, sizeof(text) - 1, 0);
+  if (n <= 0)
+    return -1;
+  text[n] = '\0';
+  char *end;
+  long pid = strtol(text, &end, 10);
+  return end != text && pid > 0 ? pid : -1;
+}
+
+int pp_dir_lock_own(int fd) {
+  char text[32];
+  int n = snprintf(text, sizeof(text), "%ld\n", (long)getpid());
+  if (ftruncate(fd, 0) != 0)
+    return -errno;
+  ssize_t w = pwrite(fd, text, (size_t)n, 0);
+  if (w < 0)
+    return -errno;
+  return w == n ? 0 : -EIO;
+}
+
+static int lock_busy(int fd, const char *path, char *err, size_t errlen) {
+  long pid = lock_holder(fd);
+  if (pid > 0)
+    snprintf(err, errlen, "%s is held by process %ld", path, pid);
+  else
+    snprintf(err, errlen, "%s is held by another process", path);
+  return -EWOULDBLOCK;
+}
+
+int pp_dir_lock(const char *dir, const char *name, int *fd_out, char *err,
+                size_t errlen) {
+  *fd_out = -1;
+  char path[PATH_MAX];
+  int rc = join(path, sizeof(path), dir, name);
+  if (rc != 0) {
+    snprintf(err, errlen, "%s: path too long", dir);
+    return rc;
+  }
+  rc = pp_dir_make(dir);
+  int fd = -1;
+  if (rc == 0) {
+    /* O_NOFOLLOW: a planted symlink must not make us truncate another
+     * file. */
+    fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0640);
+    if (fd < 0)
+      rc = -errno;
+  }
+  if (rc == 0 && flock(fd, LOCK_EX | LOCK_NB) != 0)
+    rc = errno == EWOULDBLOCK ? lock_busy(fd, path, err, errlen) : -errno;
+  if (rc != 0) {
+    if (rc != -EWOULDBLOCK)
+      snprintf(err, errlen, "%s: %s", path, strerror(-rc));
+    if (fd >= 0)
+      close(fd);
+    return rc;
+  }
+  /* Without the PID a second process can still be refused, just not told
+   * by whom: not worth failing for. */
+  pp_dir_lock_own(fd);
+  *fd_out = fd;
+  return 0;
+}
+
+void pp_dir_unlock(int *fd) {
+  if (*fd < 0)
+    return;
+  close(*fd);
+  *fd = -1;
 }
 
 /* --- id lists --- */

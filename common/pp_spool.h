@@ -41,6 +41,22 @@ int pp_dir_sync(const char *path);
 /* Removes temporary files a crash left behind in dir. */
 void pp_dir_clean_temp(const char *dir);
 
+/* One writer per folder: two processes sharing a spool would both send each
+ * queued message, and each would clean the other's temporary files. This
+ * takes an exclusive lock (flock) on dir/name, making dir and the file when
+ * missing, and writes the caller's PID into the file so that a second
+ * process can name the first. The lock lasts while *fd stays open (a
+ * forked child shares it). Returns 0; -EWOULDBLOCK when another process
+ * holds it, err then naming the lock file and the holder's PID; or another
+ * negative errno, err naming the file. */
+int pp_dir_lock(const char *dir, const char *name, int *fd, char *err,
+                size_t errlen);
+/* Writes the caller's PID into the lock file again: after a daemon forked,
+ * the PID written at start-up is its parent's. */
+int pp_dir_lock_own(int fd);
+/* Releases the lock; *fd becomes -1. A negative *fd is left alone. */
+void pp_dir_unlock(int *fd);
+
 struct pp_id_list {
   char (*ids)[PP_DSS_ID_LEN];
   size_t count;

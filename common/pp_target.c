@@ -620,9 +620,11 @@ static int line_options(char *line, const struct pp_snmp_opts *defaults,
       rc = pp_snmp_opts_check(opts, msg, sizeof msg);
     if (rc != 0) {
       set_err(err, errlen, "%s:%u: %s", path, lineno, msg);
+      explicit_bzero(copy, sizeof copy);
       return -EINVAL;
     }
   }
+  explicit_bzero(copy, sizeof copy); /* "community=..." */
   return 0;
 }
 
@@ -645,7 +647,7 @@ static int read_line(struct pp_target_list *list, char *line,
       set_err(err, errlen, "%s:%u: %s", path, lineno, msg);
   }
   /* The line's copy may hold a secret. */
-  memset(&opts, 0, sizeof opts);
+  explicit_bzero(&opts, sizeof opts);
   return rc;
 }
 
@@ -658,6 +660,9 @@ int pp_targets_read_file(struct pp_target_list *list, const char *path,
     set_err(err, errlen, "cannot open %s: %s", path, strerror(e));
     return -e;
   }
+  /* stdio's buffer is ours, to be wiped: lines may set a community. */
+  char iobuf[4096];
+  setvbuf(f, iobuf, _IOFBF, sizeof iobuf);
   char *line = NULL;
   size_t cap = 0;
   unsigned lineno = 0;
@@ -682,7 +687,10 @@ int pp_targets_read_file(struct pp_target_list *list, const char *path,
     set_err(err, errlen, "cannot read %s: %s", path, strerror(e));
     rc = -e;
   }
+  if (line != NULL)
+    explicit_bzero(line, cap);
   free(line);
   fclose(f);
+  explicit_bzero(iobuf, sizeof iobuf);
   return rc;
 }

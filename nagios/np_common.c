@@ -180,6 +180,9 @@ static void log_to_stderr(enum pp_log_level level, const char *msg,
 void np_common_init(struct np_common *c, const char *progname,
                     const char *usage, void (*help)(void)) {
   *c = (struct np_common){.progname = progname, .usage = usage, .help = help};
+  /* Until np_common_finish: what reading a secret warns about goes to
+   * stderr, the status line alone to stdout. */
+  pp_log_set_sink(log_to_stderr, NULL, PP_LOG_WARNING);
   pp_snmp_opts_default(&c->snmp);
   char err[512] = "";
   if (pp_snmp_opts_from_env(&c->snmp, err, sizeof(err)) != 0)
@@ -267,6 +270,10 @@ void np_common_finish(struct np_common *c, int argc, char **argv) {
   if (c->targets.count != 1)
     np_usage_error(c, "-H \"%s\" names %zu printers; a check polls one",
                    c->host, c->targets.count);
+  /* The target holds its own copy; only timing is read from here on. */
+  explicit_bzero(c->snmp.community, sizeof(c->snmp.community));
+  explicit_bzero(c->snmp.auth_pass, sizeof(c->snmp.auth_pass));
+  explicit_bzero(c->snmp.priv_pass, sizeof(c->snmp.priv_pass));
   if (c->verbosity >= 2)
     pp_log_set_sink(log_to_stderr, NULL,
                     c->verbosity >= 3 ? PP_LOG_DEBUG : PP_LOG_INFO);

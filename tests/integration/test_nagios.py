@@ -490,9 +490,14 @@ def community_sources(port):
         path = os.path.join(tmp, "community")
         with open(path, "w") as f:
             f.write("quirk_ok_colour_laser\n")
+        os.chmod(path, 0o644)
         base = ["-H", HOST, "-p", str(port), "-t", "1", "-e", "1"]
-        check("check_printer_status", *base, "--community-file",
-              path).expect(0, "idle")
+        r = check("check_printer_status", *base, "--community-file",
+                  path).expect(0, "idle")
+        # Open to others: used, with a warning on stderr naming the file.
+        if path not in r.stderr or "chmod 600" not in r.stderr or \
+                "quirk_ok_colour_laser" in r.stderr + r.stdout:
+            r.fail("community file mode: stderr %r" % r.stderr)
         env = dict(os.environ, PRINTPROBE_COMMUNITY="quirk_alerts")
         check("check_printer_status", *base, env=env).expect(2, "jammed")
         # -C after the environment wins.

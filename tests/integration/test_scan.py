@@ -129,6 +129,31 @@ def check_snmpv3(tmp):
         sim.stop()
 
 
+def check_secret_file_mode(ppsim, tmp):
+    """A community file open to others is used, with a warning on stderr
+    naming the file and never the community; at mode 0600 nothing is
+    said."""
+    community = "quirk_ok_colour_laser"
+    path = os.path.join(tmp, "community")
+    with open(path, "w") as f:
+        f.write(community + "\n")
+    target = ["%s:%d" % (HOST, ppsim.port)]
+    problems = []
+    for mode, warned in ((0o644, True), (0o640, True), (0o600, False)):
+        os.chmod(path, mode)
+        status, report, stderr = scan(target, "--community-file", path,
+                                      "-t", "1", "-r", "1")
+        said = path in stderr and "chmod 600" in stderr
+        if status != 0 or not report["printers"][0]["reachable"]:
+            problems.append("%o: exit %d" % (mode, status))
+        if community in stderr:
+            problems.append("%o: the community is on stderr" % mode)
+        if said != warned or (not warned and stderr.strip()):
+            problems.append("%o: stderr %r" % (mode, stderr[-300:]))
+    if problems:
+        raise AssertionError("; ".join(problems))
+
+
 # Agents that end a printer's poll early, one recording each: a copy of a
 # plain fixture with a #ppsim: switch. (name, switch, scan options, error
 # wanted (None: reachable, no error), most requests, a text that must not be
@@ -257,6 +282,9 @@ def main():
                    "quirk_ok_colour_laser", 4)
         runner.run("small-buffer-keeps-getbulk",
                    check_small_buffer_keeps_getbulk, ppsim)
+        with tempfile.TemporaryDirectory() as tmp:
+            runner.run("secret-file-mode", check_secret_file_mode, ppsim,
+                       tmp)
     finally:
         ppsim.stop()
     runner.run("unreachable", check_unreachable, silent_port())

@@ -88,6 +88,7 @@ def make_certs(folder):
         "-days", "2", "-extfile", "ext.cnf")
     with open(os.path.join(folder, "password"), "w") as f:
         f.write(PASSWORD + "\n")
+    os.chmod(os.path.join(folder, "password"), 0o600)
     return {k: os.path.join(folder, v) for k, v in
             (("ca", "ca.pem"), ("cert", "server.pem"),
              ("key", "server.key"), ("password", "password"))}
@@ -541,6 +542,51 @@ def test_bad_config_stops_startup(env):
         raise AssertionError("; ".join(problems[:5]))
 
 
+URL_SECRET = "Url-Secret-9q"
+
+
+def test_url_credentials_refused(env):
+    """A user and password in the URL stop start-up with a pointer to
+    Username and PasswordFile; no log line shows the password, not even
+    the one refusing a URL for its scheme."""
+    server = SmtpServer(env.certs)
+    cases = [
+        ("smtp://u:%s@%s:%d/customer.example", "use the Username and "
+         "PasswordFile options"),
+        ("smtps://u:%s@%s:%d", "use the Username and PasswordFile options"),
+        ("http://u:%s@%s:%d", "must start with smtp://"),
+    ]
+    problems = []
+    for pattern, message in cases:
+        url = pattern % (URL_SECRET, HOST, server.port)
+        dirs = new_dirs()
+        d = dss_collectd(dss_block(server, env.certs, dirs,
+                                   URL='"%s"' % url, Username=None,
+                                   PasswordFile=None),
+                         plugins=("write_dss",))
+        try:
+            d.start()
+            try:
+                d.process.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                problems.append("%s: collectd kept running" % pattern)
+                continue
+            finally:
+                text = d.log()
+                if URL_SECRET in text:
+                    problems.append("%s: the password is in the log" %
+                                    pattern)
+            if d.process.proc.returncode == 0 or message not in text:
+                problems.append("%s: status %s, %r" % (
+                    pattern, d.process.proc.returncode, text[-300:]))
+        finally:
+            d.cleanup()
+            shutil.rmtree(dirs["base"], ignore_errors=True)
+    server.cleanup()
+    if problems:
+        raise AssertionError("; ".join(problems))
+
+
 def test_server_down_then_up(env):
     server = SmtpServer(env.certs)  # not started: nothing listens
 
@@ -627,6 +673,55 @@ def test_5xx_kept_in_failed_not_retried(env):
         if "failed" not in index:
             raise AssertionError("index does not show the failure")
         check_exactly_once(dirs, server, failed={mid})
+
+    run_case(env, {}, scenario)
+
+
+def test_second_instance_refused(env):
+    """Two collectd daemons given one SpoolDir (a copied configuration):
+    the second refuses to start, naming the lock file and the first by its
+    PID; the first goes on and each report arrives once. One sharing only
+    the ArchiveDir is refused alike."""
+    def second_instance(server, dirs, shared, first_pid, problems):
+        own = new_dirs()
+        other = dict(own, **{shared: dirs[shared]})
+        second = dss_collectd(dss_block(server, env.certs, other), env.feed,
+                              plugins=("write_dss",))
+        lock = os.path.join(dirs[shared], shared + ".lock")
+        try:
+            second.start()
+            try:
+                second.process.proc.wait(15)
+            except subprocess.TimeoutExpired:
+                problems.append("a second collectd sharing the %s ran on" %
+                                shared)
+                return
+            text = second.log()
+            want = "%s is held by process %d" % (lock, first_pid)
+            if second.process.proc.returncode == 0 or want not in text:
+                problems.append("sharing the %s: status %s, log %r" % (
+                    shared, second.process.proc.returncode, text[-400:]))
+        finally:
+            second.cleanup()
+            shutil.rmtree(own["base"], ignore_errors=True)
+
+    def scenario(d, server, dirs):
+        d.start()
+        d.wait_for("a report sent", lambda: all_sent(dirs, server, 1), 30)
+        problems = []
+        for shared in ("spool", "archive"):
+            second_instance(server, dirs, shared, d.process.proc.pid,
+                            problems)
+        made = len(archived(dirs))
+        d.wait_for("two more reports sent",
+                   lambda: all_sent(dirs, server, made + 2), 40)
+        d.stop()
+        try:
+            check_exactly_once(dirs, server)
+        except AssertionError as e:
+            problems.append(str(e))
+        if problems:
+            raise AssertionError("; ".join(problems))
 
     run_case(env, {}, scenario)
 
@@ -777,6 +872,7 @@ def test_wrong_password_then_fixed(env):
     password = os.path.join(env.tmp, "password-wrong")
     with open(password, "w") as f:
         f.write("not-the-password\n")
+    os.chmod(password, 0o644)  # used, with a warning naming it
 
     def scenario(d, server, dirs):
         d.start()
@@ -790,6 +886,9 @@ def test_wrong_password_then_fixed(env):
         d.stop()
         if "not-the-password" in d.log() or PASSWORD in d.log():
             raise AssertionError("a password was logged")
+        if "secret file %s is open to its group or others" % password \
+                not in d.log():
+            raise AssertionError("no warning about the password file's mode")
         check_exactly_once(dirs, server)
 
     run_case(env, {"PasswordFile": '"%s"' % password}, scenario)
@@ -911,9 +1010,11 @@ def main():
     env = Env()
     try:
         tests = [test_delivery_archive_privacy, test_bad_config_stops_startup,
+                 test_url_credentials_refused,
                  test_server_down_then_up,
                  test_4xx_retry_schedule_survives_restart,
                  test_5xx_kept_in_failed_not_retried,
+                 test_second_instance_refused,
                  test_slow_server_and_timeouts, test_kill9_while_sending,
                  test_disk_full, test_smtps_and_certificate_checks,
                  test_wrong_password_then_fixed, test_with_printer_plugin,

@@ -162,6 +162,44 @@ static void test_quoted_printable_soft_breaks(void **state) {
 
 /* ---- Addresses and header text ----------------------------------------- */
 
+/* Log lines name the mail server by its URL: whatever userinfo it holds
+ * must never reach them, an '@' in the path is no userinfo. */
+static void test_url_redact(void **state) {
+  (void)state;
+  static const struct {
+    const char *url;
+    const char *shown;
+    bool userinfo;
+  } cases[] = {
+      {"smtp://u:secret@127.0.0.1:2525/x", "smtp://***@127.0.0.1:2525/x", 1},
+      {"smtps://u:secret@mail.example", "smtps://***@mail.example", 1},
+      {"SMTP://user@mail.example:587", "SMTP://***@mail.example:587", 1},
+      {"smtp://u:p@ss@word@host/", "smtp://***@host/", 1},
+      {"smtp://u;AUTH=PLAIN@host", "smtp://***@host", 1},
+      {"smtp://@host", "smtp://***@host", 1},
+      {"http://u:secret@host", "http://***@host", 1},
+      {"smtp://mail.example:587/customer.example",
+       "smtp://mail.example:587/customer.example", 0},
+      {"smtp://host/user@domain", "smtp://host/user@domain", 0},
+      {"smtp://host?to=a@b", "smtp://host?to=a@b", 0},
+      {"u:secret@host/x@y", "***@host/x@y", 1}, /* curl takes it so */
+      {"", "", 0},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char out[128];
+    assert_ptr_equal(pp_url_redact(cases[i].url, out, sizeof(out)), out);
+    if (strcmp(out, cases[i].shown) != 0)
+      fail_msg("%s shown as %s, wanted %s", cases[i].url, out, cases[i].shown);
+    if (pp_url_has_userinfo(cases[i].url) != cases[i].userinfo)
+      fail_msg("%s: userinfo %d", cases[i].url, !cases[i].userinfo);
+  }
+  /* Cut to fit, never past the buffer. */
+  char small[12];
+  pp_url_redact("smtp://u:secret@a-long-host-name.example", small,
+                sizeof(small));
+  assert_string_equal(small, "smtp://***@");
+}
+
 static void test_address_checks(void **state) {
   (void)state;
   const char *good[] = {"dss@vendor.example", "a.b+c@x.y", "x@localhost"};
@@ -533,6 +571,43 @@ static void test_spool_flow_and_crash_recovery(void **state) {
   rm_rf(dir);
 }
 
+/* A second holder of a folder lock is refused and told who holds it; the
+ * lock file names the holder by PID, and the lock is free again once the
+ * first lets go. flock locks belong to the open file, so a second open in
+ * this same process stands for a second process. */
+static void test_dir_lock_one_holder(void **state) {
+  (void)state;
+  char dir[64];
+  char sub[128];
+  char err[512];
+  make_tmpdir(dir, sizeof(dir));
+  snprintf(sub, sizeof(sub), "%s/spool", dir);
+  int first = -1;
+  int second = -1;
+  assert_int_equal(pp_dir_lock(sub, "spool.lock", &first, err, sizeof(err)), 0);
+  assert_true(first >= 0);
+  assert_int_equal(pp_dir_lock(sub, "spool.lock", &second, err, sizeof(err)),
+                   -EWOULDBLOCK);
+  assert_int_equal(second, -1);
+  char want[256];
+  snprintf(want, sizeof(want), "%s/spool.lock is held by process %ld", sub,
+           (long)getpid());
+  if (strstr(err, want) == NULL)
+    fail_msg("message %s lacks %s", err, want);
+  /* Another name in the same folder is another lock. */
+  int other = -1;
+  assert_int_equal(pp_dir_lock(sub, "archive.lock", &other, err, sizeof(err)),
+                   0);
+  pp_dir_unlock(&other);
+  pp_dir_unlock(&first);
+  assert_int_equal(first, -1);
+  assert_int_equal(pp_dir_lock(sub, "spool.lock", &second, err, sizeof(err)),
+                   0);
+  pp_dir_unlock(&second);
+  pp_dir_unlock(&second); /* harmless */
+  rm_rf(dir);
+}
+
 /* ---- Archive ----------------------------------------------------------- */
 
 static bool keep_second(const char *id, void *ctx) {
@@ -595,6 +670,7 @@ int main(void) {
       cmocka_unit_test(test_base64_lines_of_76),
       cmocka_unit_test(test_quoted_printable),
       cmocka_unit_test(test_quoted_printable_soft_breaks),
+      cmocka_unit_test(test_url_redact),
       cmocka_unit_test(test_address_checks),
       cmocka_unit_test(test_header_text_strips_line_breaks),
       cmocka_unit_test(test_date_is_rfc5322_utc),
@@ -607,6 +683,7 @@ int main(void) {
       cmocka_unit_test(test_dss_totals_line),
       cmocka_unit_test(test_atomic_write_leaves_no_temp),
       cmocka_unit_test(test_spool_flow_and_crash_recovery),
+      cmocka_unit_test(test_dir_lock_one_holder),
       cmocka_unit_test(test_archive_retention_and_index),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

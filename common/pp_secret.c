@@ -2,6 +2,7 @@
 #include "pp_secret.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,12 +19,43 @@ void pp_secret_guard_process(void) {
   prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
 }
 
+/* Daemons read some secret files again for each use (write_dss per mail):
+ * the warning comes once per file and mode, not on every read. */
+#define WARNED_MAX 32
+struct warned_file {
+  dev_t dev;
+  ino_t ino;
+  mode_t mode;
+  struct timespec ctime; /* a new file on a reused inode, a chmod */
+};
+static struct warned_file warned[WARNED_MAX];
+static size_t warned_count;
+static pthread_mutex_t warned_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static bool first_warning(const struct stat *st) {
+  pthread_mutex_lock(&warned_lock);
+  bool first = true;
+  for (size_t i = 0; i < warned_count && first; i++)
+    first = !(warned[i].dev == st->st_dev && warned[i].ino == st->st_ino &&
+              warned[i].mode == st->st_mode &&
+              warned[i].ctime.tv_sec == st->st_ctim.tv_sec &&
+              warned[i].ctime.tv_nsec == st->st_ctim.tv_nsec);
+  if (first && warned_count < WARNED_MAX)
+    warned[warned_count++] = (struct warned_file){.dev = st->st_dev,
+                                                  .ino = st->st_ino,
+                                                  .mode = st->st_mode,
+                                                  .ctime = st->st_ctim};
+  pthread_mutex_unlock(&warned_lock);
+  return first;
+}
+
 /* Like ssh for its keys, but only a warning: refusing would stop a
  * monitoring set-up that worked yesterday. The message names the file,
  * never its content. */
 static void warn_if_open(FILE *f, const char *path) {
   struct stat st;
-  if (fstat(fileno(f), &st) != 0 || (st.st_mode & 077) == 0)
+  if (fstat(fileno(f), &st) != 0 || (st.st_mode & 077) == 0 ||
+      !first_warning(&st))
     return;
   pp_log(PP_LOG_WARNING,
          "secret file %s is open to its group or others (mode %04o): "

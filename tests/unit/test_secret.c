@@ -84,6 +84,26 @@ static void test_secret_file_mode_warning(void **state) {
   pp_log_set_sink(NULL, NULL, PP_LOG_WARNING);
 }
 
+/* A daemon that reads its password file for each mail warns once. */
+static void test_secret_file_warned_once(void **state) {
+  (void)state;
+  char path[64];
+  char out[64];
+  char err[256];
+  secret_file(path, sizeof(path), 0644);
+  log_reset();
+  assert_int_equal(
+      pp_secret_from_file(path, out, sizeof(out), err, sizeof(err)), 0);
+  assert_non_null(strstr(logged, path));
+  log_reset();
+  assert_int_equal(
+      pp_secret_from_file(path, out, sizeof(out), err, sizeof(err)), 0);
+  unlink(path);
+  if (logged[0] != '\0')
+    fail_msg("warned again: \"%s\"", logged);
+  pp_log_set_sink(NULL, NULL, PP_LOG_WARNING);
+}
+
 static void dumpable_again(void) {
   assert_int_equal(prctl(PR_SET_DUMPABLE, 1, 0, 0, 0), 0);
   assert_int_equal(prctl(PR_GET_DUMPABLE, 0, 0, 0, 0), 1);
@@ -133,6 +153,7 @@ static void test_holding_a_secret_makes_undumpable(void **state) {
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_secret_file_mode_warning),
+      cmocka_unit_test(test_secret_file_warned_once),
       cmocka_unit_test(test_holding_a_secret_makes_undumpable),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -92,10 +92,11 @@ static void usage_long(void) {
 static void log_to_stderr(enum pp_log_level level, const char *msg,
                           void *user_data) {
   (void)user_data;
-  static const char *const names[] = {
-      [PP_LOG_ERR] = "error",   [PP_LOG_WARNING] = "warning",
-      [PP_LOG_NOTICE] = "notice", [PP_LOG_INFO] = "info",
-      [PP_LOG_DEBUG] = "debug"};
+  static const char *const names[] = {[PP_LOG_ERR] = "error",
+                                      [PP_LOG_WARNING] = "warning",
+                                      [PP_LOG_NOTICE] = "notice",
+                                      [PP_LOG_INFO] = "info",
+                                      [PP_LOG_DEBUG] = "debug"};
   fprintf(stderr, "printprobe: %s: %s\n", names[level], msg);
 }
 
@@ -199,8 +200,10 @@ static int parse_option(struct cli *cli, int opt, int long_index,
     return 0;
   case OPT_CSV:
     if (strcmp(optarg, "supplies") != 0 && strcmp(optarg, "counters") != 0) {
-      fprintf(stderr, "printprobe: --csv \"%s\": must be supplies or "
-                      "counters\n", optarg);
+      fprintf(stderr,
+              "printprobe: --csv \"%s\": must be supplies or "
+              "counters\n",
+              optarg);
       return -EINVAL;
     }
     cli->format = optarg[0] == 's' ? OUT_CSV_SUPPLIES : OUT_CSV_COUNTERS;
@@ -321,6 +324,15 @@ static void error_summary(const struct pp_printer *p, char *out,
   }
 }
 
+/* A column's share of a text: printf's %.16s counts bytes and could cut a
+ * character in two; this cut falls between characters. */
+static const char *column_text(const char *text, char *out, size_t width) {
+  if (text[0] == '\0')
+    return "-";
+  pp_text_copy(out, text, width + 1);
+  return out;
+}
+
 static void print_table(const struct pp_printer *printers, size_t count) {
   printf("%-22s %-16s %-8s %-28s %-16s %10s  %-20s %s\n", "ADDRESS", "NAME",
          "STATE", "MODEL", "SERIAL", "PAGES", "ERRORS", "SUPPLIES");
@@ -331,16 +343,16 @@ static void print_table(const struct pp_printer *printers, size_t count) {
       continue;
     }
     char pages[24] = "-", supplies[512], errors[256];
+    char name[17], model[29], serial[17];
     if (p->counters.total != PP_UNKNOWN)
       snprintf(pages, sizeof(pages), "%lld", (long long)p->counters.total);
     supply_summary(p, supplies, sizeof(supplies));
     error_summary(p, errors, sizeof(errors));
     const char *state = pp_printer_status_name(p->status.printer);
-    printf("%-22s %-16.16s %-8.8s %-28.28s %-16.16s %10s  %-20s %s\n",
-           p->address, p->name[0] ? p->name : "-", state ? state : "?",
-           p->model[0] ? p->model : "-",
-           p->serial[0] ? p->serial : "-", pages, errors[0] ? errors : "-",
-           supplies);
+    printf("%-22s %-16s %-8.8s %-28s %-16s %10s  %-20s %s\n", p->address,
+           column_text(p->name, name, 16), state ? state : "?",
+           column_text(p->model, model, 28), column_text(p->serial, serial, 16),
+           pages, errors[0] ? errors : "-", supplies);
   }
   size_t up = pp_count_reachable(printers, count);
   printf("%zu printers, %zu answered, %zu did not\n", count, up, count - up);
@@ -381,8 +393,8 @@ static int run_scan(struct cli *cli) {
   if (cli->progress) {
     cli->engine.on_done = show_progress;
   }
-  int err = pp_poll(cli->targets.items, count, pp_profiles, &cli->engine,
-                    printers);
+  int err =
+      pp_poll(cli->targets.items, count, pp_profiles, &cli->engine, printers);
   int status = EXIT_USAGE;
   if (err != 0) {
     fprintf(stderr, "printprobe: polling failed: %s\n", strerror(-err));
@@ -400,13 +412,13 @@ int main(int argc, char **argv) {
   struct cli cli = {.format = OUT_TABLE};
   pp_snmp_opts_default(&cli.snmp);
   pp_engine_opts_default(&cli.engine);
-  if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-                    strcmp(argv[1], "-h") == 0)) {
+  if (argc >= 2 &&
+      (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
     usage_long();
     return EXIT_ALL_ANSWERED;
   }
-  if (argc >= 2 && (strcmp(argv[1], "--version") == 0 ||
-                    strcmp(argv[1], "-V") == 0)) {
+  if (argc >= 2 &&
+      (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
     printf("printprobe %s\n", PP_VERSION);
     return EXIT_ALL_ANSWERED;
   }

@@ -11,7 +11,10 @@
 
 /* Never sysContact or sysLocation: people's names stay on site. */
 const char *const pp_std_scalars[] = {
-    PP_OID_SYS_DESCR, PP_OID_SYS_OBJECT_ID, PP_OID_SYS_UPTIME, PP_OID_SYS_NAME,
+    PP_OID_SYS_DESCR,
+    PP_OID_SYS_OBJECT_ID,
+    PP_OID_SYS_UPTIME,
+    PP_OID_SYS_NAME,
     NULL,
 };
 
@@ -45,15 +48,33 @@ const char *const pp_std_scalars[] = {
 /* Each column is walked on its own, so that an agent that lacks one column
  * still gives the others; job tables and people's data are never listed. */
 const char *const pp_std_columns[] = {
-    HR_DEVICE_TYPE,      HR_DEVICE_DESCR,     HR_DEVICE_STATUS,
-    HR_PRINTER_STATUS,   HR_PRINTER_ERRORS,   IF_PHYS_ADDRESS,
-    PRT_PRINTER_NAME,    PRT_SERIAL,          PRT_COUNTER_UNIT,
-    PRT_LIFE_COUNT,      PRT_POWER_ON_COUNT,  PRT_SUPPLY_COLORANT,
-    PRT_SUPPLY_CLASS,    PRT_SUPPLY_TYPE,     PRT_SUPPLY_DESCR,
-    PRT_SUPPLY_UNIT,     PRT_SUPPLY_MAX,      PRT_SUPPLY_LEVEL,
-    PRT_COLORANT_VALUE,  PRT_CONSOLE_TEXT,    PRT_ALERT_SEVERITY,
-    PRT_ALERT_GROUP,     PRT_ALERT_GROUP_INDEX, PRT_ALERT_LOCATION,
-    PRT_ALERT_CODE,      PRT_ALERT_DESCR,     NULL,
+    HR_DEVICE_TYPE,
+    HR_DEVICE_DESCR,
+    HR_DEVICE_STATUS,
+    HR_PRINTER_STATUS,
+    HR_PRINTER_ERRORS,
+    IF_PHYS_ADDRESS,
+    PRT_PRINTER_NAME,
+    PRT_SERIAL,
+    PRT_COUNTER_UNIT,
+    PRT_LIFE_COUNT,
+    PRT_POWER_ON_COUNT,
+    PRT_SUPPLY_COLORANT,
+    PRT_SUPPLY_CLASS,
+    PRT_SUPPLY_TYPE,
+    PRT_SUPPLY_DESCR,
+    PRT_SUPPLY_UNIT,
+    PRT_SUPPLY_MAX,
+    PRT_SUPPLY_LEVEL,
+    PRT_COLORANT_VALUE,
+    PRT_CONSOLE_TEXT,
+    PRT_ALERT_SEVERITY,
+    PRT_ALERT_GROUP,
+    PRT_ALERT_GROUP_INDEX,
+    PRT_ALERT_LOCATION,
+    PRT_ALERT_CODE,
+    PRT_ALERT_DESCR,
+    NULL,
 };
 
 #define HR_DEVICE_PRINTER "1.3.6.1.2.1.25.3.1.5"
@@ -114,8 +135,8 @@ uint32_t pp_decode_error_state(const unsigned char *bytes, size_t len) {
 
 bool pp_serial_is_placeholder(const char *serial) {
   static const char *const placeholders[] = {
-      "n/a", "na", "none", "unknown", "not available", "null", "serial",
-      "default", "0123456789", "123456789", "1234567890",
+      "n/a",    "na",      "none",       "unknown",   "not available", "null",
+      "serial", "default", "0123456789", "123456789", "1234567890",
   };
   if (serial[0] == '\0')
     return true;
@@ -201,8 +222,8 @@ static void decode_device(struct pp_varset *values, struct pp_printer *p) {
 }
 
 /* First value of a column whose text is usable (printer name, serial). */
-static void first_text(struct pp_varset *values, const char *column,
-                       char *out, size_t outlen) {
+static void first_text(struct pp_varset *values, const char *column, char *out,
+                       size_t outlen) {
   struct pp_oid col = oid_of(column);
   size_t cursor = 0;
   const struct pp_value *v;
@@ -218,7 +239,7 @@ static void decode_general(struct pp_varset *values, struct pp_printer *p) {
   char name[sizeof(p->name)];
   first_text(values, PRT_PRINTER_NAME, name, sizeof(name));
   if (name[0] != '\0')
-    pp_strlcpy(p->name, name, sizeof(p->name));
+    pp_text_copy(p->name, name, sizeof(p->name));
   first_text(values, PRT_SERIAL, p->serial, sizeof(p->serial));
   if (pp_serial_is_placeholder(p->serial))
     p->serial[0] = '\0';
@@ -402,18 +423,20 @@ static void decode_console(struct pp_varset *values, struct pp_printer *p) {
     pp_value_text(v, line, sizeof(line));
     if (line[0] == '\0')
       continue;
-    int n = snprintf(p->console + used, sizeof(p->console) - used, "%s%s",
-                     used ? " / " : "", line);
-    if (n < 0 || (size_t)n >= sizeof(p->console) - used)
+    /* Whole lines only: a byte cut could split a character. */
+    const char *sep = used ? " / " : "";
+    size_t n = strlen(sep) + strlen(line);
+    if (n >= sizeof(p->console) - used)
       break;
-    used += (size_t)n;
+    snprintf(p->console + used, sizeof(p->console) - used, "%s%s", sep, line);
+    used += n;
   }
 }
 
 static bool mentions_sleep(const char *text) {
-  static const char *const words[] = {"sleep", "energy sav", "power sav",
+  static const char *const words[] = {"sleep",     "energy sav",  "power sav",
                                       "ruhemodus", "energiespar", "veille",
-                                      "standby", "low power"};
+                                      "standby",   "low power"};
   for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
     if (pp_contains_ci(text, words[i]))
       return true;

@@ -63,6 +63,7 @@
 #include "pp_log.h"
 #include "pp_model.h"
 #include "pp_report.h"
+#include "pp_report_parse.h"
 #include "pp_snmp_opts.h"
 #include "pp_str.h"
 #include "pp_target.h"
@@ -71,8 +72,9 @@
 #define PLUGIN_NAME "printer"
 #define META_REPORT "printprobe:report"
 /* One printer's JSON object; a printer with 40 supplies and 30 alerts
- * needs about 20 KiB. */
-#define REPORT_LIMIT (256u * 1024)
+ * needs about 20 KiB. The bound is what write_dss reads back: a larger
+ * object would be left out there. */
+#define REPORT_LIMIT PP_REPORT_PARSE_MAX_INPUT
 /* Part of the interval a poll may use: the rest is slack for dispatching. */
 #define POLL_SHARE 0.8
 

@@ -329,8 +329,6 @@ static int decode_supply(struct pp_varset *values, const uint32_t *index,
 typedef int (*row_decoder)(struct pp_varset *values, const uint32_t *index,
                            struct pp_printer *p);
 
-#define MAX_TABLE_ROWS 512
-
 struct row_key {
   uint32_t device;
   uint32_t row;
@@ -350,9 +348,9 @@ static bool row_seen(const struct row_key *seen, size_t count,
  * value in one column (no level, no severity) still name the row in
  * another. */
 static int for_each_row(struct pp_varset *values,
-                        const char *const key_columns[3], row_decoder decode,
-                        struct pp_printer *p) {
-  struct row_key seen[MAX_TABLE_ROWS];
+                        const char *const key_columns[3], const char *what,
+                        row_decoder decode, struct pp_printer *p) {
+  struct row_key seen[PP_MAX_TABLE_ROWS];
   size_t count = 0;
   for (size_t k = 0; k < 3; k++) {
     struct pp_oid col = oid_of(key_columns[k]);
@@ -362,8 +360,15 @@ static int for_each_row(struct pp_varset *values,
       const uint32_t *index = &v->name.sub[col.len];
       if (v->name.len != col.len + 2 || row_seen(seen, count, index))
         continue;
-      if (count == MAX_TABLE_ROWS)
-        return 0; /* the walk caps rows too; this only guards the array */
+      if (count == PP_MAX_TABLE_ROWS) {
+        /* More rows than a printer keeps (several columns together can
+         * name more than one column's walk): a cut table must not look
+         * complete. */
+        if (p->error[0] == '\0')
+          snprintf(p->error, sizeof(p->error), "%s cut off at %d rows", what,
+                   PP_MAX_TABLE_ROWS);
+        return 0;
+      }
       seen[count++] = (struct row_key){index[0], index[1]};
       int err = decode(values, index, p);
       if (err != 0)
@@ -376,7 +381,7 @@ static int for_each_row(struct pp_varset *values,
 static int decode_supplies(struct pp_varset *values, struct pp_printer *p) {
   static const char *const key_columns[3] = {PRT_SUPPLY_LEVEL, PRT_SUPPLY_TYPE,
                                              PRT_SUPPLY_DESCR};
-  return for_each_row(values, key_columns, decode_supply, p);
+  return for_each_row(values, key_columns, "supplies", decode_supply, p);
 }
 
 static bool alert_is_empty(const struct pp_alert *a) {
@@ -411,7 +416,7 @@ static int decode_alert(struct pp_varset *values, const uint32_t *index,
 static int decode_alerts(struct pp_varset *values, struct pp_printer *p) {
   static const char *const key_columns[3] = {PRT_ALERT_SEVERITY, PRT_ALERT_CODE,
                                              PRT_ALERT_DESCR};
-  return for_each_row(values, key_columns, decode_alert, p);
+  return for_each_row(values, key_columns, "alerts", decode_alert, p);
 }
 
 static void decode_console(struct pp_varset *values, struct pp_printer *p) {

@@ -24,6 +24,8 @@ struct reader {
   char *err;
   size_t errlen;
   char dropped[KEY_MAX]; /* first unknown field, for the caller's log */
+  size_t supplies_cut;   /* items beyond the limits, skipped */
+  size_t alerts_cut;
 };
 
 /* Records the first error only: deeper calls know best what went wrong. */
@@ -713,10 +715,17 @@ static const struct member alert_members[] = {
 
 /* --- arrays of supplies and alerts --- */
 
+/* Past a limit an item is still checked, then left out and counted: the
+ * printer stays in the report (its counters and status with it). */
+static int skip_item(struct reader *r, size_t *cut) {
+  (*cut)++;
+  return skip_value(r);
+}
+
 static int supply_item(struct reader *r, void *ctx) {
   struct pp_printer *p = ctx;
   if (p->supply_count == PP_REPORT_PARSE_MAX_SUPPLIES)
-    return fail(r, -E2BIG, "too many supplies");
+    return skip_item(r, &r->supplies_cut);
   struct pp_supply *s = pp_printer_add_supply(p);
   if (s == NULL)
     return fail(r, -ENOMEM, "out of memory");
@@ -729,7 +738,7 @@ static int supply_item(struct reader *r, void *ctx) {
 static int alert_item(struct reader *r, void *ctx) {
   struct pp_printer *p = ctx;
   if (p->alert_count == PP_REPORT_PARSE_MAX_ALERTS)
-    return fail(r, -E2BIG, "too many alerts");
+    return skip_item(r, &r->alerts_cut);
   struct pp_alert *a = pp_printer_add_alert(p);
   if (a == NULL)
     return fail(r, -ENOMEM, "out of memory");
@@ -784,6 +793,18 @@ static int pr_alerts(struct reader *r, void *t) {
   return parse_container(r, '[', ']', alert_item, t);
 }
 
+/* States a cut in the printer's error, before what it already says (the
+ * whole text is cut to the field between characters). */
+static void note_cut(struct pp_printer *p, size_t cut, const char *what,
+                     size_t kept) {
+  if (cut == 0)
+    return;
+  char text[2 * sizeof(p->error)];
+  snprintf(text, sizeof(text), "%s cut off at %zu rows (%zu left out)%s%s",
+           what, kept, cut, p->error[0] ? "; " : "", p->error);
+  pp_text_copy(p->error, text, sizeof(p->error));
+}
+
 /* The report allowlist (pp_report.c), field for field. */
 static const struct member printer_members[] = {
     {"address", pr_address},
@@ -835,6 +856,8 @@ int pp_report_parse_printer(const char *json, size_t len,
     pp_printer_clear(out);
     return rc;
   }
+  note_cut(out, r.alerts_cut, "alerts", out->alert_count);
+  note_cut(out, r.supplies_cut, "supplies", out->supply_count);
   if (r.dropped[0] != '\0')
     snprintf(err, errlen, "dropped unknown field \"%s\"", r.dropped);
   return 0;

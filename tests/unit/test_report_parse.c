@@ -329,7 +329,7 @@ static void test_deep_nesting_is_bounded(void **state) {
   assert_non_null(strstr(err, "deep"));
   free(deep);
   /* Far deeper than any stack would like: refused just as fast. */
-  char *hostile = nested(200000);
+  char *hostile = nested(400000); /* beyond the input limit */
   assert_int_equal(parse(hostile, &p, err), -E2BIG);
   free(hostile);
   /* Unclosed brackets within the size limit stop at the depth limit. */
@@ -418,19 +418,100 @@ static void test_embedded_nul_is_refused(void **state) {
       -EINVAL);
 }
 
+/* A printer with n supplies and n alerts and a page count, as a poll of a
+ * big device gives it. */
+static void big_printer(struct pp_printer *p, int n) {
+  pp_printer_init(p, "192.0.2.10:161");
+  p->reachable = true;
+  p->counters.total = 4242;
+  for (int i = 0; i < n; i++) {
+    char desc[32];
+    snprintf(desc, sizeof(desc), "Tray %d", i);
+    add_supply(p, desc, "", 3, false, 7, 50, 100);
+    add_alert(p, PP_ALERT_WARNING, "input", 800 + i, desc);
+  }
+}
+
+/* More supplies than the old limit of 128, as many as a poll keeps: the
+ * printer is read back whole (write_dss dropped it, counters and all). */
+static void test_supplies_up_to_the_poll_limit(void **state) {
+  (void)state;
+  struct pp_printer full;
+  big_printer(&full, PP_MAX_TABLE_ROWS);
+  char *json = json_of(&full);
+  struct pp_printer p;
+  char err[ERR_LEN];
+  assert_int_equal(parse(json, &p, err), 0);
+  assert_int_equal(p.supply_count, PP_MAX_TABLE_ROWS);
+  assert_int_equal(p.alert_count, PP_MAX_TABLE_ROWS);
+  assert_int_equal(p.counters.total, 4242);
+  assert_string_equal(p.error, "");
+  pp_printer_clear(&p);
+  free(json);
+  pp_printer_clear(&full);
+}
+
+/* Beyond the limit (a profile's rows on top of a full table) the printer
+ * stays, the rest is left out and the error field says so. */
 static void test_too_many_supplies(void **state) {
   (void)state;
+  struct pp_printer full;
+  big_printer(&full, PP_MAX_TABLE_ROWS + 3);
+  char *json = json_of(&full);
+  struct pp_printer p;
+  char err[ERR_LEN];
+  assert_int_equal(parse(json, &p, err), 0);
+  assert_int_equal(p.supply_count, PP_REPORT_PARSE_MAX_SUPPLIES);
+  assert_int_equal(p.alert_count, PP_REPORT_PARSE_MAX_ALERTS);
+  assert_int_equal(p.counters.total, 4242);
+  assert_string_equal(p.error, "supplies cut off at 512 rows (3 left out); "
+                               "alerts cut off at 512 rows (3 left out)");
+  pp_printer_clear(&p);
+  free(json);
+  pp_printer_clear(&full);
+  /* A skipped item is still checked. */
   struct pp_buf b;
   pp_buf_init(&b, BUF_MAX);
   assert_int_equal(pp_buf_addstr(&b, OK_HEAD ",\"supplies\":["), 0);
-  for (int i = 0; i <= PP_REPORT_PARSE_MAX_SUPPLIES; i++)
+  for (int i = 0; i < PP_REPORT_PARSE_MAX_SUPPLIES; i++)
     assert_int_equal(pp_buf_addstr(&b, i ? ",{}" : "{}"), 0);
-  assert_int_equal(pp_buf_addstr(&b, "]}"), 0);
-  struct pp_printer p;
-  char err[ERR_LEN];
-  assert_int_equal(parse(b.data, &p, err), -E2BIG);
+  assert_int_equal(pp_buf_addstr(&b, ",{\"a\":\"\\x\"}]}"), 0);
+  assert_int_equal(parse(b.data, &p, err), -EINVAL);
   assert_null(p.supplies);
   pp_buf_free(&b);
+}
+
+/* The largest object a poll can give fits the input limit: every text at
+ * its longest, all of it escaped. */
+static void test_largest_printer_fits_the_input_limit(void **state) {
+  (void)state;
+  struct pp_printer full;
+  pp_printer_init(&full, "192.0.2.10:161");
+  full.reachable = true;
+  for (int i = 0; i < PP_MAX_TABLE_ROWS; i++) {
+    struct pp_supply *s = pp_printer_add_supply(&full);
+    assert_non_null(s);
+    memset(s->description, '"', sizeof(s->description) - 1);
+    memset(s->colour, '"', sizeof(s->colour) - 1);
+    s->type = 3;
+    s->level = INT64_MAX;
+    s->max = INT64_MAX;
+    struct pp_alert *a = pp_printer_add_alert(&full);
+    assert_non_null(a);
+    a->severity = PP_ALERT_WARNING;
+    a->code = INT32_MIN;
+    memset(a->group, '"', sizeof(a->group) - 1);
+    memset(a->description, '"', sizeof(a->description) - 1);
+  }
+  char *json = json_of(&full);
+  assert_true(strlen(json) <= PP_REPORT_PARSE_MAX_INPUT);
+  struct pp_printer p;
+  char err[ERR_LEN];
+  assert_int_equal(parse(json, &p, err), 0);
+  assert_int_equal(p.supply_count, PP_MAX_TABLE_ROWS);
+  pp_printer_clear(&p);
+  free(json);
+  pp_printer_clear(&full);
 }
 
 static void test_too_many_vendor_counters(void **state) {
@@ -470,7 +551,9 @@ int main(void) {
       cmocka_unit_test(test_name_fits_exactly),
       cmocka_unit_test(test_truncated_input),
       cmocka_unit_test(test_embedded_nul_is_refused),
+      cmocka_unit_test(test_supplies_up_to_the_poll_limit),
       cmocka_unit_test(test_too_many_supplies),
+      cmocka_unit_test(test_largest_printer_fits_the_input_limit),
       cmocka_unit_test(test_too_many_vendor_counters),
       cmocka_unit_test(test_null_err_buffer),
   };

@@ -3,6 +3,7 @@
  * or CSV. Exit status: 0 all targets answered, 1 some did not, 2 usage. */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -344,8 +345,8 @@ static void print_table(const struct pp_printer *printers, size_t count) {
     }
     char pages[24] = "-", supplies[512], errors[256];
     char name[17], model[29], serial[17];
-    if (p->counters.total != PP_UNKNOWN)
-      snprintf(pages, sizeof(pages), "%lld", (long long)p->counters.total);
+    if (p->counters.total != PP_COUNT_UNKNOWN)
+      snprintf(pages, sizeof(pages), "%" PRIu64, p->counters.total);
     supply_summary(p, supplies, sizeof(supplies));
     error_summary(p, errors, sizeof(errors));
     const char *state = pp_printer_status_name(p->status.printer);

@@ -96,7 +96,7 @@ struct printer_state {
   bool reachable;     /* in the last result */
   bool clash;         /* another printer of the fleet has the same host name */
   uint64_t condition; /* hash of active errors and alerts, 0 for none */
-  int64_t pages;      /* last total, PP_UNKNOWN */
+  uint64_t pages;     /* last total, PP_COUNT_UNKNOWN */
   char host[DATA_MAX_NAME_LEN]; /* last known name (HostnameFrom) */
   c_complain_t complaint;
 };
@@ -505,7 +505,7 @@ static int block_finish(struct block *b, const struct pp_snmp_opts *snmp) {
   if (b->states == NULL)
     return -1;
   for (size_t i = 0; i < b->targets.count; i++) {
-    b->states[i].pages = PP_UNKNOWN;
+    b->states[i].pages = PP_COUNT_UNKNOWN;
     C_COMPLAIN_INIT(&b->states[i].complaint);
   }
   return 0;
@@ -911,14 +911,15 @@ static void notify(const struct block *b, const value_list_t *vl,
                    const char *type_instance, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
-static void submit_pages(value_list_t *vl, const char *name, int64_t value) {
-  /* An INTEGER counter read as negative is not a count. */
-  if (value == PP_UNKNOWN || value < 0)
+static void submit_pages(value_list_t *vl, const char *name, uint64_t value) {
+  /* DERIVE is signed 64-bit: a Counter64 past INT64_MAX cannot be one (the
+   * report in the meta data still carries it whole). */
+  if (value == PP_COUNT_UNKNOWN || value > INT64_MAX)
     return;
   char instance[DATA_MAX_NAME_LEN], clean[DATA_MAX_NAME_LEN - 8];
   clean_instance(name, clean, sizeof(clean));
   snprintf(instance, sizeof(instance), "pages_%s", clean);
-  submit(vl, "derive", instance, (value_t){.derive = value});
+  submit(vl, "derive", instance, (value_t){.derive = (derive_t)value});
 }
 
 /* DERIVE (min 0 in types.db): a counter that goes back turns into a NaN
@@ -932,13 +933,13 @@ static void submit_counters(const struct block *b, struct printer_state *st,
   if (unit)
     meta_data_add_string(vl->meta, "printprobe:counter_unit",
                          pp_counter_unit_name(c->unit));
-  if (c->total != PP_UNKNOWN && c->total >= 0) {
-    if (st->pages != PP_UNKNOWN && c->total < st->pages) {
+  if (c->total != PP_COUNT_UNKNOWN) {
+    if (st->pages != PP_COUNT_UNKNOWN && c->total < st->pages) {
       WARNING(PLUGIN_NAME " plugin: %s/%s: page counter went back from "
-                          "%" PRId64 " to %" PRId64,
+                          "%" PRIu64 " to %" PRIu64,
               b->name, p->address, st->pages, c->total);
       notify(b, vl, p, NOTIF_WARNING, "pages_total",
-             "page counter went back from %" PRId64 " to %" PRId64
+             "page counter went back from %" PRIu64 " to %" PRIu64
              " (reset or board swap)",
              st->pages, c->total);
     }

@@ -104,12 +104,10 @@ void pp_value_text(const struct pp_value *value, char *out, size_t outlen) {
   out[0] = '\0';
   if (value == NULL)
     return;
+  /* Only a string is text: a number or an OID where a name is expected is
+   * an agent's mistake, not a name ("18446744073709551000" as a model). */
   if (value->type == PP_V_OCTETS)
     pp_clean_text(value->bytes, value->len, out, outlen);
-  else if (value->type == PP_V_INT || value->type == PP_V_UNSIGNED)
-    snprintf(out, outlen, "%lld", (long long)value->num);
-  else if (value->type == PP_V_OID)
-    pp_oid_format(&value->oid, out, outlen);
 }
 
 uint32_t pp_enterprise_of(const struct pp_oid *sys_object_id) {
@@ -265,14 +263,15 @@ static void decode_counters(struct pp_varset *values, struct pp_printer *p) {
   if (v == NULL || v->name.len != col.len + 2)
     return;
   const uint32_t *index = &v->name.sub[col.len];
+  /* INTEGER, Counter32, Counter64 or even text: whatever carries a count. */
+  uint64_t count;
+  if (pp_value_count(v, &count))
+    p->counters.total = count;
   int64_t n;
-  /* INTEGER or Counter32 or even text: whatever carries a number. */
-  if (pp_value_int(v, &n) && n >= 0)
-    p->counters.total = n;
   if (int_at(values, PRT_COUNTER_UNIT, index, 2, &n))
     p->counters.unit = (int)n;
-  if (int_at(values, PRT_POWER_ON_COUNT, index, 2, &n) && n >= 0)
-    p->counters.power_on = n;
+  if (pp_value_count(value_at(values, PRT_POWER_ON_COUNT, index, 2), &count))
+    p->counters.power_on = count;
 }
 
 static bool is_waste_type(int type) {

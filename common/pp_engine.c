@@ -339,9 +339,8 @@ static int store_value(struct job *job, const netsnmp_variable_list *vb,
   case ASN_COUNTER64: {
     uint64_t v = (uint64_t)vb->val.counter64->high << 32 |
                  (uint32_t)vb->val.counter64->low;
-    return pp_packed_add(raw, name, PP_V_UNSIGNED,
-                         v > INT64_MAX ? INT64_MAX : (int64_t)v, NULL, 0,
-                         NULL);
+    /* All 64 bits: a clamp would make the next read look like a reset. */
+    return pp_packed_add(raw, name, PP_V_UNSIGNED, (int64_t)v, NULL, 0, NULL);
   }
   case ASN_OCTET_STR:
   case ASN_OPAQUE:

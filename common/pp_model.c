@@ -214,8 +214,8 @@ void pp_printer_init(struct pp_printer *printer, const char *address) {
   *printer = (struct pp_printer){0};
   pp_text_copy(printer->address, address, sizeof(printer->address));
   printer->uptime_ticks = PP_UNKNOWN;
-  printer->counters.total = PP_UNKNOWN;
-  printer->counters.power_on = PP_UNKNOWN;
+  printer->counters.total = PP_COUNT_UNKNOWN;
+  printer->counters.power_on = PP_COUNT_UNKNOWN;
 }
 
 void pp_printer_clear(struct pp_printer *printer) {
@@ -258,7 +258,7 @@ struct pp_alert *pp_printer_add_alert(struct pp_printer *printer) {
 }
 
 bool pp_printer_set_counter(struct pp_printer *printer, const char *name,
-                            int64_t value) {
+                            uint64_t value) {
   struct pp_counters *c = &printer->counters;
   for (size_t i = 0; i < c->vendor_count; i++) {
     if (strcmp(c->vendor[i].name, name) == 0) {

@@ -9,6 +9,10 @@
 
 /* A number that could not be read. Never reported as 0. */
 #define PP_UNKNOWN INT64_MIN
+/* A counter that could not be read. Counters are unsigned 64-bit (Counter64
+ * goes past INT64_MAX); 2^64-1 itself is taken to mean "not read", a count
+ * no printer reaches. */
+#define PP_COUNT_UNKNOWN UINT64_MAX
 /* percent that does not exist (special levels, no max, unreadable). */
 #define PP_NO_PERCENT (-1)
 
@@ -103,14 +107,15 @@ struct pp_alert {
 #define PP_MAX_VENDOR_COUNTERS 8
 
 struct pp_counter {
-  char name[24]; /* "colour", "mono", ... */
-  int64_t value;
+  char name[24];  /* "colour", "mono", ... */
+  uint64_t value; /* PP_COUNT_UNKNOWN if unread */
 };
 
 struct pp_counters {
-  int64_t total;    /* prtMarkerLifeCount of marker 1, PP_UNKNOWN if unread */
-  int unit;         /* prtMarkerCounterUnit, 0 when unknown */
-  int64_t power_on; /* prtMarkerPowerOnCount, PP_UNKNOWN if unread */
+  uint64_t total;    /* prtMarkerLifeCount of marker 1, PP_COUNT_UNKNOWN if
+                        unread */
+  int unit;          /* prtMarkerCounterUnit, 0 when unknown */
+  uint64_t power_on; /* prtMarkerPowerOnCount, PP_COUNT_UNKNOWN if unread */
   struct pp_counter vendor[PP_MAX_VENDOR_COUNTERS];
   size_t vendor_count;
 };
@@ -169,7 +174,7 @@ struct pp_supply *pp_printer_add_supply(struct pp_printer *printer);
 struct pp_alert *pp_printer_add_alert(struct pp_printer *printer);
 /* Adds or replaces a named vendor counter; false when the table is full. */
 bool pp_printer_set_counter(struct pp_printer *printer, const char *name,
-                            int64_t value);
+                            uint64_t value);
 
 /* Fills percent and state from level, max, unit and receptacle, the
  * Printer-MIB way (special values -1/-2/-3, unit 19, level > max). */

@@ -275,6 +275,35 @@ static int parse_int64_or_null(struct reader *r, int64_t *out) {
   return parse_int64(r, out);
 }
 
+/* A counter: a JSON integer 0..2^64-2 (2^64-1 is PP_COUNT_UNKNOWN, which
+ * only null may say), or null. */
+static int parse_count_or_null(struct reader *r, uint64_t *out) {
+  if (take_literal(r, "null")) {
+    *out = PP_COUNT_UNKNOWN;
+    return 0;
+  }
+  skip_ws(r);
+  if (r->pos >= r->len || r->s[r->pos] < '0' || r->s[r->pos] > '9')
+    return fail(r, -EINVAL, "expected a count");
+  if (r->s[r->pos] == '0' && r->pos + 1 < r->len && r->s[r->pos + 1] >= '0' &&
+      r->s[r->pos + 1] <= '9')
+    return fail(r, -EINVAL, "leading zero");
+  uint64_t v = 0;
+  while (r->pos < r->len && r->s[r->pos] >= '0' && r->s[r->pos] <= '9') {
+    unsigned d = (unsigned)(r->s[r->pos++] - '0');
+    if (v > (UINT64_MAX - d) / 10)
+      return fail(r, -EINVAL, "number out of range");
+    v = v * 10 + d;
+  }
+  if (r->pos < r->len && strchr(".eE", r->s[r->pos]) != NULL &&
+      r->s[r->pos] != '\0')
+    return fail(r, -EINVAL, "not an integer");
+  if (v == PP_COUNT_UNKNOWN)
+    return fail(r, -EINVAL, "number out of range");
+  *out = v;
+  return 0;
+}
+
 static int parse_int_range(struct reader *r, int lo, int hi, int *out) {
   int64_t v;
   PP_TRY(parse_int64(r, &v));
@@ -542,7 +571,7 @@ static const struct member status_members[] = {
 
 static int ct_total(struct reader *r, void *t) {
   struct pp_counters *c = t;
-  return parse_int64_or_null(r, &c->total);
+  return parse_count_or_null(r, &c->total);
 }
 
 static int ct_unit(struct reader *r, void *t) {
@@ -552,7 +581,7 @@ static int ct_unit(struct reader *r, void *t) {
 
 static int ct_power_on(struct reader *r, void *t) {
   struct pp_counters *c = t;
-  return parse_int64_or_null(r, &c->power_on);
+  return parse_count_or_null(r, &c->power_on);
 }
 
 static const struct member counter_members[] = {
@@ -586,7 +615,7 @@ static int vendor_counter(struct reader *r, struct pp_counters *c,
   if (c->vendor_count == PP_MAX_VENDOR_COUNTERS)
     return fail(r, -E2BIG, "too many vendor counters");
   struct pp_counter *slot = &c->vendor[c->vendor_count];
-  PP_TRY(parse_int64_or_null(r, &slot->value));
+  PP_TRY(parse_count_or_null(r, &slot->value));
   pp_strlcpy(slot->name, name, sizeof(slot->name));
   c->vendor_count++;
   return 0;

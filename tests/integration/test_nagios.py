@@ -374,6 +374,28 @@ def pages_state_file(port):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def pages_counter64(port):
+    """A Counter64 past 2^63 is carried whole (status, perfdata, state
+    file): the second run does not see the counter go backwards."""
+    tmp = tempfile.mkdtemp(prefix="pp-nagios-pages64-")
+    big = "18446744073709551000"
+    try:
+        state = os.path.join(tmp, "pages.state")
+        for run in (1, 2):
+            r = check("check_printer_pages",
+                      *target(port, "quirk_counter64_huge"),
+                      "--state-file", state).expect(
+                0, big + " impressions", absent=("backwards",))
+            if r.perf_item("pages")["value"] != big:
+                r.fail("run %d: pages perfdata %r" %
+                       (run, r.perf_item("pages")["raw"]))
+            with open(state) as f:
+                if "total %s\n" % big not in f.read():
+                    r.fail("run %d: state file lacks the counter" % run)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def pages_without_state(port):
     check("check_printer_pages", *target(port, "quirk_integer_counter")
           ).expect(0, "sheets")
@@ -784,6 +806,7 @@ def main():
         runner.run("supplies/epson-profile", epson_profile, port)
         runner.run("pages/state-file", pages_state_file, port)
         runner.run("pages/plain", pages_without_state, port)
+        runner.run("pages/counter64", pages_counter64, port)
         runner.run("community-sources", community_sources, port)
         for path in corpus:
             name = os.path.basename(path)[:-len(".snmprec")]

@@ -560,7 +560,7 @@ static void test_counter_integer_life_count(void **state) {
   decode_text(MARKER "4.1.1|2|123456\n" MARKER "3.1.1|2|7\n", &p);
   assert_int_equal(p.counters.total, 123456);
   assert_int_equal(p.counters.unit, 7);
-  assert_true(p.counters.power_on == PP_UNKNOWN);
+  assert_true(p.counters.power_on == PP_COUNT_UNKNOWN);
   pp_printer_clear(&p);
 
   decode_text(MARKER "4.1.1|65|4294967295\n", &p);
@@ -583,7 +583,7 @@ static void test_counter_as_text(void **state) {
   pp_printer_clear(&p);
 
   decode_text(MARKER "4.1.1|4|n/a\n", &p);
-  assert_true(p.counters.total == PP_UNKNOWN);
+  assert_true(p.counters.total == PP_COUNT_UNKNOWN);
   pp_printer_clear(&p);
 }
 
@@ -619,12 +619,45 @@ static void test_counter64_power_on_count(void **state) {
   pp_printer_clear(&p);
 }
 
+/* Counter64 past INT64_MAX: every bit kept (a clamp to 2^63-1 made the
+ * next read look like a reset). */
+static void test_counter64_past_int64_max(void **state) {
+  (void)state;
+  struct pp_printer p;
+  decode_text(MARKER "4.1.1|70|18446744073709551000\n" MARKER
+                     "5.1.1|70|9223372036854775808\n",
+              &p);
+  assert_true(p.counters.total == 18446744073709551000u);
+  assert_true(p.counters.power_on == 9223372036854775808u);
+  pp_printer_clear(&p);
+}
+
+/* A number where a string belongs is no name: treated as absent. */
+static void test_numbers_in_string_columns_are_absent(void **state) {
+  (void)state;
+  struct pp_printer p;
+  decode_text("1.3.6.1.2.1.1.5.0|70|18446744073709551000\n" HR_DEVICE
+              "2.1|6|1.3.6.1.2.1.25.3.1.5\n" HR_DEVICE
+              "3.1|70|18446744073709551000\n"
+              "1.3.6.1.2.1.43.5.1.1.16.1|65|4711\n" SERIAL
+              "|2|12345678\n" SUPPLY "6.1.1|70|18446744073709551000\n" SUPPLY
+              "9.1.1|2|50\n" CONSOLE "1|6|1.3.6.1.4.1.11\n",
+              &p);
+  check_str("name", p.name, "");
+  check_str("model", p.model, "");
+  check_str("serial", p.serial, "");
+  check_str("console", p.console, "");
+  assert_int_equal(p.supply_count, 1);
+  check_str("supply description", p.supplies[0].description, "");
+  pp_printer_clear(&p);
+}
+
 static void test_missing_life_count_stays_unknown(void **state) {
   (void)state;
   struct pp_printer p;
   decode_text("1.3.6.1.2.1.1.5.0|4|PRN-1\n", &p);
-  assert_true(p.counters.total == PP_UNKNOWN);
-  assert_true(p.counters.power_on == PP_UNKNOWN);
+  assert_true(p.counters.total == PP_COUNT_UNKNOWN);
+  assert_true(p.counters.power_on == PP_COUNT_UNKNOWN);
   assert_int_equal(p.counters.unit, 0);
   assert_true(p.uptime_ticks == PP_UNKNOWN);
   pp_printer_clear(&p);
@@ -1044,6 +1077,8 @@ int main(void) {
       cmocka_unit_test(test_counter_as_text),
       cmocka_unit_test(test_counter_unit_is_kept),
       cmocka_unit_test(test_counter64_power_on_count),
+      cmocka_unit_test(test_counter64_past_int64_max),
+      cmocka_unit_test(test_numbers_in_string_columns_are_absent),
       cmocka_unit_test(test_missing_life_count_stays_unknown),
       cmocka_unit_test(test_error_bit_names_follow_rfc3805),
       cmocka_unit_test(test_error_state_1byte),

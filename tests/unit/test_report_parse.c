@@ -71,9 +71,9 @@ static void full_printer(struct pp_printer *p) {
                      (1u << PP_ERR_OVERDUE_PREVENT_MAINT);
   p->counters.total = 9007199254740993; /* above 2^53: no double on the way */
   p->counters.unit = 7;
-  p->counters.power_on = -5;
+  p->counters.power_on = 18446744073709551000u; /* past INT64_MAX */
   assert_true(pp_printer_set_counter(p, "colour", 12345));
-  assert_true(pp_printer_set_counter(p, "mono", PP_UNKNOWN));
+  assert_true(pp_printer_set_counter(p, "mono", PP_COUNT_UNKNOWN));
   add_supply(p, "Black Toner", "black", 3, false, 7, 2400, 26000);
   add_supply(p, "Waste \"box\"", "", 4, true, 19, 95, 100);
   add_supply(p, "Drum", "", 9, false, 0, -3, PP_UNKNOWN);
@@ -133,9 +133,9 @@ static void test_round_trip_every_field(void **state) {
   assert_int_equal(back.status.device, 3);
   assert_true(back.status.asleep);
   assert_true(back.counters.total == p.counters.total);
-  assert_true(back.counters.power_on == -5);
+  assert_true(back.counters.power_on == 18446744073709551000u);
   assert_int_equal(back.counters.vendor_count, 2);
-  assert_true(back.counters.vendor[1].value == PP_UNKNOWN);
+  assert_true(back.counters.vendor[1].value == PP_COUNT_UNKNOWN);
   assert_int_equal(back.supply_count, p.supply_count);
   for (size_t i = 0; i < p.supply_count; i++) {
     assert_string_equal(back.supplies[i].description,
@@ -186,7 +186,7 @@ static void test_accepts_any_key_order_and_whitespace(void **state) {
   assert_int_equal(parse(json, &p, err), 0);
   assert_string_equal(p.address, "a/b\xc3\xa4\xf0\x9f\x96\xa8");
   assert_int_equal(p.status.errors, 1u << PP_ERR_JAMMED);
-  assert_true(p.counters.total == PP_UNKNOWN);
+  assert_true(p.counters.total == PP_COUNT_UNKNOWN);
   pp_printer_clear(&p);
 }
 
@@ -253,8 +253,11 @@ static const struct reject_case rejects[] = {
     {"exponent", OK_HEAD ",\"counters\":{\"total\":1e3}}", -EINVAL},
     {"leading zero", OK_HEAD ",\"counters\":{\"total\":012}}", -EINVAL},
     {"plus sign", OK_HEAD ",\"counters\":{\"total\":+1}}", -EINVAL},
-    {"overflow", OK_HEAD ",\"counters\":{\"total\":9223372036854775808}}",
+    {"overflow", OK_HEAD ",\"counters\":{\"total\":18446744073709551616}}",
      -EINVAL},
+    {"2^64-1 is unknown, said by null only",
+     OK_HEAD ",\"counters\":{\"total\":18446744073709551615}}", -EINVAL},
+    {"negative count", OK_HEAD ",\"counters\":{\"total\":-1}}", -EINVAL},
     {"INT64_MIN is not a count",
      OK_HEAD ",\"counters\":{\"total\":-9223372036854775808}}", -EINVAL},
     {"string for number", OK_HEAD ",\"counters\":{\"total\":\"5\"}}", -EINVAL},

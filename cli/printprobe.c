@@ -334,29 +334,41 @@ static const char *column_text(const char *text, char *out, size_t width) {
   return out;
 }
 
+/* One printer's row; a read cut short gets a second line with the reason
+ * (a cut table must not look complete). Returns whether it was cut. */
+static bool print_row(const struct pp_printer *p) {
+  if (!p->reachable) {
+    printf("%-22s %-16s %-8s %s\n", p->address, "-", "DOWN", p->error);
+    return false;
+  }
+  char pages[24] = "-", supplies[512], errors[256];
+  char name[17], model[29], serial[17];
+  if (p->counters.total != PP_COUNT_UNKNOWN)
+    snprintf(pages, sizeof(pages), "%" PRIu64, p->counters.total);
+  supply_summary(p, supplies, sizeof(supplies));
+  error_summary(p, errors, sizeof(errors));
+  const char *state = pp_printer_status_name(p->status.printer);
+  printf("%-22s %-16s %-8.8s %-28s %-16s %10s  %-20s %s\n", p->address,
+         column_text(p->name, name, 16), state ? state : "?",
+         column_text(p->model, model, 28), column_text(p->serial, serial, 16),
+         pages, errors[0] ? errors : "-", supplies);
+  const char *partial = pp_printer_partial(p);
+  if (partial != NULL)
+    printf("%-22s read incomplete: %s\n", "", partial);
+  return partial != NULL;
+}
+
 static void print_table(const struct pp_printer *printers, size_t count) {
   printf("%-22s %-16s %-8s %-28s %-16s %10s  %-20s %s\n", "ADDRESS", "NAME",
          "STATE", "MODEL", "SERIAL", "PAGES", "ERRORS", "SUPPLIES");
-  for (size_t i = 0; i < count; i++) {
-    const struct pp_printer *p = &printers[i];
-    if (!p->reachable) {
-      printf("%-22s %-16s %-8s %s\n", p->address, "-", "DOWN", p->error);
-      continue;
-    }
-    char pages[24] = "-", supplies[512], errors[256];
-    char name[17], model[29], serial[17];
-    if (p->counters.total != PP_COUNT_UNKNOWN)
-      snprintf(pages, sizeof(pages), "%" PRIu64, p->counters.total);
-    supply_summary(p, supplies, sizeof(supplies));
-    error_summary(p, errors, sizeof(errors));
-    const char *state = pp_printer_status_name(p->status.printer);
-    printf("%-22s %-16s %-8.8s %-28s %-16s %10s  %-20s %s\n", p->address,
-           column_text(p->name, name, 16), state ? state : "?",
-           column_text(p->model, model, 28), column_text(p->serial, serial, 16),
-           pages, errors[0] ? errors : "-", supplies);
-  }
+  size_t partial = 0;
+  for (size_t i = 0; i < count; i++)
+    partial += print_row(&printers[i]);
   size_t up = pp_count_reachable(printers, count);
-  printf("%zu printers, %zu answered, %zu did not\n", count, up, count - up);
+  printf("%zu printers, %zu answered, %zu did not", count, up, count - up);
+  if (partial > 0)
+    printf(", %zu read incomplete", partial);
+  printf("\n");
 }
 
 static int print_report(const struct cli *cli,

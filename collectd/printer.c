@@ -99,6 +99,8 @@ struct printer_state {
   uint64_t pages;     /* last total, PP_COUNT_UNKNOWN */
   char host[DATA_MAX_NAME_LEN]; /* last known name (HostnameFrom) */
   c_complain_t complaint;
+  bool partial; /* the last read was cut short */
+  c_complain_t partial_complaint;
 };
 
 struct poll_result {
@@ -507,6 +509,7 @@ static int block_finish(struct block *b, const struct pp_snmp_opts *snmp) {
   for (size_t i = 0; i < b->targets.count; i++) {
     b->states[i].pages = PP_COUNT_UNKNOWN;
     C_COMPLAIN_INIT(&b->states[i].complaint);
+    C_COMPLAIN_INIT(&b->states[i].partial_complaint);
   }
   return 0;
 }
@@ -1109,6 +1112,30 @@ static void notify_reachability(const struct block *b, struct printer_state *st,
     notify(b, vl, p, NOTIF_OKAY, "reachable", "reachable again");
 }
 
+/* A read cut short (a looping walk, the deadline, the row limit): the
+ * values sent are not the whole printer. Logged through c_complain (a
+ * printer that always loops does not fill the log) and notified when it
+ * starts and ends. */
+static void notify_partial(const struct block *b, struct printer_state *st,
+                           const value_list_t *vl, const struct pp_printer *p) {
+  const char *why = pp_printer_partial(p);
+  if (why != NULL) {
+    c_complain(LOG_WARNING, &st->partial_complaint,
+               PLUGIN_NAME " plugin: %s/%s: read incomplete: %s", b->name,
+               p->address, why);
+    if (!st->partial)
+      notify(b, vl, p, NOTIF_WARNING, "read", "read incomplete: %s", why);
+  } else if (p->reachable) {
+    c_release(LOG_INFO, &st->partial_complaint,
+              PLUGIN_NAME " plugin: %s/%s: read complete again", b->name,
+              p->address);
+    if (st->partial)
+      notify(b, vl, p, NOTIF_OKAY, "read", "read complete again");
+  }
+  if (p->reachable)
+    st->partial = why != NULL;
+}
+
 /* --- the read callback --- */
 
 static void submit_printer(struct block *b, struct printer_state *st,
@@ -1139,6 +1166,7 @@ static void submit_printer(struct block *b, struct printer_state *st,
     add_report_meta(b, vl.meta, p);
   submit_gauge(&vl, "gauge", "reachable", p->reachable ? 1 : 0);
   notify_reachability(b, st, &vl, p);
+  notify_partial(b, st, &vl, p);
   if (p->reachable)
     notify_condition(b, st, &vl, p);
   st->reachable = p->reachable;

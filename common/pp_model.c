@@ -218,6 +218,12 @@ void pp_printer_init(struct pp_printer *printer, const char *address) {
   printer->counters.power_on = PP_COUNT_UNKNOWN;
 }
 
+const char *pp_printer_partial(const struct pp_printer *printer) {
+  if (!printer->reachable || printer->error[0] == '\0')
+    return NULL;
+  return printer->error;
+}
+
 void pp_printer_clear(struct pp_printer *printer) {
   free(printer->supplies);
   free(printer->alerts);

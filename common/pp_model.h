@@ -165,6 +165,13 @@ struct pp_printer {
   bool bulk_fallback; /* GETBULK failed; walked with GETNEXT */
 };
 
+/* Why a printer that answered was read only in part (the walk looped, the
+ * deadline came, a table was cut at PP_MAX_TABLE_ROWS): the engine keeps
+ * the first such reason in error. NULL for a complete read, and for a
+ * printer that did not answer at all (error says why there). Every front
+ * end states it: a cut table must not look complete. */
+const char *pp_printer_partial(const struct pp_printer *printer);
+
 /* Everything unknown, nothing allocated. */
 void pp_printer_init(struct pp_printer *printer, const char *address);
 void pp_printer_clear(struct pp_printer *printer);

@@ -404,6 +404,17 @@ def pages_without_state(port):
 
 # --- broken agents (ppsim) --------------------------------------------------
 
+def partial_read(port, status):
+    """A looping agent: both checks say the read is incomplete and why, and
+    neither says OK (no supplies at all: UNKNOWN, nothing to judge)."""
+    loop = "non-increasing OID"
+    status.expect(1, "idle", "status incomplete: ", loop)
+    check("check_printer_supplies", *target(port, "quirk_walk_loop")).expect(
+        3, "reports no supplies", "supplies incomplete: ", loop)
+    check("check_printer_status", *target(port, "quirk_ok_colour_laser")
+          ).expect(0, absent=("incomplete",))
+
+
 def broken_agents(port):
     for name in ("quirk_getbulk_rejected", "quirk_getbulk_dropped",
                  "quirk_getbulk_garbage", "quirk_walk_loop"):
@@ -411,7 +422,8 @@ def broken_agents(port):
         if r.rc not in (0, 1, 2) or r.state is None:
             r.fail("%s: no verdict" % name)
         if name == "quirk_walk_loop":
-            continue  # its supplies walk is cut off on purpose
+            partial_read(port, r)
+            continue
         r = check("check_printer_supplies", *target(port, name))
         if r.rc not in (0, 1, 2) or not r.perf:
             r.fail("%s: supplies not read" % name)

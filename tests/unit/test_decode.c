@@ -286,6 +286,32 @@ static void test_supply_huge_counter64_level_does_not_overflow(void **state) {
   pp_printer_clear(&p);
 }
 
+/* Rows beyond what a printer keeps: the table is cut and the error says
+ * so (it said nothing, and a cut table looked complete). Each column holds
+ * fewer rows than the limit; together they name more. */
+static void test_supplies_cut_at_row_limit_say_so(void **state) {
+  (void)state;
+  static char text[64 * 1024];
+  text[0] = '\0';
+  for (int i = 1; i <= PP_MAX_TABLE_ROWS - 10; i++)
+    append(text, sizeof text, SUPPLY "9.1.%d|2|50\n", i);
+  for (int i = PP_MAX_TABLE_ROWS - 10; i <= PP_MAX_TABLE_ROWS + 20; i++)
+    append(text, sizeof text, SUPPLY "5.1.%d|2|3\n", i);
+  struct pp_printer p;
+  decode_text(text, &p);
+  assert_int_equal(p.supply_count, PP_MAX_TABLE_ROWS);
+  check_str("error", p.error, "supplies cut off at 512 rows");
+  pp_printer_clear(&p);
+  /* exactly the limit: complete, no error */
+  text[0] = '\0';
+  for (int i = 1; i <= PP_MAX_TABLE_ROWS; i++)
+    append(text, sizeof text, SUPPLY "9.1.%d|2|50\n", i);
+  decode_text(text, &p);
+  assert_int_equal(p.supply_count, PP_MAX_TABLE_ROWS);
+  check_str("error", p.error, "");
+  pp_printer_clear(&p);
+}
+
 static void test_supply_without_level_column_is_unknown(void **state) {
   (void)state;
   static const struct level_case cases[] = {
@@ -1059,6 +1085,7 @@ int main(void) {
       cmocka_unit_test(test_ricoh_minus100_means_low_without_percent),
       cmocka_unit_test(test_supply_huge_counter64_level_does_not_overflow),
       cmocka_unit_test(test_supply_without_level_column_is_unknown),
+      cmocka_unit_test(test_supplies_cut_at_row_limit_say_so),
       cmocka_unit_test(test_descr_hex_encoded_ascii),
       cmocka_unit_test(test_descr_utf16_be_with_bom),
       cmocka_unit_test(test_descr_utf16_le_with_bom),

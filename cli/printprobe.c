@@ -3,6 +3,7 @@
  * or CSV. Exit status: 0 all targets answered, 1 some did not, 2 usage. */
 #include <errno.h>
 #include <getopt.h>
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -92,10 +93,11 @@ static void usage_long(void) {
 static void log_to_stderr(enum pp_log_level level, const char *msg,
                           void *user_data) {
   (void)user_data;
-  static const char *const names[] = {
-      [PP_LOG_ERR] = "error",   [PP_LOG_WARNING] = "warning",
-      [PP_LOG_NOTICE] = "notice", [PP_LOG_INFO] = "info",
-      [PP_LOG_DEBUG] = "debug"};
+  static const char *const names[] = {[PP_LOG_ERR] = "error",
+                                      [PP_LOG_WARNING] = "warning",
+                                      [PP_LOG_NOTICE] = "notice",
+                                      [PP_LOG_INFO] = "info",
+                                      [PP_LOG_DEBUG] = "debug"};
   fprintf(stderr, "printprobe: %s: %s\n", names[level], msg);
 }
 
@@ -199,8 +201,10 @@ static int parse_option(struct cli *cli, int opt, int long_index,
     return 0;
   case OPT_CSV:
     if (strcmp(optarg, "supplies") != 0 && strcmp(optarg, "counters") != 0) {
-      fprintf(stderr, "printprobe: --csv \"%s\": must be supplies or "
-                      "counters\n", optarg);
+      fprintf(stderr,
+              "printprobe: --csv \"%s\": must be supplies or "
+              "counters\n",
+              optarg);
       return -EINVAL;
     }
     cli->format = optarg[0] == 's' ? OUT_CSV_SUPPLIES : OUT_CSV_COUNTERS;
@@ -321,29 +325,50 @@ static void error_summary(const struct pp_printer *p, char *out,
   }
 }
 
+/* A column's share of a text: printf's %.16s counts bytes and could cut a
+ * character in two; this cut falls between characters. */
+static const char *column_text(const char *text, char *out, size_t width) {
+  if (text[0] == '\0')
+    return "-";
+  pp_text_copy(out, text, width + 1);
+  return out;
+}
+
+/* One printer's row; a read cut short gets a second line with the reason
+ * (a cut table must not look complete). Returns whether it was cut. */
+static bool print_row(const struct pp_printer *p) {
+  if (!p->reachable) {
+    printf("%-22s %-16s %-8s %s\n", p->address, "-", "DOWN", p->error);
+    return false;
+  }
+  char pages[24] = "-", supplies[512], errors[256];
+  char name[17], model[29], serial[17];
+  if (p->counters.total != PP_COUNT_UNKNOWN)
+    snprintf(pages, sizeof(pages), "%" PRIu64, p->counters.total);
+  supply_summary(p, supplies, sizeof(supplies));
+  error_summary(p, errors, sizeof(errors));
+  const char *state = pp_printer_status_name(p->status.printer);
+  printf("%-22s %-16s %-8.8s %-28s %-16s %10s  %-20s %s\n", p->address,
+         column_text(p->name, name, 16), state ? state : "?",
+         column_text(p->model, model, 28), column_text(p->serial, serial, 16),
+         pages, errors[0] ? errors : "-", supplies);
+  const char *partial = pp_printer_partial(p);
+  if (partial != NULL)
+    printf("%-22s read incomplete: %s\n", "", partial);
+  return partial != NULL;
+}
+
 static void print_table(const struct pp_printer *printers, size_t count) {
   printf("%-22s %-16s %-8s %-28s %-16s %10s  %-20s %s\n", "ADDRESS", "NAME",
          "STATE", "MODEL", "SERIAL", "PAGES", "ERRORS", "SUPPLIES");
-  for (size_t i = 0; i < count; i++) {
-    const struct pp_printer *p = &printers[i];
-    if (!p->reachable) {
-      printf("%-22s %-16s %-8s %s\n", p->address, "-", "DOWN", p->error);
-      continue;
-    }
-    char pages[24] = "-", supplies[512], errors[256];
-    if (p->counters.total != PP_UNKNOWN)
-      snprintf(pages, sizeof(pages), "%lld", (long long)p->counters.total);
-    supply_summary(p, supplies, sizeof(supplies));
-    error_summary(p, errors, sizeof(errors));
-    const char *state = pp_printer_status_name(p->status.printer);
-    printf("%-22s %-16.16s %-8.8s %-28.28s %-16.16s %10s  %-20s %s\n",
-           p->address, p->name[0] ? p->name : "-", state ? state : "?",
-           p->model[0] ? p->model : "-",
-           p->serial[0] ? p->serial : "-", pages, errors[0] ? errors : "-",
-           supplies);
-  }
+  size_t partial = 0;
+  for (size_t i = 0; i < count; i++)
+    partial += print_row(&printers[i]);
   size_t up = pp_count_reachable(printers, count);
-  printf("%zu printers, %zu answered, %zu did not\n", count, up, count - up);
+  printf("%zu printers, %zu answered, %zu did not", count, up, count - up);
+  if (partial > 0)
+    printf(", %zu read incomplete", partial);
+  printf("\n");
 }
 
 static int print_report(const struct cli *cli,
@@ -381,8 +406,8 @@ static int run_scan(struct cli *cli) {
   if (cli->progress) {
     cli->engine.on_done = show_progress;
   }
-  int err = pp_poll(cli->targets.items, count, pp_profiles, &cli->engine,
-                    printers);
+  int err =
+      pp_poll(cli->targets.items, count, pp_profiles, &cli->engine, printers);
   int status = EXIT_USAGE;
   if (err != 0) {
     fprintf(stderr, "printprobe: polling failed: %s\n", strerror(-err));
@@ -400,13 +425,13 @@ int main(int argc, char **argv) {
   struct cli cli = {.format = OUT_TABLE};
   pp_snmp_opts_default(&cli.snmp);
   pp_engine_opts_default(&cli.engine);
-  if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-                    strcmp(argv[1], "-h") == 0)) {
+  if (argc >= 2 &&
+      (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0)) {
     usage_long();
     return EXIT_ALL_ANSWERED;
   }
-  if (argc >= 2 && (strcmp(argv[1], "--version") == 0 ||
-                    strcmp(argv[1], "-V") == 0)) {
+  if (argc >= 2 &&
+      (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "-V") == 0)) {
     printf("printprobe %s\n", PP_VERSION);
     return EXIT_ALL_ANSWERED;
   }

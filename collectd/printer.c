@@ -63,6 +63,7 @@
 #include "pp_log.h"
 #include "pp_model.h"
 #include "pp_report.h"
+#include "pp_report_parse.h"
 #include "pp_snmp_opts.h"
 #include "pp_str.h"
 #include "pp_target.h"
@@ -71,8 +72,9 @@
 #define PLUGIN_NAME "printer"
 #define META_REPORT "printprobe:report"
 /* One printer's JSON object; a printer with 40 supplies and 30 alerts
- * needs about 20 KiB. */
-#define REPORT_LIMIT (256u * 1024)
+ * needs about 20 KiB. The bound is what write_dss reads back: a larger
+ * object would be left out there. */
+#define REPORT_LIMIT PP_REPORT_PARSE_MAX_INPUT
 /* Part of the interval a poll may use: the rest is slack for dispatching. */
 #define POLL_SHARE 0.8
 
@@ -94,9 +96,11 @@ struct printer_state {
   bool reachable;     /* in the last result */
   bool clash;         /* another printer of the fleet has the same host name */
   uint64_t condition; /* hash of active errors and alerts, 0 for none */
-  int64_t pages;      /* last total, PP_UNKNOWN */
+  uint64_t pages;     /* last total, PP_COUNT_UNKNOWN */
   char host[DATA_MAX_NAME_LEN]; /* last known name (HostnameFrom) */
   c_complain_t complaint;
+  bool partial; /* the last read was cut short */
+  c_complain_t partial_complaint;
 };
 
 struct poll_result {
@@ -503,8 +507,9 @@ static int block_finish(struct block *b, const struct pp_snmp_opts *snmp) {
   if (b->states == NULL)
     return -1;
   for (size_t i = 0; i < b->targets.count; i++) {
-    b->states[i].pages = PP_UNKNOWN;
+    b->states[i].pages = PP_COUNT_UNKNOWN;
     C_COMPLAIN_INIT(&b->states[i].complaint);
+    C_COMPLAIN_INIT(&b->states[i].partial_complaint);
   }
   return 0;
 }
@@ -911,14 +916,15 @@ static void notify(const struct block *b, const value_list_t *vl,
                    const char *type_instance, const char *fmt, ...)
     __attribute__((format(printf, 6, 7)));
 
-static void submit_pages(value_list_t *vl, const char *name, int64_t value) {
-  /* An INTEGER counter read as negative is not a count. */
-  if (value == PP_UNKNOWN || value < 0)
+static void submit_pages(value_list_t *vl, const char *name, uint64_t value) {
+  /* DERIVE is signed 64-bit: a Counter64 past INT64_MAX cannot be one (the
+   * report in the meta data still carries it whole). */
+  if (value == PP_COUNT_UNKNOWN || value > INT64_MAX)
     return;
   char instance[DATA_MAX_NAME_LEN], clean[DATA_MAX_NAME_LEN - 8];
   clean_instance(name, clean, sizeof(clean));
   snprintf(instance, sizeof(instance), "pages_%s", clean);
-  submit(vl, "derive", instance, (value_t){.derive = value});
+  submit(vl, "derive", instance, (value_t){.derive = (derive_t)value});
 }
 
 /* DERIVE (min 0 in types.db): a counter that goes back turns into a NaN
@@ -932,13 +938,13 @@ static void submit_counters(const struct block *b, struct printer_state *st,
   if (unit)
     meta_data_add_string(vl->meta, "printprobe:counter_unit",
                          pp_counter_unit_name(c->unit));
-  if (c->total != PP_UNKNOWN && c->total >= 0) {
-    if (st->pages != PP_UNKNOWN && c->total < st->pages) {
+  if (c->total != PP_COUNT_UNKNOWN) {
+    if (st->pages != PP_COUNT_UNKNOWN && c->total < st->pages) {
       WARNING(PLUGIN_NAME " plugin: %s/%s: page counter went back from "
-                          "%" PRId64 " to %" PRId64,
+                          "%" PRIu64 " to %" PRIu64,
               b->name, p->address, st->pages, c->total);
       notify(b, vl, p, NOTIF_WARNING, "pages_total",
-             "page counter went back from %" PRId64 " to %" PRId64
+             "page counter went back from %" PRIu64 " to %" PRIu64
              " (reset or board swap)",
              st->pages, c->total);
     }
@@ -1108,6 +1114,30 @@ static void notify_reachability(const struct block *b, struct printer_state *st,
     notify(b, vl, p, NOTIF_OKAY, "reachable", "reachable again");
 }
 
+/* A read cut short (a looping walk, the deadline, the row limit): the
+ * values sent are not the whole printer. Logged through c_complain (a
+ * printer that always loops does not fill the log) and notified when it
+ * starts and ends. */
+static void notify_partial(const struct block *b, struct printer_state *st,
+                           const value_list_t *vl, const struct pp_printer *p) {
+  const char *why = pp_printer_partial(p);
+  if (why != NULL) {
+    c_complain(LOG_WARNING, &st->partial_complaint,
+               PLUGIN_NAME " plugin: %s/%s: read incomplete: %s", b->name,
+               p->address, why);
+    if (!st->partial)
+      notify(b, vl, p, NOTIF_WARNING, "read", "read incomplete: %s", why);
+  } else if (p->reachable) {
+    c_release(LOG_INFO, &st->partial_complaint,
+              PLUGIN_NAME " plugin: %s/%s: read complete again", b->name,
+              p->address);
+    if (st->partial)
+      notify(b, vl, p, NOTIF_OKAY, "read", "read complete again");
+  }
+  if (p->reachable)
+    st->partial = why != NULL;
+}
+
 /* --- the read callback --- */
 
 static void submit_printer(struct block *b, struct printer_state *st,
@@ -1138,6 +1168,7 @@ static void submit_printer(struct block *b, struct printer_state *st,
     add_report_meta(b, vl.meta, p);
   submit_gauge(&vl, "gauge", "reachable", p->reachable ? 1 : 0);
   notify_reachability(b, st, &vl, p);
+  notify_partial(b, st, &vl, p);
   if (p->reachable)
     notify_condition(b, st, &vl, p);
   st->reachable = p->reachable;

@@ -11,7 +11,10 @@
 
 /* Never sysContact or sysLocation: people's names stay on site. */
 const char *const pp_std_scalars[] = {
-    PP_OID_SYS_DESCR, PP_OID_SYS_OBJECT_ID, PP_OID_SYS_UPTIME, PP_OID_SYS_NAME,
+    PP_OID_SYS_DESCR,
+    PP_OID_SYS_OBJECT_ID,
+    PP_OID_SYS_UPTIME,
+    PP_OID_SYS_NAME,
     NULL,
 };
 
@@ -45,15 +48,33 @@ const char *const pp_std_scalars[] = {
 /* Each column is walked on its own, so that an agent that lacks one column
  * still gives the others; job tables and people's data are never listed. */
 const char *const pp_std_columns[] = {
-    HR_DEVICE_TYPE,      HR_DEVICE_DESCR,     HR_DEVICE_STATUS,
-    HR_PRINTER_STATUS,   HR_PRINTER_ERRORS,   IF_PHYS_ADDRESS,
-    PRT_PRINTER_NAME,    PRT_SERIAL,          PRT_COUNTER_UNIT,
-    PRT_LIFE_COUNT,      PRT_POWER_ON_COUNT,  PRT_SUPPLY_COLORANT,
-    PRT_SUPPLY_CLASS,    PRT_SUPPLY_TYPE,     PRT_SUPPLY_DESCR,
-    PRT_SUPPLY_UNIT,     PRT_SUPPLY_MAX,      PRT_SUPPLY_LEVEL,
-    PRT_COLORANT_VALUE,  PRT_CONSOLE_TEXT,    PRT_ALERT_SEVERITY,
-    PRT_ALERT_GROUP,     PRT_ALERT_GROUP_INDEX, PRT_ALERT_LOCATION,
-    PRT_ALERT_CODE,      PRT_ALERT_DESCR,     NULL,
+    HR_DEVICE_TYPE,
+    HR_DEVICE_DESCR,
+    HR_DEVICE_STATUS,
+    HR_PRINTER_STATUS,
+    HR_PRINTER_ERRORS,
+    IF_PHYS_ADDRESS,
+    PRT_PRINTER_NAME,
+    PRT_SERIAL,
+    PRT_COUNTER_UNIT,
+    PRT_LIFE_COUNT,
+    PRT_POWER_ON_COUNT,
+    PRT_SUPPLY_COLORANT,
+    PRT_SUPPLY_CLASS,
+    PRT_SUPPLY_TYPE,
+    PRT_SUPPLY_DESCR,
+    PRT_SUPPLY_UNIT,
+    PRT_SUPPLY_MAX,
+    PRT_SUPPLY_LEVEL,
+    PRT_COLORANT_VALUE,
+    PRT_CONSOLE_TEXT,
+    PRT_ALERT_SEVERITY,
+    PRT_ALERT_GROUP,
+    PRT_ALERT_GROUP_INDEX,
+    PRT_ALERT_LOCATION,
+    PRT_ALERT_CODE,
+    PRT_ALERT_DESCR,
+    NULL,
 };
 
 #define HR_DEVICE_PRINTER "1.3.6.1.2.1.25.3.1.5"
@@ -83,12 +104,10 @@ void pp_value_text(const struct pp_value *value, char *out, size_t outlen) {
   out[0] = '\0';
   if (value == NULL)
     return;
+  /* Only a string is text: a number or an OID where a name is expected is
+   * an agent's mistake, not a name ("18446744073709551000" as a model). */
   if (value->type == PP_V_OCTETS)
     pp_clean_text(value->bytes, value->len, out, outlen);
-  else if (value->type == PP_V_INT || value->type == PP_V_UNSIGNED)
-    snprintf(out, outlen, "%lld", (long long)value->num);
-  else if (value->type == PP_V_OID)
-    pp_oid_format(&value->oid, out, outlen);
 }
 
 uint32_t pp_enterprise_of(const struct pp_oid *sys_object_id) {
@@ -114,8 +133,8 @@ uint32_t pp_decode_error_state(const unsigned char *bytes, size_t len) {
 
 bool pp_serial_is_placeholder(const char *serial) {
   static const char *const placeholders[] = {
-      "n/a", "na", "none", "unknown", "not available", "null", "serial",
-      "default", "0123456789", "123456789", "1234567890",
+      "n/a",    "na",      "none",       "unknown",   "not available", "null",
+      "serial", "default", "0123456789", "123456789", "1234567890",
   };
   if (serial[0] == '\0')
     return true;
@@ -201,8 +220,8 @@ static void decode_device(struct pp_varset *values, struct pp_printer *p) {
 }
 
 /* First value of a column whose text is usable (printer name, serial). */
-static void first_text(struct pp_varset *values, const char *column,
-                       char *out, size_t outlen) {
+static void first_text(struct pp_varset *values, const char *column, char *out,
+                       size_t outlen) {
   struct pp_oid col = oid_of(column);
   size_t cursor = 0;
   const struct pp_value *v;
@@ -218,7 +237,7 @@ static void decode_general(struct pp_varset *values, struct pp_printer *p) {
   char name[sizeof(p->name)];
   first_text(values, PRT_PRINTER_NAME, name, sizeof(name));
   if (name[0] != '\0')
-    pp_strlcpy(p->name, name, sizeof(p->name));
+    pp_text_copy(p->name, name, sizeof(p->name));
   first_text(values, PRT_SERIAL, p->serial, sizeof(p->serial));
   if (pp_serial_is_placeholder(p->serial))
     p->serial[0] = '\0';
@@ -244,14 +263,15 @@ static void decode_counters(struct pp_varset *values, struct pp_printer *p) {
   if (v == NULL || v->name.len != col.len + 2)
     return;
   const uint32_t *index = &v->name.sub[col.len];
+  /* INTEGER, Counter32, Counter64 or even text: whatever carries a count. */
+  uint64_t count;
+  if (pp_value_count(v, &count))
+    p->counters.total = count;
   int64_t n;
-  /* INTEGER or Counter32 or even text: whatever carries a number. */
-  if (pp_value_int(v, &n) && n >= 0)
-    p->counters.total = n;
   if (int_at(values, PRT_COUNTER_UNIT, index, 2, &n))
     p->counters.unit = (int)n;
-  if (int_at(values, PRT_POWER_ON_COUNT, index, 2, &n) && n >= 0)
-    p->counters.power_on = n;
+  if (pp_value_count(value_at(values, PRT_POWER_ON_COUNT, index, 2), &count))
+    p->counters.power_on = count;
 }
 
 static bool is_waste_type(int type) {
@@ -308,8 +328,6 @@ static int decode_supply(struct pp_varset *values, const uint32_t *index,
 typedef int (*row_decoder)(struct pp_varset *values, const uint32_t *index,
                            struct pp_printer *p);
 
-#define MAX_TABLE_ROWS 512
-
 struct row_key {
   uint32_t device;
   uint32_t row;
@@ -329,9 +347,9 @@ static bool row_seen(const struct row_key *seen, size_t count,
  * value in one column (no level, no severity) still name the row in
  * another. */
 static int for_each_row(struct pp_varset *values,
-                        const char *const key_columns[3], row_decoder decode,
-                        struct pp_printer *p) {
-  struct row_key seen[MAX_TABLE_ROWS];
+                        const char *const key_columns[3], const char *what,
+                        row_decoder decode, struct pp_printer *p) {
+  struct row_key seen[PP_MAX_TABLE_ROWS];
   size_t count = 0;
   for (size_t k = 0; k < 3; k++) {
     struct pp_oid col = oid_of(key_columns[k]);
@@ -341,8 +359,15 @@ static int for_each_row(struct pp_varset *values,
       const uint32_t *index = &v->name.sub[col.len];
       if (v->name.len != col.len + 2 || row_seen(seen, count, index))
         continue;
-      if (count == MAX_TABLE_ROWS)
-        return 0; /* the walk caps rows too; this only guards the array */
+      if (count == PP_MAX_TABLE_ROWS) {
+        /* More rows than a printer keeps (several columns together can
+         * name more than one column's walk): a cut table must not look
+         * complete. */
+        if (p->error[0] == '\0')
+          snprintf(p->error, sizeof(p->error), "%s cut off at %d rows", what,
+                   PP_MAX_TABLE_ROWS);
+        return 0;
+      }
       seen[count++] = (struct row_key){index[0], index[1]};
       int err = decode(values, index, p);
       if (err != 0)
@@ -355,7 +380,7 @@ static int for_each_row(struct pp_varset *values,
 static int decode_supplies(struct pp_varset *values, struct pp_printer *p) {
   static const char *const key_columns[3] = {PRT_SUPPLY_LEVEL, PRT_SUPPLY_TYPE,
                                              PRT_SUPPLY_DESCR};
-  return for_each_row(values, key_columns, decode_supply, p);
+  return for_each_row(values, key_columns, "supplies", decode_supply, p);
 }
 
 static bool alert_is_empty(const struct pp_alert *a) {
@@ -390,7 +415,7 @@ static int decode_alert(struct pp_varset *values, const uint32_t *index,
 static int decode_alerts(struct pp_varset *values, struct pp_printer *p) {
   static const char *const key_columns[3] = {PRT_ALERT_SEVERITY, PRT_ALERT_CODE,
                                              PRT_ALERT_DESCR};
-  return for_each_row(values, key_columns, decode_alert, p);
+  return for_each_row(values, key_columns, "alerts", decode_alert, p);
 }
 
 static void decode_console(struct pp_varset *values, struct pp_printer *p) {
@@ -402,18 +427,20 @@ static void decode_console(struct pp_varset *values, struct pp_printer *p) {
     pp_value_text(v, line, sizeof(line));
     if (line[0] == '\0')
       continue;
-    int n = snprintf(p->console + used, sizeof(p->console) - used, "%s%s",
-                     used ? " / " : "", line);
-    if (n < 0 || (size_t)n >= sizeof(p->console) - used)
+    /* Whole lines only: a byte cut could split a character. */
+    const char *sep = used ? " / " : "";
+    size_t n = strlen(sep) + strlen(line);
+    if (n >= sizeof(p->console) - used)
       break;
-    used += (size_t)n;
+    snprintf(p->console + used, sizeof(p->console) - used, "%s%s", sep, line);
+    used += n;
   }
 }
 
 static bool mentions_sleep(const char *text) {
-  static const char *const words[] = {"sleep", "energy sav", "power sav",
+  static const char *const words[] = {"sleep",     "energy sav",  "power sav",
                                       "ruhemodus", "energiespar", "veille",
-                                      "standby", "low power"};
+                                      "standby",   "low power"};
   for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
     if (pp_contains_ci(text, words[i]))
       return true;

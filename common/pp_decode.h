@@ -24,7 +24,8 @@ int pp_decode_standard(struct pp_varset *values, struct pp_printer *printer);
 /* The enterprise number of a sysObjectID (1.3.6.1.4.1.N...), 0 if none. */
 uint32_t pp_enterprise_of(const struct pp_oid *sys_object_id);
 
-/* Text of a value, cleaned (see pp_clean_text); "" when absent. */
+/* Text of a string value, cleaned (see pp_clean_text); "" when absent or
+ * not a string (a number is no name). */
 void pp_value_text(const struct pp_value *value, char *out, size_t outlen);
 
 /* Decodes hrPrinterDetectedErrorState octets into enum pp_error_bit bits. */

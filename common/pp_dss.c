@@ -254,13 +254,13 @@ int pp_dss_summary(const struct pp_dss_report *r, struct pp_buf *out) {
   }
   PP_TRY(pp_buf_printf(out, "\nReport %s, %s\n\n", r->id, date));
   PP_TRY(pp_buf_printf(out,
-                    "Printers:            %zu\n"
-                    "Reachable:           %zu\n"
-                    "Not reachable:       %zu\n"
-                    "Printers in error:   %zu\n"
-                    "Supplies low/empty:  %zu\n",
-                    t.printers, t.reachable, t.printers - t.reachable,
-                    t.in_error, t.supplies_low));
+                       "Printers:            %zu\n"
+                       "Reachable:           %zu\n"
+                       "Not reachable:       %zu\n"
+                       "Printers in error:   %zu\n"
+                       "Supplies low/empty:  %zu\n",
+                       t.printers, t.reachable, t.printers - t.reachable,
+                       t.in_error, t.supplies_low));
   PP_TRY(summary_lists(out, r, &t));
   return pp_buf_addstr(out, "\nAttached: report.json (all data), supplies.csv, "
                             "counters.csv.\nThe same message is kept in the "
@@ -382,7 +382,7 @@ static const char html_style[] =
 
 static int html_head(struct pp_buf *out, const char *title) {
   PP_TRY(pp_buf_addstr(out, "<!DOCTYPE html>\n<html lang=\"en\"><head>"
-                         "<meta charset=\"utf-8\">\n<title>"));
+                            "<meta charset=\"utf-8\">\n<title>"));
   PP_TRY(pp_html_escape(out, title));
   PP_TRY(pp_buf_addstr(out, "</title>\n"));
   PP_TRY(pp_buf_addstr(out, html_style));
@@ -404,7 +404,7 @@ static int html_supplies(struct pp_buf *out, const struct pp_printer *p) {
   for (size_t k = 0; k < p->supply_count; k++) {
     const struct pp_supply *s = &p->supplies[k];
     PP_TRY(pp_buf_printf(out, "%s<span class=\"%s\">", k ? "<br>" : "",
-                      supply_class(s)));
+                         supply_class(s)));
     PP_TRY(html_cell_text(out, s->description));
     if (s->percent != PP_NO_PERCENT)
       PP_TRY(pp_buf_printf(out, " %d&nbsp;%%", s->percent));
@@ -423,15 +423,15 @@ static int html_errors(struct pp_buf *out, const struct pp_printer *p) {
   for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT; bit++) {
     if (!(p->status.errors & (1u << bit)))
       continue;
-    PP_TRY(pp_buf_printf(out, "%s<span class=\"bad\">%s</span>", any ? "<br>" : "",
-                      pp_error_bit_name(bit)));
+    PP_TRY(pp_buf_printf(out, "%s<span class=\"bad\">%s</span>",
+                         any ? "<br>" : "", pp_error_bit_name(bit)));
     any = true;
   }
   for (size_t i = 0; i < p->alert_count; i++) {
     const struct pp_alert *a = &p->alerts[i];
     PP_TRY(pp_buf_printf(out, "%s<span class=\"%s\">%s: ", any ? "<br>" : "",
-                      a->severity == PP_ALERT_CRITICAL ? "bad" : "warn",
-                      pp_alert_severity_name(a->severity)));
+                         a->severity == PP_ALERT_CRITICAL ? "bad" : "warn",
+                         pp_alert_severity_name(a->severity)));
     PP_TRY(html_cell_text(out, a->description));
     PP_TRY(pp_buf_addstr(out, "</span>"));
     any = true;
@@ -463,10 +463,10 @@ static int html_printer_row(struct pp_buf *out, const struct pp_printer *p) {
   PP_TRY(pp_buf_addstr(out, "</td><td>"));
   PP_TRY(html_cell_text(out, p->serial));
   PP_TRY(pp_buf_addstr(out, "</td><td class=\"num\">"));
-  if (p->counters.total == PP_UNKNOWN)
+  if (p->counters.total == PP_COUNT_UNKNOWN)
     PP_TRY(pp_buf_addstr(out, "&ndash;"));
   else
-    PP_TRY(pp_buf_printf(out, "%" PRId64, p->counters.total));
+    PP_TRY(pp_buf_printf(out, "%" PRIu64, p->counters.total));
   PP_TRY(pp_buf_addstr(out, "</td><td>"));
   PP_TRY(html_supplies(out, p));
   PP_TRY(pp_buf_addstr(out, "</td><td>"));
@@ -496,13 +496,14 @@ int pp_dss_html_page(const struct pp_dss_report *r, struct pp_buf *out) {
   PP_TRY(pp_buf_printf(out, "<p>Report %s, made %s. Message-ID ", r->id, date));
   PP_TRY(pp_html_escape(out, r->message_id));
   PP_TRY(pp_buf_printf(out,
-                    ". <a href=\"%s.eml\">The message as sent</a> &middot; "
-                    "<a href=\"../../index.html\">All reports</a></p>\n",
-                    r->id));
+                       ". <a href=\"%s.eml\">The message as sent</a> &middot; "
+                       "<a href=\"../../index.html\">All reports</a></p>\n",
+                       r->id));
   PP_TRY(html_totals(out, &t));
-  PP_TRY(pp_buf_addstr(out, "<table>\n<tr><th>Name</th><th>Address</th>"
-                         "<th>Model</th><th>Serial</th><th>Pages</th>"
-                         "<th>Supplies</th><th>Errors and alerts</th></tr>\n"));
+  PP_TRY(pp_buf_addstr(out,
+                       "<table>\n<tr><th>Name</th><th>Address</th>"
+                       "<th>Model</th><th>Serial</th><th>Pages</th>"
+                       "<th>Supplies</th><th>Errors and alerts</th></tr>\n"));
   for (size_t i = 0; i < r->count; i++)
     PP_TRY(html_printer_row(out, &r->printers[i]));
   return pp_buf_addstr(out, "</table>\n</body></html>\n");
@@ -518,15 +519,15 @@ static int html_index_row(struct pp_buf *out,
   char dir[8];
   snprintf(dir, sizeof(dir), "%.4s/%.2s", e->id, e->id + 4);
   PP_TRY(pp_buf_printf(out,
-                    "<tr><td>%s</td><td><a href=\"%s/%s.html\">%s</a></td>"
-                    "<td><a href=\"%s/%s.eml\">.eml</a></td>",
-                    date, dir, e->id, e->id, dir, e->id));
+                       "<tr><td>%s</td><td><a href=\"%s/%s.html\">%s</a></td>"
+                       "<td><a href=\"%s/%s.eml\">.eml</a></td>",
+                       date, dir, e->id, e->id, dir, e->id));
   if (e->has_totals)
     PP_TRY(pp_buf_printf(out,
-                      "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
-                      "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>",
-                      e->totals.printers, e->totals.reachable,
-                      e->totals.in_error, e->totals.supplies_low));
+                         "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>"
+                         "<td class=\"num\">%zu</td><td class=\"num\">%zu</td>",
+                         e->totals.printers, e->totals.reachable,
+                         e->totals.in_error, e->totals.supplies_low));
   else
     PP_TRY(pp_buf_addstr(out, "<td colspan=\"4\">&ndash;</td>"));
   const char *status = e->status != NULL ? e->status : "?";
@@ -548,13 +549,14 @@ int pp_dss_html_index(const char *customer,
            clean[0] ? ": " : "", clean);
   PP_TRY(html_head(out, title));
   PP_TRY(pp_buf_printf(out,
-                    "<p>%zu report%s, newest first. Each was mailed as the "
-                    "message file linked here, byte for byte.</p>\n",
-                    count, count == 1 ? "" : "s"));
-  PP_TRY(pp_buf_addstr(out, "<table>\n<tr><th>Made</th><th>Report</th>"
-                         "<th>Message</th><th>Printers</th><th>Reachable</th>"
-                         "<th>In error</th><th>Supplies low</th>"
-                         "<th>Status</th></tr>\n"));
+                       "<p>%zu report%s, newest first. Each was mailed as the "
+                       "message file linked here, byte for byte.</p>\n",
+                       count, count == 1 ? "" : "s"));
+  PP_TRY(pp_buf_addstr(out,
+                       "<table>\n<tr><th>Made</th><th>Report</th>"
+                       "<th>Message</th><th>Printers</th><th>Reachable</th>"
+                       "<th>In error</th><th>Supplies low</th>"
+                       "<th>Status</th></tr>\n"));
   for (size_t i = 0; i < count; i++)
     PP_TRY(html_index_row(out, &entries[i]));
   return pp_buf_addstr(out, "</table>\n</body></html>\n");

@@ -191,7 +191,7 @@ void pp_engine_opts_default(struct pp_engine_opts *opts) {
       .max_inflight = 1000,
       .deadline_ms = 0,
       .bulk_values = 64,
-      .max_column_rows = 512,
+      .max_column_rows = PP_MAX_TABLE_ROWS, /* as the report keeps */
       .max_values = 8192,
       .backoff = 1.5,
   };
@@ -350,9 +350,8 @@ static int store_value(struct job *job, const netsnmp_variable_list *vb,
   case ASN_COUNTER64: {
     uint64_t v = (uint64_t)vb->val.counter64->high << 32 |
                  (uint32_t)vb->val.counter64->low;
-    return pp_packed_add(raw, name, PP_V_UNSIGNED,
-                         v > INT64_MAX ? INT64_MAX : (int64_t)v, NULL, 0,
-                         NULL);
+    /* All 64 bits: a clamp would make the next read look like a reset. */
+    return pp_packed_add(raw, name, PP_V_UNSIGNED, (int64_t)v, NULL, 0, NULL);
   }
   case ASN_OCTET_STR:
   case ASN_OPAQUE:

@@ -8,11 +8,21 @@
 #include "pp_str.h"
 
 static const char *const error_bit_names[PP_ERR_BIT_COUNT] = {
-    "lowPaper",          "noPaper",          "lowToner",
-    "noToner",           "doorOpen",         "jammed",
-    "offline",           "serviceRequested", "inputTrayMissing",
-    "outputTrayMissing", "markerSupplyMissing", "outputNearFull",
-    "outputFull",        "inputTrayEmpty",   "overduePreventMaint",
+    "lowPaper",
+    "noPaper",
+    "lowToner",
+    "noToner",
+    "doorOpen",
+    "jammed",
+    "offline",
+    "serviceRequested",
+    "inputTrayMissing",
+    "outputTrayMissing",
+    "markerSupplyMissing",
+    "outputNearFull",
+    "outputFull",
+    "inputTrayEmpty",
+    "overduePreventMaint",
 };
 
 const char *pp_error_bit_name(unsigned bit) {
@@ -52,8 +62,8 @@ const char *pp_supply_state_name(enum pp_supply_state state) {
 }
 
 /* Looks a number up in a table indexed from `first`; NULL holes allowed. */
-static const char *table_name(const char *const *names, size_t count,
-                              int first, int value, const char *fallback) {
+static const char *table_name(const char *const *names, size_t count, int first,
+                              int value, const char *fallback) {
   if (value < first || (size_t)(value - first) >= count ||
       names[value - first] == NULL)
     return fallback;
@@ -65,18 +75,42 @@ static const char *table_name(const char *const *names, size_t count,
 
 /* prtMarkerSuppliesTypeTC, RFC 3805 and its IANA successor. */
 static const char *const supply_types[] = {
-    "other",          "unknown",         "toner",
-    "wasteToner",     "ink",             "inkCartridge",
-    "inkRibbon",      "wasteInk",        "opc",
-    "developer",      "fuserOil",        "solidWax",
-    "ribbonWax",      "wasteWax",        "fuser",
-    "coronaWire",     "fuserOilWick",    "cleanerUnit",
-    "fuserCleaningPad", "transferUnit",  "tonerCartridge",
-    "fuserOiler",     "water",           "wasteWater",
-    "glueWaterAdditive", "wastePaper",   "bindingSupply",
-    "bandingSupply",  "stitchingWire",   "shrinkWrap",
-    "paperWrap",      "staples",         "inserts",
-    "covers",         "matteToner",      "matteInk",
+    "other",
+    "unknown",
+    "toner",
+    "wasteToner",
+    "ink",
+    "inkCartridge",
+    "inkRibbon",
+    "wasteInk",
+    "opc",
+    "developer",
+    "fuserOil",
+    "solidWax",
+    "ribbonWax",
+    "wasteWax",
+    "fuser",
+    "coronaWire",
+    "fuserOilWick",
+    "cleanerUnit",
+    "fuserCleaningPad",
+    "transferUnit",
+    "tonerCartridge",
+    "fuserOiler",
+    "water",
+    "wasteWater",
+    "glueWaterAdditive",
+    "wastePaper",
+    "bindingSupply",
+    "bandingSupply",
+    "stitchingWire",
+    "shrinkWrap",
+    "paperWrap",
+    "staples",
+    "inserts",
+    "covers",
+    "matteToner",
+    "matteInk",
 };
 
 const char *pp_supply_type_name(int type) {
@@ -164,9 +198,9 @@ const char *pp_alert_group_name(int group) {
 }
 
 static const char *const printer_states[] = {"other", "unknown", "idle",
-                                              "printing", "warmup"};
+                                             "printing", "warmup"};
 static const char *const device_states[] = {"unknown", "running", "warning",
-                                             "testing", "down"};
+                                            "testing", "down"};
 
 const char *pp_printer_status_name(int status) {
   return TABLE_NAME(printer_states, 1, status, NULL);
@@ -178,10 +212,16 @@ const char *pp_device_status_name(int status) {
 
 void pp_printer_init(struct pp_printer *printer, const char *address) {
   *printer = (struct pp_printer){0};
-  pp_strlcpy(printer->address, address, sizeof(printer->address));
+  pp_text_copy(printer->address, address, sizeof(printer->address));
   printer->uptime_ticks = PP_UNKNOWN;
-  printer->counters.total = PP_UNKNOWN;
-  printer->counters.power_on = PP_UNKNOWN;
+  printer->counters.total = PP_COUNT_UNKNOWN;
+  printer->counters.power_on = PP_COUNT_UNKNOWN;
+}
+
+const char *pp_printer_partial(const struct pp_printer *printer) {
+  if (!printer->reachable || printer->error[0] == '\0')
+    return NULL;
+  return printer->error;
 }
 
 void pp_printer_clear(struct pp_printer *printer) {
@@ -201,15 +241,14 @@ static void *grow_array(void *items, size_t count, size_t size) {
 }
 
 struct pp_supply *pp_printer_add_supply(struct pp_printer *printer) {
-  struct pp_supply *items = grow_array(printer->supplies, printer->supply_count,
-                                       sizeof(*items));
+  struct pp_supply *items =
+      grow_array(printer->supplies, printer->supply_count, sizeof(*items));
   if (items == NULL)
     return NULL;
   printer->supplies = items;
   struct pp_supply *s = &items[printer->supply_count++];
-  *s = (struct pp_supply){.level = PP_UNKNOWN,
-                          .max = PP_UNKNOWN,
-                          .percent = PP_NO_PERCENT};
+  *s = (struct pp_supply){
+      .level = PP_UNKNOWN, .max = PP_UNKNOWN, .percent = PP_NO_PERCENT};
   return s;
 }
 
@@ -225,7 +264,7 @@ struct pp_alert *pp_printer_add_alert(struct pp_printer *printer) {
 }
 
 bool pp_printer_set_counter(struct pp_printer *printer, const char *name,
-                            int64_t value) {
+                            uint64_t value) {
   struct pp_counters *c = &printer->counters;
   for (size_t i = 0; i < c->vendor_count; i++) {
     if (strcmp(c->vendor[i].name, name) == 0) {

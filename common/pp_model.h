@@ -9,6 +9,10 @@
 
 /* A number that could not be read. Never reported as 0. */
 #define PP_UNKNOWN INT64_MIN
+/* A counter that could not be read. Counters are unsigned 64-bit (Counter64
+ * goes past INT64_MAX); 2^64-1 itself is taken to mean "not read", a count
+ * no printer reaches. */
+#define PP_COUNT_UNKNOWN UINT64_MAX
 /* percent that does not exist (special levels, no max, unreadable). */
 #define PP_NO_PERCENT (-1)
 
@@ -91,33 +95,39 @@ struct pp_alert {
   char group[32]; /* "input", "marker", ... or a profile's ("epson") */
   int group_index;
   int location;
-  int code;       /* prtAlertCode, or the profile's code */
+  int code; /* prtAlertCode, or the profile's code */
   char description[160];
 };
+
+/* Rows of the supplies and alert tables one printer keeps: the walk, the
+ * decoder and the report parser all hold this many, so a printer read whole
+ * is also reported and read back whole. */
+#define PP_MAX_TABLE_ROWS 512
 
 #define PP_MAX_VENDOR_COUNTERS 8
 
 struct pp_counter {
-  char name[24]; /* "colour", "mono", ... */
-  int64_t value;
+  char name[24];  /* "colour", "mono", ... */
+  uint64_t value; /* PP_COUNT_UNKNOWN if unread */
 };
 
 struct pp_counters {
-  int64_t total;     /* prtMarkerLifeCount of marker 1, PP_UNKNOWN if unread */
+  uint64_t total;    /* prtMarkerLifeCount of marker 1, PP_COUNT_UNKNOWN if
+                        unread */
   int unit;          /* prtMarkerCounterUnit, 0 when unknown */
-  int64_t power_on;  /* prtMarkerPowerOnCount, PP_UNKNOWN if unread */
+  uint64_t power_on; /* prtMarkerPowerOnCount, PP_COUNT_UNKNOWN if unread */
   struct pp_counter vendor[PP_MAX_VENDOR_COUNTERS];
   size_t vendor_count;
 };
 
 struct pp_status {
-  int printer;       /* hrPrinterStatus: 1 other 2 unknown 3 idle 4 printing
-                        5 warmup; 0 when unread */
-  int device;        /* hrDeviceStatus: 1 unknown 2 running 3 warning
-                        4 testing 5 down; 0 when unread */
-  uint32_t errors;   /* bit i set: enum pp_error_bit i */
-  int error_bytes;   /* 0 when unread, else 1 or 2 */
-  bool asleep;       /* power save: does not page anyone */
+  int printer;     /* hrPrinterStatus: 1 other 2 unknown 3 idle 4 printing
+                      5 warmup; 0 when unread */
+  int device;      /* hrDeviceStatus: 1 unknown 2 running 3 warning
+                      4 testing 5 down; 0 when unread */
+  uint32_t errors; /* bit i set: enum pp_error_bit i */
+  int error_bytes; /* 0 when unread, else 1 or 2 */
+  bool asleep;     /* power save: does not page anyone */
 };
 
 const char *pp_printer_status_name(int status);
@@ -126,14 +136,14 @@ const char *pp_device_status_name(int status);
 struct pp_printer {
   char address[300]; /* the target's label */
   bool reachable;
-  char error[160];   /* why not reachable, or a partial read */
+  char error[160]; /* why not reachable, or a partial read */
 
   char name[128];
   char manufacturer[64];
   char model[128];
   char serial[64];
   char firmware[64];
-  char mac[18];      /* aa:bb:cc:dd:ee:ff or "" */
+  char mac[18]; /* aa:bb:cc:dd:ee:ff or "" */
   char sys_descr[256];
   char sys_object_id[128];
   uint32_t enterprise;
@@ -149,11 +159,18 @@ struct pp_printer {
   char console[160];
 
   /* How the poll went: for benchmarks and the collectd plugin. */
-  unsigned requests;     /* PDUs sent, retries included */
-  unsigned round_trips;  /* answered requests */
+  unsigned requests;    /* PDUs sent, retries included */
+  unsigned round_trips; /* answered requests */
   double duration_s;
-  bool bulk_fallback;    /* GETBULK failed; walked with GETNEXT */
+  bool bulk_fallback; /* GETBULK failed; walked with GETNEXT */
 };
+
+/* Why a printer that answered was read only in part (the walk looped, the
+ * deadline came, a table was cut at PP_MAX_TABLE_ROWS): the engine keeps
+ * the first such reason in error. NULL for a complete read, and for a
+ * printer that did not answer at all (error says why there). Every front
+ * end states it: a cut table must not look complete. */
+const char *pp_printer_partial(const struct pp_printer *printer);
 
 /* Everything unknown, nothing allocated. */
 void pp_printer_init(struct pp_printer *printer, const char *address);
@@ -164,7 +181,7 @@ struct pp_supply *pp_printer_add_supply(struct pp_printer *printer);
 struct pp_alert *pp_printer_add_alert(struct pp_printer *printer);
 /* Adds or replaces a named vendor counter; false when the table is full. */
 bool pp_printer_set_counter(struct pp_printer *printer, const char *name,
-                            int64_t value);
+                            uint64_t value);
 
 /* Fills percent and state from level, max, unit and receptacle, the
  * Printer-MIB way (special values -1/-2/-3, unit 19, level > max). */

@@ -35,6 +35,13 @@ static int json_number_or_null(struct pp_buf *out, int64_t n) {
   return pp_buf_printf(out, "%" PRId64, n);
 }
 
+/* Counters are unsigned 64-bit: all of them written, exactly. */
+static int json_count_or_null(struct pp_buf *out, uint64_t n) {
+  if (n == PP_COUNT_UNKNOWN)
+    return pp_buf_addstr(out, "null");
+  return pp_buf_printf(out, "%" PRIu64, n);
+}
+
 static int json_key(struct pp_buf *out, const char *key, bool first) {
   PP_TRY(pp_buf_addstr(out, first ? "" : ","));
   PP_TRY(pp_json_string(out, key));
@@ -105,14 +112,14 @@ static int w_counters(struct pp_buf *o, const struct pp_printer *p) {
   const struct pp_counters *c = &p->counters;
   PP_TRY(pp_buf_addstr(o, "{"));
   PP_TRY(json_key(o, "total", true));
-  PP_TRY(json_number_or_null(o, c->total));
+  PP_TRY(json_count_or_null(o, c->total));
   PP_TRY(json_key(o, "unit", false));
   PP_TRY(json_text_or_null(o, c->unit ? pp_counter_unit_name(c->unit) : NULL));
   PP_TRY(json_key(o, "power_on", false));
-  PP_TRY(json_number_or_null(o, c->power_on));
+  PP_TRY(json_count_or_null(o, c->power_on));
   for (size_t i = 0; i < c->vendor_count; i++) {
     PP_TRY(json_key(o, c->vendor[i].name, false));
-    PP_TRY(json_number_or_null(o, c->vendor[i].value));
+    PP_TRY(json_count_or_null(o, c->vendor[i].value));
   }
   return pp_buf_addstr(o, "}");
 }
@@ -135,7 +142,7 @@ static int w_supply(struct pp_buf *o, const struct pp_supply *s) {
   PP_TRY(json_text_or_null(o, s->unit ? pp_supply_unit_name(s->unit) : NULL));
   PP_TRY(json_key(o, "percent", false));
   PP_TRY(json_number_or_null(o, s->percent == PP_NO_PERCENT ? PP_UNKNOWN
-                                                         : s->percent));
+                                                            : s->percent));
   PP_TRY(json_key(o, "state", false));
   PP_TRY(pp_json_string(o, pp_supply_state_name(s->state)));
   return pp_buf_addstr(o, "}");
@@ -178,12 +185,18 @@ struct field {
 };
 
 static const struct field allowlist[] = {
-    {"address", w_address},   {"reachable", w_reachable},
-    {"error", w_error},       {"name", w_name},
-    {"manufacturer", w_manufacturer}, {"model", w_model},
-    {"serial", w_serial},     {"firmware", w_firmware},
-    {"mac", w_mac},           {"status", w_status},
-    {"counters", w_counters}, {"supplies", w_supplies},
+    {"address", w_address},
+    {"reachable", w_reachable},
+    {"error", w_error},
+    {"name", w_name},
+    {"manufacturer", w_manufacturer},
+    {"model", w_model},
+    {"serial", w_serial},
+    {"firmware", w_firmware},
+    {"mac", w_mac},
+    {"status", w_status},
+    {"counters", w_counters},
+    {"supplies", w_supplies},
     {"alerts", w_alerts},
 };
 
@@ -235,6 +248,12 @@ static int csv_number(struct pp_buf *out, int64_t n, bool last) {
   return pp_buf_addstr(out, last ? "\r\n" : ",");
 }
 
+static int csv_count(struct pp_buf *out, uint64_t n, bool last) {
+  if (n != PP_COUNT_UNKNOWN)
+    PP_TRY(pp_buf_printf(out, "%" PRIu64, n));
+  return pp_buf_addstr(out, last ? "\r\n" : ",");
+}
+
 static int csv_identity(struct pp_buf *out, const struct pp_printer *p) {
   PP_TRY(csv_text(out, p->address, false));
   PP_TRY(csv_text(out, p->name, false));
@@ -245,9 +264,10 @@ static int csv_identity(struct pp_buf *out, const struct pp_printer *p) {
 
 int pp_report_csv_supplies(const struct pp_printer *printers, size_t count,
                            struct pp_buf *out) {
-  PP_TRY(pp_buf_addstr(out, "address,name,manufacturer,model,serial,description,"
-                         "colour,type,receptacle,level,max,unit,percent,"
-                         "state\r\n"));
+  PP_TRY(pp_buf_addstr(out,
+                       "address,name,manufacturer,model,serial,description,"
+                       "colour,type,receptacle,level,max,unit,percent,"
+                       "state\r\n"));
   for (size_t i = 0; i < count; i++) {
     const struct pp_printer *p = &printers[i];
     for (size_t k = 0; k < p->supply_count; k++) {
@@ -260,8 +280,8 @@ int pp_report_csv_supplies(const struct pp_printer *printers, size_t count,
       PP_TRY(csv_number(out, s->level, false));
       PP_TRY(csv_number(out, s->max, false));
       PP_TRY(csv_text(out, s->unit ? pp_supply_unit_name(s->unit) : "", false));
-      PP_TRY(csv_number(out, s->percent == PP_NO_PERCENT ? PP_UNKNOWN : s->percent,
-                     false));
+      PP_TRY(csv_number(
+          out, s->percent == PP_NO_PERCENT ? PP_UNKNOWN : s->percent, false));
       PP_TRY(csv_text(out, pp_supply_state_name(s->state), true));
     }
   }
@@ -269,19 +289,19 @@ int pp_report_csv_supplies(const struct pp_printer *printers, size_t count,
 }
 
 static int csv_counter_row(struct pp_buf *out, const struct pp_printer *p,
-                           const char *counter, int64_t value,
+                           const char *counter, uint64_t value,
                            const char *unit) {
   PP_TRY(csv_identity(out, p));
   PP_TRY(csv_text(out, counter, false));
-  PP_TRY(csv_number(out, value, false));
+  PP_TRY(csv_count(out, value, false));
   return csv_text(out, unit, true);
 }
 
 int pp_report_csv_counters(const struct pp_printer *printers, size_t count,
                            struct pp_buf *out) {
   PP_TRY(pp_buf_addstr(out,
-                    "address,name,manufacturer,model,serial,counter,value,"
-                    "unit\r\n"));
+                       "address,name,manufacturer,model,serial,counter,value,"
+                       "unit\r\n"));
   for (size_t i = 0; i < count; i++) {
     const struct pp_printer *p = &printers[i];
     if (!p->reachable)
@@ -289,11 +309,11 @@ int pp_report_csv_counters(const struct pp_printer *printers, size_t count,
     const struct pp_counters *c = &p->counters;
     const char *unit = c->unit ? pp_counter_unit_name(c->unit) : "";
     PP_TRY(csv_counter_row(out, p, "total", c->total, unit));
-    if (c->power_on != PP_UNKNOWN)
+    if (c->power_on != PP_COUNT_UNKNOWN)
       PP_TRY(csv_counter_row(out, p, "power_on", c->power_on, unit));
     for (size_t k = 0; k < c->vendor_count; k++)
-      PP_TRY(csv_counter_row(out, p, c->vendor[k].name, c->vendor[k].value,
-                          unit));
+      PP_TRY(
+          csv_counter_row(out, p, c->vendor[k].name, c->vendor[k].value, unit));
   }
   return 0;
 }

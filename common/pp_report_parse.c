@@ -24,6 +24,8 @@ struct reader {
   char *err;
   size_t errlen;
   char dropped[KEY_MAX]; /* first unknown field, for the caller's log */
+  size_t supplies_cut;   /* items beyond the limits, skipped */
+  size_t alerts_cut;
 };
 
 /* Records the first error only: deeper calls know best what went wrong. */
@@ -271,6 +273,35 @@ static int parse_int64_or_null(struct reader *r, int64_t *out) {
     return 0;
   }
   return parse_int64(r, out);
+}
+
+/* A counter: a JSON integer 0..2^64-2 (2^64-1 is PP_COUNT_UNKNOWN, which
+ * only null may say), or null. */
+static int parse_count_or_null(struct reader *r, uint64_t *out) {
+  if (take_literal(r, "null")) {
+    *out = PP_COUNT_UNKNOWN;
+    return 0;
+  }
+  skip_ws(r);
+  if (r->pos >= r->len || r->s[r->pos] < '0' || r->s[r->pos] > '9')
+    return fail(r, -EINVAL, "expected a count");
+  if (r->s[r->pos] == '0' && r->pos + 1 < r->len && r->s[r->pos + 1] >= '0' &&
+      r->s[r->pos + 1] <= '9')
+    return fail(r, -EINVAL, "leading zero");
+  uint64_t v = 0;
+  while (r->pos < r->len && r->s[r->pos] >= '0' && r->s[r->pos] <= '9') {
+    unsigned d = (unsigned)(r->s[r->pos++] - '0');
+    if (v > (UINT64_MAX - d) / 10)
+      return fail(r, -EINVAL, "number out of range");
+    v = v * 10 + d;
+  }
+  if (r->pos < r->len && strchr(".eE", r->s[r->pos]) != NULL &&
+      r->s[r->pos] != '\0')
+    return fail(r, -EINVAL, "not an integer");
+  if (v == PP_COUNT_UNKNOWN)
+    return fail(r, -EINVAL, "number out of range");
+  *out = v;
+  return 0;
 }
 
 static int parse_int_range(struct reader *r, int lo, int hi, int *out) {
@@ -540,7 +571,7 @@ static const struct member status_members[] = {
 
 static int ct_total(struct reader *r, void *t) {
   struct pp_counters *c = t;
-  return parse_int64_or_null(r, &c->total);
+  return parse_count_or_null(r, &c->total);
 }
 
 static int ct_unit(struct reader *r, void *t) {
@@ -550,7 +581,7 @@ static int ct_unit(struct reader *r, void *t) {
 
 static int ct_power_on(struct reader *r, void *t) {
   struct pp_counters *c = t;
-  return parse_int64_or_null(r, &c->power_on);
+  return parse_count_or_null(r, &c->power_on);
 }
 
 static const struct member counter_members[] = {
@@ -584,7 +615,7 @@ static int vendor_counter(struct reader *r, struct pp_counters *c,
   if (c->vendor_count == PP_MAX_VENDOR_COUNTERS)
     return fail(r, -E2BIG, "too many vendor counters");
   struct pp_counter *slot = &c->vendor[c->vendor_count];
-  PP_TRY(parse_int64_or_null(r, &slot->value));
+  PP_TRY(parse_count_or_null(r, &slot->value));
   pp_strlcpy(slot->name, name, sizeof(slot->name));
   c->vendor_count++;
   return 0;
@@ -713,10 +744,17 @@ static const struct member alert_members[] = {
 
 /* --- arrays of supplies and alerts --- */
 
+/* Past a limit an item is still checked, then left out and counted: the
+ * printer stays in the report (its counters and status with it). */
+static int skip_item(struct reader *r, size_t *cut) {
+  (*cut)++;
+  return skip_value(r);
+}
+
 static int supply_item(struct reader *r, void *ctx) {
   struct pp_printer *p = ctx;
   if (p->supply_count == PP_REPORT_PARSE_MAX_SUPPLIES)
-    return fail(r, -E2BIG, "too many supplies");
+    return skip_item(r, &r->supplies_cut);
   struct pp_supply *s = pp_printer_add_supply(p);
   if (s == NULL)
     return fail(r, -ENOMEM, "out of memory");
@@ -729,7 +767,7 @@ static int supply_item(struct reader *r, void *ctx) {
 static int alert_item(struct reader *r, void *ctx) {
   struct pp_printer *p = ctx;
   if (p->alert_count == PP_REPORT_PARSE_MAX_ALERTS)
-    return fail(r, -E2BIG, "too many alerts");
+    return skip_item(r, &r->alerts_cut);
   struct pp_alert *a = pp_printer_add_alert(p);
   if (a == NULL)
     return fail(r, -ENOMEM, "out of memory");
@@ -784,6 +822,18 @@ static int pr_alerts(struct reader *r, void *t) {
   return parse_container(r, '[', ']', alert_item, t);
 }
 
+/* States a cut in the printer's error, before what it already says (the
+ * whole text is cut to the field between characters). */
+static void note_cut(struct pp_printer *p, size_t cut, const char *what,
+                     size_t kept) {
+  if (cut == 0)
+    return;
+  char text[2 * sizeof(p->error)];
+  snprintf(text, sizeof(text), "%s cut off at %zu rows (%zu left out)%s%s",
+           what, kept, cut, p->error[0] ? "; " : "", p->error);
+  pp_text_copy(p->error, text, sizeof(p->error));
+}
+
 /* The report allowlist (pp_report.c), field for field. */
 static const struct member printer_members[] = {
     {"address", pr_address},
@@ -835,6 +885,8 @@ int pp_report_parse_printer(const char *json, size_t len,
     pp_printer_clear(out);
     return rc;
   }
+  note_cut(out, r.alerts_cut, "alerts", out->alert_count);
+  note_cut(out, r.supplies_cut, "supplies", out->supply_count);
   if (r.dropped[0] != '\0')
     snprintf(err, errlen, "dropped unknown field \"%s\"", r.dropped);
   return 0;

@@ -80,8 +80,10 @@ static size_t utf8_sequence(const unsigned char *p, size_t len, uint32_t *cp) {
     *cp = p[0];
     return 1;
   }
-  size_t n = (p[0] & 0xe0) == 0xc0 ? 2 : (p[0] & 0xf0) == 0xe0 ? 3
-             : (p[0] & 0xf8) == 0xf0 ? 4 : 0;
+  size_t n = (p[0] & 0xe0) == 0xc0   ? 2
+             : (p[0] & 0xf0) == 0xe0 ? 3
+             : (p[0] & 0xf8) == 0xf0 ? 4
+                                     : 0;
   if (n == 0 || n > len)
     return 0;
   uint32_t v = p[0] & (0x7f >> n);
@@ -182,8 +184,9 @@ static bool parse_hex_dump(const unsigned char *p, size_t len,
     if (i + 1 >= len)
       return false;
     int hi = hex_value(p[i]), lo = hex_value(p[i + 1]);
-    if (hi < 0 || lo < 0 || (i + 2 < len && p[i + 2] != ' ' &&
-                             p[i + 2] != '\n' && p[i + 2] != '\r'))
+    if (hi < 0 || lo < 0 ||
+        (i + 2 < len && p[i + 2] != ' ' && p[i + 2] != '\n' &&
+         p[i + 2] != '\r'))
       return false;
     bytes[n++] = (unsigned char)(hi << 4 | lo);
     i += 2;
@@ -209,6 +212,14 @@ static size_t undo_hex_dump(const unsigned char *in, size_t len,
     return 0;
   memcpy(buf, in, head);
   return head + nbytes;
+}
+
+void pp_text_copy(char *dst, const char *src, size_t size) {
+  if (size == 0)
+    return;
+  struct text_out text = {.buf = dst, .cap = size};
+  decode_8bit((const unsigned char *)src, strlen(src), &text);
+  dst[text.len] = '\0';
 }
 
 void pp_clean_text(const unsigned char *in, size_t len, char *out,
@@ -246,19 +257,19 @@ struct colour_word {
 
 /* Single words, lower case, several languages. */
 static const struct colour_word colour_words[] = {
-    {"black", "black"},     {"schwarz", "black"},   {"noir", "black"},
-    {"negro", "black"},     {"nero", "black"},      {"zwart", "black"},
-    {"noire", "black"},     {"negra", "black"},     {"nera", "black"},
-    {"amarilla", "yellow"}, {"gialla", "yellow"},   {"preta", "black"},
-    {"preto", "black"},     {"bk", "black"},        {"cyan", "cyan"},
-    {"cian", "cyan"},       {"ciano", "cyan"},      {"magenta", "magenta"},
-    {"yellow", "yellow"},   {"gelb", "yellow"},     {"jaune", "yellow"},
-    {"amarillo", "yellow"}, {"giallo", "yellow"},   {"geel", "yellow"},
-    {"amarelo", "yellow"},  {"grey", "grey"},       {"gray", "grey"},
-    {"grau", "grey"},       {"red", "red"},         {"rot", "red"},
-    {"rouge", "red"},       {"blue", "blue"},       {"blau", "blue"},
-    {"green", "green"},     {"grün", "green"},      {"orange", "orange"},
-    {"violet", "violet"},   {"white", "white"},     {"weiß", "white"},
+    {"black", "black"},     {"schwarz", "black"}, {"noir", "black"},
+    {"negro", "black"},     {"nero", "black"},    {"zwart", "black"},
+    {"noire", "black"},     {"negra", "black"},   {"nera", "black"},
+    {"amarilla", "yellow"}, {"gialla", "yellow"}, {"preta", "black"},
+    {"preto", "black"},     {"bk", "black"},      {"cyan", "cyan"},
+    {"cian", "cyan"},       {"ciano", "cyan"},    {"magenta", "magenta"},
+    {"yellow", "yellow"},   {"gelb", "yellow"},   {"jaune", "yellow"},
+    {"amarillo", "yellow"}, {"giallo", "yellow"}, {"geel", "yellow"},
+    {"amarelo", "yellow"},  {"grey", "grey"},     {"gray", "grey"},
+    {"grau", "grey"},       {"red", "red"},       {"rot", "red"},
+    {"rouge", "red"},       {"blue", "blue"},     {"blau", "blue"},
+    {"green", "green"},     {"grün", "green"},    {"orange", "orange"},
+    {"violet", "violet"},   {"white", "white"},   {"weiß", "white"},
 };
 
 static const char *colour_of_word(const char *word) {
@@ -275,7 +286,8 @@ static size_t next_word(const char **p, char *word, size_t size) {
   while (*s != '\0' && !isalpha((unsigned char)*s) && (unsigned char)*s < 0x80)
     s++;
   size_t n = 0;
-  while (*s != '\0' && (isalpha((unsigned char)*s) || (unsigned char)*s >= 0x80)) {
+  while (*s != '\0' &&
+         (isalpha((unsigned char)*s) || (unsigned char)*s >= 0x80)) {
     if (n + 1 < size)
       word[n++] = (char)tolower((unsigned char)*s);
     s++;
@@ -288,8 +300,10 @@ static size_t next_word(const char **p, char *word, size_t size) {
 /* "light cyan", "photo black": the word before a colour qualifies it. */
 static const char *qualified_colour(const char *qualifier, const char *base) {
   static const char *const names[][2] = {
-      {"cyan", "light-cyan"},   {"magenta", "light-magenta"},
-      {"black", "light-black"}, {"grey", "light-grey"},
+      {"cyan", "light-cyan"},
+      {"magenta", "light-magenta"},
+      {"black", "light-black"},
+      {"grey", "light-grey"},
   };
   if (strcmp(qualifier, "light") == 0 || strcmp(qualifier, "photo") == 0 ||
       strcmp(qualifier, "matte") == 0) {

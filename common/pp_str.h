@@ -6,8 +6,17 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-/* Copies at most size-1 bytes and always terminates; returns strlen(src). */
+/* Copies at most size-1 bytes and always terminates; returns strlen(src).
+ * Bytes, not characters: for our own ASCII words only. Text that came from
+ * a printer goes through pp_text_copy. */
 size_t pp_strlcpy(char *dst, const char *src, size_t size);
+
+/* Copies text into a fixed buffer the way pp_clean_text reads an 8-bit
+ * string: valid UTF-8 stays, anything else is read as Latin-1, control
+ * characters become blanks; the copy is cut on a character boundary. The
+ * result is always valid UTF-8, so a cut can never make a report unreadable
+ * (JSON must be UTF-8). src and dst must not overlap. */
+void pp_text_copy(char *dst, const char *src, size_t size);
 
 /* Turns what an agent sent into one line of printable UTF-8: decodes
  * UTF-16 (with BOM, or ASCII-in-UTF-16 without one), Latin-1 when the bytes

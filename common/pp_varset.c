@@ -101,8 +101,8 @@ static struct pp_value *varset_append(struct pp_varset *set,
   }
   struct pp_value *v = &set->values[set->count++];
   *v = (struct pp_value){.name = *name};
-  if (set->count > 1 && pp_oid_compare(&set->values[set->count - 2].name,
-                                       name) >= 0)
+  if (set->count > 1 &&
+      pp_oid_compare(&set->values[set->count - 2].name, name) >= 0)
     set->sorted = false;
   return v;
 }
@@ -192,8 +192,7 @@ const struct pp_value *pp_varset_get(struct pp_varset *set,
   return NULL;
 }
 
-const struct pp_value *pp_varset_gets(struct pp_varset *set,
-                                      const char *name) {
+const struct pp_value *pp_varset_gets(struct pp_varset *set, const char *name) {
   struct pp_oid oid;
   if (pp_oid_parse(&oid, name) != 0)
     return NULL;
@@ -225,6 +224,9 @@ const struct pp_value *pp_varset_get_at(struct pp_varset *set,
 bool pp_value_int(const struct pp_value *value, int64_t *out) {
   if (value == NULL)
     return false;
+  /* An UNSIGNED past INT64_MAX is stored with its top bit set. */
+  if (value->type == PP_V_UNSIGNED && value->num < 0)
+    return false;
   if (value->type == PP_V_INT || value->type == PP_V_UNSIGNED) {
     *out = value->num;
     return true;
@@ -244,6 +246,30 @@ bool pp_value_int(const struct pp_value *value, int64_t *out) {
     end++;
   }
   return false;
+}
+
+bool pp_value_count(const struct pp_value *value, uint64_t *out) {
+  if (value != NULL && value->type == PP_V_UNSIGNED) {
+    *out = (uint64_t)value->num;
+    return true;
+  }
+  if (value != NULL && value->type == PP_V_OCTETS && value->len > 0 &&
+      value->len <= 20 && value->bytes[0] >= '0' && value->bytes[0] <= '9') {
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull((const char *)value->bytes, &end, 10);
+    while (errno == 0 && *end == ' ')
+      end++;
+    if (errno != 0 || *end != '\0')
+      return false;
+    *out = v;
+    return true;
+  }
+  int64_t n;
+  if (!pp_value_int(value, &n) || n < 0)
+    return false;
+  *out = (uint64_t)n;
+  return true;
 }
 
 /* --- snmprec --- */
@@ -291,9 +317,9 @@ static int parse_number(const char *s, size_t len, bool is_signed,
     *out = v;
   } else {
     unsigned long long v = strtoull(tmp, &end, 10);
-    if (v > INT64_MAX || tmp[0] == '-')
+    if (tmp[0] == '-')
       return -EINVAL;
-    *out = (int64_t)v;
+    *out = (int64_t)v; /* UNSIGNED keeps the bits of all 64 */
   }
   return (errno != 0 || *end != '\0') ? -EINVAL : 0;
 }
@@ -338,11 +364,11 @@ static int add_snmprec_value(struct pp_varset *set, const struct pp_oid *name,
     }
     unsigned a, b, c, d;
     char extra;
-    if (sscanf(tmp, "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) != 4 ||
-        a > 255 || b > 255 || c > 255 || d > 255)
+    if (sscanf(tmp, "%u.%u.%u.%u%c", &a, &b, &c, &d, &extra) != 4 || a > 255 ||
+        b > 255 || c > 255 || d > 255)
       return -EINVAL;
-    unsigned char ip[4] = {(unsigned char)a, (unsigned char)b,
-                           (unsigned char)c, (unsigned char)d};
+    unsigned char ip[4] = {(unsigned char)a, (unsigned char)b, (unsigned char)c,
+                           (unsigned char)d};
     return pp_varset_add_bytes(set, name, PP_V_IPADDR, ip, 4);
   }
   return -EINVAL;

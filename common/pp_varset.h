@@ -16,21 +16,21 @@ struct pp_oid {
 };
 
 enum pp_vtype {
-  PP_V_INT,       /* INTEGER */
-  PP_V_UNSIGNED,  /* Counter32, Gauge32, TimeTicks, Counter64 (<2^63) */
-  PP_V_OCTETS,    /* OCTET STRING, Opaque */
-  PP_V_OID,       /* OBJECT IDENTIFIER, in oid */
-  PP_V_IPADDR,    /* 4 octets in bytes */
+  PP_V_INT,      /* INTEGER */
+  PP_V_UNSIGNED, /* Counter32, Gauge32, TimeTicks, Counter64 */
+  PP_V_OCTETS,   /* OCTET STRING, Opaque */
+  PP_V_OID,      /* OBJECT IDENTIFIER, in oid */
+  PP_V_IPADDR,   /* 4 octets in bytes */
   PP_V_NULL,
 };
 
 struct pp_value {
   struct pp_oid name;
   enum pp_vtype type;
-  int64_t num;          /* INT, UNSIGNED */
+  int64_t num;          /* INT; UNSIGNED: the bits of a uint64_t */
   unsigned char *bytes; /* OCTETS, IPADDR: owned, NUL-terminated copy */
   size_t len;
-  struct pp_oid oid;    /* OID */
+  struct pp_oid oid; /* OID */
 };
 
 struct pp_varset {
@@ -67,8 +67,7 @@ void pp_varset_sort(struct pp_varset *set);
 /* The value at exactly this OID, or NULL. Text form for convenience. */
 const struct pp_value *pp_varset_get(struct pp_varset *set,
                                      const struct pp_oid *name);
-const struct pp_value *pp_varset_gets(struct pp_varset *set,
-                                      const char *name);
+const struct pp_value *pp_varset_gets(struct pp_varset *set, const char *name);
 
 /* Iterates the values under prefix in OID order:
  *   size_t i = 0; const struct pp_value *v;
@@ -84,8 +83,13 @@ const struct pp_value *pp_varset_get_at(struct pp_varset *set,
                                         const uint32_t *index, size_t n);
 
 /* Integer of a value: INT or UNSIGNED, or an OCTETS holding a decimal
- * number (some agents send counters as text). */
+ * number (some agents send counters as text). False for an UNSIGNED past
+ * INT64_MAX: read counters with pp_value_count. */
 bool pp_value_int(const struct pp_value *value, int64_t *out);
+
+/* A count: UNSIGNED (all 64 bits), an INT or decimal OCTETS that is not
+ * negative. */
+bool pp_value_count(const struct pp_value *value, uint64_t *out);
 
 /* Loads snmprec text ("OID|TAG|VALUE" lines) into a set: for tests and the
  * bench responder. Tags 2 4 4x 5 6 64 65 66 67 70. Returns 0 or -EINVAL with

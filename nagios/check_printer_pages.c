@@ -88,7 +88,7 @@ struct counter_set {
   size_t count;
 };
 
-static int64_t *counter_find(struct counter_set *set, const char *name) {
+static uint64_t *counter_find(struct counter_set *set, const char *name) {
   for (size_t i = 0; i < set->count; i++) {
     if (strcmp(set->items[i].name, name) == 0)
       return &set->items[i].value;
@@ -97,8 +97,8 @@ static int64_t *counter_find(struct counter_set *set, const char *name) {
 }
 
 static int counter_put(struct counter_set *set, const char *name,
-                       int64_t value) {
-  int64_t *slot = counter_find(set, name);
+                       uint64_t value) {
+  uint64_t *slot = counter_find(set, name);
   if (slot != NULL) {
     *slot = value;
     return 0;
@@ -113,10 +113,10 @@ static int counter_put(struct counter_set *set, const char *name,
 
 static void counters_of(const struct pp_printer *p, struct counter_set *set) {
   set->count = 0;
-  if (p->counters.total != PP_UNKNOWN)
+  if (p->counters.total != PP_COUNT_UNKNOWN)
     (void)counter_put(set, TOTAL_NAME, p->counters.total);
   for (size_t i = 0; i < p->counters.vendor_count; i++) {
-    if (p->counters.vendor[i].value != PP_UNKNOWN)
+    if (p->counters.vendor[i].value != PP_COUNT_UNKNOWN)
       (void)counter_put(set, p->counters.vendor[i].name,
                         p->counters.vendor[i].value);
   }
@@ -129,12 +129,15 @@ static int parse_state_line(char *line, struct counter_set *set) {
     return -EINVAL;
   *space = '\0';
   const char *digits = space + 1;
+  /* Unsigned 64-bit, as the counters are (strtoull would take "-1"). */
+  if (*digits < '0' || *digits > '9')
+    return -EINVAL;
   char *end;
   errno = 0;
-  long long v = strtoll(digits, &end, 10);
-  if (errno != 0 || end == digits || *end != '\0' || v < 0)
+  unsigned long long v = strtoull(digits, &end, 10);
+  if (errno != 0 || *end != '\0' || v == PP_COUNT_UNKNOWN)
     return -EINVAL;
-  return counter_put(set, line, (int64_t)v);
+  return counter_put(set, line, v);
 }
 
 static int parse_state(char *text, struct counter_set *set) {
@@ -194,7 +197,7 @@ static void write_state(const char *path, const struct counter_set *set) {
   np_text_init(&t);
   np_text_add(&t, "%s\n", STATE_HEADER);
   for (size_t i = 0; i < set->count; i++)
-    np_text_add(&t, "%s %" PRId64 "\n", set->items[i].name,
+    np_text_add(&t, "%s %" PRIu64 "\n", set->items[i].name,
                 set->items[i].value);
   char tmp[4096];
   if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
@@ -225,7 +228,7 @@ struct result {
   struct np_perf perf;
 };
 
-static void add_perf(const char *name, int64_t value, struct np_perf *perf) {
+static void add_perf(const char *name, uint64_t value, struct np_perf *perf) {
   char label[64];
   if (strcmp(name, TOTAL_NAME) == 0)
     snprintf(label, sizeof(label), "pages");
@@ -233,7 +236,8 @@ static void add_perf(const char *name, int64_t value, struct np_perf *perf) {
     snprintf(label, sizeof(label), "pages_%s", name);
   struct np_perf_item item = {.label = label,
                               .known = true,
-                              .value = value,
+                              .is_count = true,
+                              .count = value,
                               .uom = "c",
                               .has_min = true,
                               .min = 0};
@@ -246,7 +250,7 @@ static void compare(struct counter_set *now, struct counter_set *before,
                     struct result *r) {
   for (size_t i = 0; i < before->count; i++) {
     const struct pp_counter *old = &before->items[i];
-    int64_t *cur = counter_find(now, old->name);
+    uint64_t *cur = counter_find(now, old->name);
     if (cur == NULL) {
       (void)counter_put(now, old->name, old->value);
       continue;
@@ -256,7 +260,7 @@ static void compare(struct counter_set *now, struct counter_set *before,
     r->state = NP_WARNING;
     np_text_sep(&r->line, "; ");
     np_text_add(&r->line,
-                "%s counter went backwards: %" PRId64 " -> %" PRId64
+                "%s counter went backwards: %" PRIu64 " -> %" PRIu64
                 " since the last check (reset or board swap?)",
                 old->name, old->value, *cur);
   }
@@ -267,13 +271,13 @@ static void summary(const struct pp_printer *p, struct result *r) {
   np_text_init(&counts);
   const char *unit =
       p->counters.unit ? pp_counter_unit_name(p->counters.unit) : "pages";
-  if (p->counters.total != PP_UNKNOWN)
-    np_text_add(&counts, "%" PRId64 " %s", p->counters.total, unit);
+  if (p->counters.total != PP_COUNT_UNKNOWN)
+    np_text_add(&counts, "%" PRIu64 " %s", p->counters.total, unit);
   for (size_t i = 0; i < p->counters.vendor_count; i++) {
-    if (p->counters.vendor[i].value == PP_UNKNOWN)
+    if (p->counters.vendor[i].value == PP_COUNT_UNKNOWN)
       continue;
     np_text_sep(&counts, ", ");
-    np_text_add(&counts, "%s %" PRId64, p->counters.vendor[i].name,
+    np_text_add(&counts, "%s %" PRIu64, p->counters.vendor[i].name,
                 p->counters.vendor[i].value);
   }
   np_text_add(&r->line, "%s", counts.data);
@@ -282,7 +286,7 @@ static void summary(const struct pp_printer *p, struct result *r) {
 static void counter_lines(const struct counter_set *now, struct result *r) {
   for (size_t i = 0; i < now->count; i++) {
     np_text_sep(&r->long_out, "\n");
-    np_text_add(&r->long_out, "%s: %" PRId64, now->items[i].name,
+    np_text_add(&r->long_out, "%s: %" PRIu64, now->items[i].name,
                 now->items[i].value);
   }
 }

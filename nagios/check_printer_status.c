@@ -346,6 +346,18 @@ static void identity_line(const struct pp_printer *p, struct verdict *v) {
   }
 }
 
+/* A read cut short: alerts or status may be missing. At least WARNING, so
+ * the NOC looks; UNKNOWN stays when nothing could be judged. */
+static void partial_text(const struct pp_printer *p, struct verdict *v) {
+  const char *why = pp_printer_partial(p);
+  if (why == NULL)
+    return;
+  np_text_sep(&v->line, "; ");
+  np_text_add(&v->line, "status incomplete: %s", why);
+  if (v->state == NP_OK)
+    v->state = NP_WARNING;
+}
+
 static void judge(const struct status_cfg *cfg, const struct pp_printer *p,
                   int verbosity, struct verdict *v) {
   *v = (struct verdict){.state = NP_OK};
@@ -360,6 +372,7 @@ static void judge(const struct status_cfg *cfg, const struct pp_printer *p,
                 "hrPrinterDetectedErrorState, hrDeviceStatus, "
                 "hrPrinterStatus or alerts)",
                 p->address);
+    partial_text(p, v);
     return;
   }
   enum np_state bits = judge_bits(cfg, p, v);
@@ -368,6 +381,7 @@ static void judge(const struct status_cfg *cfg, const struct pp_printer *p,
   judge_alerts(cfg, p, verbosity, v);
   if (v->state == NP_OK)
     ok_text(p, v);
+  partial_text(p, v);
 }
 
 int main(int argc, char **argv) {

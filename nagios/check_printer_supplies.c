@@ -359,6 +359,18 @@ static void filter_text(const struct supplies_cfg *cfg, struct np_text *t) {
     np_text_add(t, " --type %s", cfg->types[i]);
 }
 
+/* A read cut short: the supplies shown may not be all there are. At least
+ * WARNING, so the NOC looks; UNKNOWN stays when nothing could be judged. */
+static void partial_text(const struct pp_printer *p, struct result *r) {
+  const char *why = pp_printer_partial(p);
+  if (why == NULL)
+    return;
+  np_text_sep(&r->line, "; ");
+  np_text_add(&r->line, "supplies incomplete: %s", why);
+  if (r->state == NP_OK)
+    r->state = NP_WARNING;
+}
+
 static void judge_printer(const struct supplies_cfg *cfg,
                           const struct pp_printer *p, struct result *r) {
   struct judged *all = calloc(p->supply_count + 1, sizeof(*all));
@@ -377,6 +389,7 @@ static void judge_printer(const struct supplies_cfg *cfg,
       np_text_add(&r->line, "none of %zu supplies matches", p->supply_count);
       filter_text(cfg, &r->line);
     }
+    partial_text(p, r);
     free(all);
     return;
   }
@@ -385,6 +398,7 @@ static void judge_printer(const struct supplies_cfg *cfg,
     judge_supply(cfg, &all[i]);
   }
   report(cfg, all, count, r);
+  partial_text(p, r);
   free(all);
 }
 

@@ -220,7 +220,10 @@ void np_perf_init(struct np_perf *perf) {
 static void perf_format(const struct np_perf_item *item, const char *label,
                         char *out, size_t outlen) {
   char value[32] = "U", min[24] = "", max[24] = "";
-  if (item->known)
+  if (item->known && item->is_count)
+    snprintf(value, sizeof(value), "%" PRIu64 "%s", item->count,
+             item->uom ? item->uom : "");
+  else if (item->known)
     snprintf(value, sizeof(value), "%" PRId64 "%s", item->value,
              item->uom ? item->uom : "");
   if (item->has_min)

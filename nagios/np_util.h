@@ -78,6 +78,10 @@ struct np_perf_item {
   const char *label;
   bool known; /* false: the value is written as U */
   int64_t value;
+  /* A counter: count is written instead of value, unsigned (Counter64 goes
+   * past INT64_MAX). */
+  bool is_count;
+  uint64_t count;
   const char *uom;  /* "%", "c", or NULL */
   const char *warn; /* range text or NULL */
   const char *crit;

@@ -65,11 +65,14 @@ static void device_id_field(const char *id, const char *key, char *out,
   if (p == NULL)
     return;
   p += strlen(key);
+  /* The field alone, then copied on a character boundary. */
+  char field[512];
   size_t n = strcspn(p, ";");
-  if (n >= outlen)
-    n = outlen - 1;
-  memcpy(out, p, n);
-  out[n] = '\0';
+  if (n >= sizeof(field))
+    n = sizeof(field) - 1;
+  memcpy(field, p, n);
+  field[n] = '\0';
+  pp_text_copy(out, field, outlen);
 }
 
 static void text_of(struct pp_varset *values, const char *oid, char *out,
@@ -90,13 +93,13 @@ static void epson_identity(struct pp_varset *values, struct pp_printer *p) {
   /* sysObjectID and sysDescr often name the print server, not the model */
   if (text[0] != '\0' &&
       (p->model[0] == '\0' || strcmp(p->model, p->sys_descr) == 0))
-    pp_strlcpy(p->model, text, sizeof(p->model));
+    pp_text_copy(p->model, text, sizeof(p->model));
   if (p->model[0] == '\0')
-    pp_strlcpy(p->model, p->sys_descr, sizeof(p->model));
+    pp_text_copy(p->model, p->sys_descr, sizeof(p->model));
   if (p->serial[0] == '\0') {
     text_of(values, EPSON_SERIAL, text, sizeof(text));
     if (!pp_serial_is_placeholder(text))
-      pp_strlcpy(p->serial, text, sizeof(p->serial));
+      pp_text_copy(p->serial, text, sizeof(p->serial));
   }
   if (p->mac[0] == '\0') {
     const struct pp_value *mac = pp_varset_gets(values, EPSON_MAC);
@@ -388,9 +391,9 @@ static int add_st2_ink(struct pp_printer *p, const struct pp_st2 *st2, size_t i,
     colour = mib->colour;
   pp_strlcpy(s->colour, colour != NULL ? colour : "", sizeof(s->colour));
   if (mib != NULL && mib->description[0] != '\0')
-    pp_strlcpy(s->description, mib->description, sizeof(s->description));
+    pp_text_copy(s->description, mib->description, sizeof(s->description));
   else if (named != NULL)
-    pp_strlcpy(s->description, named->name, sizeof(s->description));
+    pp_text_copy(s->description, named->name, sizeof(s->description));
   else
     ink_description(label, colour, i, s->description, sizeof(s->description));
   set_st2_level(s, ink->level);
@@ -407,7 +410,7 @@ static int add_table_ink(struct pp_printer *p, struct consumable *c, size_t i,
   s->index = INK_INDEX_BASE + (int)i;
   s->type = TYPE_INK;
   s->unit = UNIT_PERCENT;
-  pp_strlcpy(s->description, c->name, sizeof(s->description));
+  pp_text_copy(s->description, c->name, sizeof(s->description));
   pp_strlcpy(s->colour, c->colour, sizeof(s->colour));
   if (c->level != PP_UNKNOWN)
     set_percent_level(s, c->level);
@@ -436,7 +439,7 @@ static int add_box(struct pp_printer *p, size_t n, size_t total,
   s->type = TYPE_WASTE_INK;
   s->receptacle = true;
   if (s->description[0] == '\0' && row != NULL)
-    pp_strlcpy(s->description, row->name, sizeof(s->description));
+    pp_text_copy(s->description, row->name, sizeof(s->description));
   if (s->description[0] == '\0' && total > 1)
     snprintf(s->description, sizeof(s->description), "Maintenance box %zu",
              n + 1);
@@ -659,7 +662,7 @@ static int add_epson_alert(struct pp_printer *p, int severity, int code,
   a->severity = severity;
   pp_strlcpy(a->group, "epson", sizeof(a->group));
   a->code = code;
-  pp_strlcpy(a->description, description, sizeof(a->description));
+  pp_text_copy(a->description, description, sizeof(a->description));
   return 0;
 }
 
@@ -717,7 +720,7 @@ static int epson_decode(struct pp_varset *values, struct pp_printer *p) {
   if (!have_st2)
     return err;
   if (p->serial[0] == '\0' && !pp_serial_is_placeholder(st2.serial))
-    pp_strlcpy(p->serial, st2.serial, sizeof(p->serial));
+    pp_text_copy(p->serial, st2.serial, sizeof(p->serial));
   epson_status(p, &st2);
   if (err == 0)
     err = epson_alerts(p, &st2);

@@ -15,12 +15,12 @@ struct maker {
 
 /* Enterprise numbers of printer makers (docs/printer-mib.md, system group). */
 static const struct maker makers[] = {
-    {11, "HP"},          {253, "Xerox"},        {367, "Ricoh"},
-    {641, "Lexmark"},    {674, "Dell"},         {1248, "Epson"},
-    {1347, "Kyocera"},   {1602, "Canon"},       {2001, "OKI"},
-    {2435, "Brother"},   {236, "Samsung"},      {18334, "Konica Minolta"},
-    {297, "Fuji Xerox"}, {1129, "Toshiba"},
-    {2385, "Sharp"},     {1552, "Kyocera"},     {128, "Tektronix"},
+    {11, "HP"},          {253, "Xerox"},     {367, "Ricoh"},
+    {641, "Lexmark"},    {674, "Dell"},      {1248, "Epson"},
+    {1347, "Kyocera"},   {1602, "Canon"},    {2001, "OKI"},
+    {2435, "Brother"},   {236, "Samsung"},   {18334, "Konica Minolta"},
+    {297, "Fuji Xerox"}, {1129, "Toshiba"},  {2385, "Sharp"},
+    {1552, "Kyocera"},   {128, "Tektronix"},
 };
 
 const char *pp_maker_of_enterprise(uint32_t enterprise) {
@@ -75,7 +75,7 @@ static int generic_decode(struct pp_varset *values, struct pp_printer *p) {
     pp_strlcpy(p->manufacturer, maker, sizeof(p->manufacturer));
   /* No HOST-RESOURCES printer row: sysDescr is the best model name. */
   if (p->model[0] == '\0')
-    pp_strlcpy(p->model, p->sys_descr, sizeof(p->model));
+    pp_text_copy(p->model, p->sys_descr, sizeof(p->model));
   return 0;
 }
 

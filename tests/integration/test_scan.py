@@ -6,11 +6,12 @@ read-only promise."""
 
 import glob
 import os
+import subprocess
 import sys
 import tempfile
 
-from harness import (corpus_recordings, FIXTURES, HOST, PPSim, Runner, Snmpsim,
-                     free_port, load_expect, match, scan, silent_port)
+from harness import (binary, corpus_recordings, FIXTURES, HOST, PPSim, Runner,
+                     Snmpsim, free_port, load_expect, match, scan, silent_port)
 
 # Strings planted in fixtures that must never leave the site.
 PRIVATE = ["Jane Doe", "jane@example.com", "secret-owner-name",
@@ -236,6 +237,25 @@ def check_small_buffer_keeps_getbulk(sim):
         raise AssertionError("exit %d, requests %r" % (status, kinds))
 
 
+def check_table_states_partial_read(sim):
+    """The table says when a read was cut short (here a looping agent), not
+    only --json: a reason line under the printer and a count at the end."""
+    r = subprocess.run([binary("printprobe"), "scan", "-c", "quirk_walk_loop",
+                        "%s:%d" % (HOST, sim.port)], capture_output=True,
+                       text=True, timeout=120)
+    lines = r.stdout.splitlines()
+    notes = [l.strip() for l in lines if "read incomplete:" in l]
+    if (r.returncode != 0 or len(notes) != 1 or
+            "non-increasing OID" not in notes[0] or
+            not lines[-1].endswith(", 1 read incomplete")):
+        raise AssertionError("exit %d, table:\n%s" % (r.returncode, r.stdout))
+    r = subprocess.run([binary("printprobe"), "scan", "-c",
+                        "quirk_ok_colour_laser", "%s:%d" % (HOST, sim.port)],
+                       capture_output=True, text=True, timeout=120)
+    if "incomplete" in r.stdout:
+        raise AssertionError("a complete read marked:\n%s" % r.stdout)
+
+
 def check_usage_errors():
     for argv in (["10.0.0.0/33"], ["-v", "4", "127.0.0.1"], ["--bogus"], []):
         status, _, stderr = scan(argv)
@@ -285,6 +305,8 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             runner.run("secret-file-mode", check_secret_file_mode, ppsim,
                        tmp)
+        runner.run("table-partial-read", check_table_states_partial_read,
+                   ppsim)
     finally:
         ppsim.stop()
     runner.run("unreachable", check_unreachable, silent_port())

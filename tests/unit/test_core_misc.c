@@ -341,8 +341,8 @@ static void test_snmprec_loader_types(void **state) {
   struct pp_varset set;
   size_t bad = 0;
   pp_varset_init(&set);
-  int rc = pp_varset_load_snmprec(&set, SNMPREC_EVERY_TAG SNMPREC_BAD_TAG,
-                                  &bad);
+  int rc =
+      pp_varset_load_snmprec(&set, SNMPREC_EVERY_TAG SNMPREC_BAD_TAG, &bad);
   /* "4X" is not a tag: upper case is refused, on the last line */
   assert_int_equal(rc, -EINVAL);
   assert_int_equal(bad, 14);
@@ -404,7 +404,7 @@ static void test_snmprec_loader_errors_name_the_line(void **state) {
       {"1.3.6|2|\n", 1},                      /* empty number */
       {"1.3.6|2|99999999999999999999\n", 1},  /* out of range */
       {"1.3.6|65|-1\n", 1},                   /* negative unsigned */
-      {"1.3.6|70|18446744073709551615\n", 1}, /* >= 2^63 */
+      {"1.3.6|70|18446744073709551616\n", 1}, /* >= 2^64 */
       {"1.3.6|4x|abc\n", 1},                  /* odd hex */
       {"1.3.6|4x|zz\n", 1},                   /* not hex */
       {"1.3.6|6|1..3\n", 1},                  /* bad OID value */

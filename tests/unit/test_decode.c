@@ -286,6 +286,32 @@ static void test_supply_huge_counter64_level_does_not_overflow(void **state) {
   pp_printer_clear(&p);
 }
 
+/* Rows beyond what a printer keeps: the table is cut and the error says
+ * so (it said nothing, and a cut table looked complete). Each column holds
+ * fewer rows than the limit; together they name more. */
+static void test_supplies_cut_at_row_limit_say_so(void **state) {
+  (void)state;
+  static char text[64 * 1024];
+  text[0] = '\0';
+  for (int i = 1; i <= PP_MAX_TABLE_ROWS - 10; i++)
+    append(text, sizeof text, SUPPLY "9.1.%d|2|50\n", i);
+  for (int i = PP_MAX_TABLE_ROWS - 10; i <= PP_MAX_TABLE_ROWS + 20; i++)
+    append(text, sizeof text, SUPPLY "5.1.%d|2|3\n", i);
+  struct pp_printer p;
+  decode_text(text, &p);
+  assert_int_equal(p.supply_count, PP_MAX_TABLE_ROWS);
+  check_str("error", p.error, "supplies cut off at 512 rows");
+  pp_printer_clear(&p);
+  /* exactly the limit: complete, no error */
+  text[0] = '\0';
+  for (int i = 1; i <= PP_MAX_TABLE_ROWS; i++)
+    append(text, sizeof text, SUPPLY "9.1.%d|2|50\n", i);
+  decode_text(text, &p);
+  assert_int_equal(p.supply_count, PP_MAX_TABLE_ROWS);
+  check_str("error", p.error, "");
+  pp_printer_clear(&p);
+}
+
 static void test_supply_without_level_column_is_unknown(void **state) {
   (void)state;
   static const struct level_case cases[] = {
@@ -560,7 +586,7 @@ static void test_counter_integer_life_count(void **state) {
   decode_text(MARKER "4.1.1|2|123456\n" MARKER "3.1.1|2|7\n", &p);
   assert_int_equal(p.counters.total, 123456);
   assert_int_equal(p.counters.unit, 7);
-  assert_true(p.counters.power_on == PP_UNKNOWN);
+  assert_true(p.counters.power_on == PP_COUNT_UNKNOWN);
   pp_printer_clear(&p);
 
   decode_text(MARKER "4.1.1|65|4294967295\n", &p);
@@ -583,7 +609,7 @@ static void test_counter_as_text(void **state) {
   pp_printer_clear(&p);
 
   decode_text(MARKER "4.1.1|4|n/a\n", &p);
-  assert_true(p.counters.total == PP_UNKNOWN);
+  assert_true(p.counters.total == PP_COUNT_UNKNOWN);
   pp_printer_clear(&p);
 }
 
@@ -619,12 +645,45 @@ static void test_counter64_power_on_count(void **state) {
   pp_printer_clear(&p);
 }
 
+/* Counter64 past INT64_MAX: every bit kept (a clamp to 2^63-1 made the
+ * next read look like a reset). */
+static void test_counter64_past_int64_max(void **state) {
+  (void)state;
+  struct pp_printer p;
+  decode_text(MARKER "4.1.1|70|18446744073709551000\n" MARKER
+                     "5.1.1|70|9223372036854775808\n",
+              &p);
+  assert_true(p.counters.total == 18446744073709551000u);
+  assert_true(p.counters.power_on == 9223372036854775808u);
+  pp_printer_clear(&p);
+}
+
+/* A number where a string belongs is no name: treated as absent. */
+static void test_numbers_in_string_columns_are_absent(void **state) {
+  (void)state;
+  struct pp_printer p;
+  decode_text("1.3.6.1.2.1.1.5.0|70|18446744073709551000\n" HR_DEVICE
+              "2.1|6|1.3.6.1.2.1.25.3.1.5\n" HR_DEVICE
+              "3.1|70|18446744073709551000\n"
+              "1.3.6.1.2.1.43.5.1.1.16.1|65|4711\n" SERIAL
+              "|2|12345678\n" SUPPLY "6.1.1|70|18446744073709551000\n" SUPPLY
+              "9.1.1|2|50\n" CONSOLE "1|6|1.3.6.1.4.1.11\n",
+              &p);
+  check_str("name", p.name, "");
+  check_str("model", p.model, "");
+  check_str("serial", p.serial, "");
+  check_str("console", p.console, "");
+  assert_int_equal(p.supply_count, 1);
+  check_str("supply description", p.supplies[0].description, "");
+  pp_printer_clear(&p);
+}
+
 static void test_missing_life_count_stays_unknown(void **state) {
   (void)state;
   struct pp_printer p;
   decode_text("1.3.6.1.2.1.1.5.0|4|PRN-1\n", &p);
-  assert_true(p.counters.total == PP_UNKNOWN);
-  assert_true(p.counters.power_on == PP_UNKNOWN);
+  assert_true(p.counters.total == PP_COUNT_UNKNOWN);
+  assert_true(p.counters.power_on == PP_COUNT_UNKNOWN);
   assert_int_equal(p.counters.unit, 0);
   assert_true(p.uptime_ticks == PP_UNKNOWN);
   pp_printer_clear(&p);
@@ -1026,6 +1085,7 @@ int main(void) {
       cmocka_unit_test(test_ricoh_minus100_means_low_without_percent),
       cmocka_unit_test(test_supply_huge_counter64_level_does_not_overflow),
       cmocka_unit_test(test_supply_without_level_column_is_unknown),
+      cmocka_unit_test(test_supplies_cut_at_row_limit_say_so),
       cmocka_unit_test(test_descr_hex_encoded_ascii),
       cmocka_unit_test(test_descr_utf16_be_with_bom),
       cmocka_unit_test(test_descr_utf16_le_with_bom),
@@ -1044,6 +1104,8 @@ int main(void) {
       cmocka_unit_test(test_counter_as_text),
       cmocka_unit_test(test_counter_unit_is_kept),
       cmocka_unit_test(test_counter64_power_on_count),
+      cmocka_unit_test(test_counter64_past_int64_max),
+      cmocka_unit_test(test_numbers_in_string_columns_are_absent),
       cmocka_unit_test(test_missing_life_count_stays_unknown),
       cmocka_unit_test(test_error_bit_names_follow_rfc3805),
       cmocka_unit_test(test_error_state_1byte),

@@ -406,7 +406,7 @@ static void test_unknown_numbers_are_null(void **state) {
   struct json j;
   pp_printer_init(&p, "192.0.2.5");
   p.reachable = true;
-  assert_true(pp_printer_set_counter(&p, "mono", PP_UNKNOWN));
+  assert_true(pp_printer_set_counter(&p, "mono", PP_COUNT_UNKNOWN));
   struct pp_supply *s = pp_printer_add_supply(&p);
   assert_non_null(s);
   pp_strlcpy(s->description, "Toner", sizeof s->description);
@@ -475,6 +475,29 @@ static void test_known_zero_is_zero(void **state) {
   /* read, no errors: an empty list, not null */
   assert_non_null(strstr(text, "\"errors\":[]"));
   free(text);
+  pp_printer_clear(&p);
+}
+
+/* Counter64 values past INT64_MAX are written exactly, in JSON and CSV. */
+static void test_counters_past_int64_max(void **state) {
+  (void)state;
+  struct pp_printer p;
+  pp_printer_init(&p, "192.0.2.5");
+  p.reachable = true;
+  p.counters.total = 18446744073709551000u;
+  p.counters.power_on = 9223372036854775808u;
+  assert_true(pp_printer_set_counter(&p, "colour", 18446744073709551614u));
+  char *text = json_of_printer(&p);
+  assert_non_null(strstr(text, "\"total\":18446744073709551000,"));
+  assert_non_null(strstr(text, "\"power_on\":9223372036854775808"));
+  assert_non_null(strstr(text, "\"colour\":18446744073709551614}"));
+  free(text);
+  struct pp_buf buf;
+  pp_buf_init(&buf, 1 << 20);
+  assert_int_equal(pp_report_csv_counters(&p, 1, &buf), 0);
+  assert_non_null(strstr(buf.data, "\"total\",18446744073709551000,"));
+  assert_non_null(strstr(buf.data, "\"colour\",18446744073709551614,"));
+  pp_buf_free(&buf);
   pp_printer_clear(&p);
 }
 
@@ -772,7 +795,7 @@ static void test_csv_counters(void **state) {
   static struct csv c;
   hostile_printer(&printers[0]);
   unreachable_printer(&printers[1]);
-  printers[0].counters.power_on = PP_UNKNOWN;
+  printers[0].counters.power_on = PP_COUNT_UNKNOWN;
   struct pp_buf buf;
   pp_buf_init(&buf, BUF_LIMIT);
   assert_int_equal(pp_report_csv_counters(printers, 2, &buf), 0);
@@ -788,7 +811,7 @@ static void test_csv_counters(void **state) {
   assert_string_equal(c.field[2][counter], "colour");
   assert_string_equal(c.field[2][value], "4000");
   /* unknown total: empty, not 0 */
-  printers[0].counters.total = PP_UNKNOWN;
+  printers[0].counters.total = PP_COUNT_UNKNOWN;
   pp_buf_reset(&buf);
   assert_int_equal(pp_report_csv_counters(printers, 1, &buf), 0);
   parse_csv(buf.data, &c);
@@ -853,6 +876,7 @@ int main(void) {
       cmocka_unit_test(test_csv_formula_defused),
       cmocka_unit_test(test_csv_numbers_unaffected),
       cmocka_unit_test(test_csv_counters),
+      cmocka_unit_test(test_counters_past_int64_max),
       cmocka_unit_test(test_cap_gives_e2big_and_frees),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -71,9 +71,9 @@ static void full_printer(struct pp_printer *p) {
                      (1u << PP_ERR_OVERDUE_PREVENT_MAINT);
   p->counters.total = 9007199254740993; /* above 2^53: no double on the way */
   p->counters.unit = 7;
-  p->counters.power_on = -5;
+  p->counters.power_on = 18446744073709551000u; /* past INT64_MAX */
   assert_true(pp_printer_set_counter(p, "colour", 12345));
-  assert_true(pp_printer_set_counter(p, "mono", PP_UNKNOWN));
+  assert_true(pp_printer_set_counter(p, "mono", PP_COUNT_UNKNOWN));
   add_supply(p, "Black Toner", "black", 3, false, 7, 2400, 26000);
   add_supply(p, "Waste \"box\"", "", 4, true, 19, 95, 100);
   add_supply(p, "Drum", "", 9, false, 0, -3, PP_UNKNOWN);
@@ -133,9 +133,9 @@ static void test_round_trip_every_field(void **state) {
   assert_int_equal(back.status.device, 3);
   assert_true(back.status.asleep);
   assert_true(back.counters.total == p.counters.total);
-  assert_true(back.counters.power_on == -5);
+  assert_true(back.counters.power_on == 18446744073709551000u);
   assert_int_equal(back.counters.vendor_count, 2);
-  assert_true(back.counters.vendor[1].value == PP_UNKNOWN);
+  assert_true(back.counters.vendor[1].value == PP_COUNT_UNKNOWN);
   assert_int_equal(back.supply_count, p.supply_count);
   for (size_t i = 0; i < p.supply_count; i++) {
     assert_string_equal(back.supplies[i].description,
@@ -186,7 +186,7 @@ static void test_accepts_any_key_order_and_whitespace(void **state) {
   assert_int_equal(parse(json, &p, err), 0);
   assert_string_equal(p.address, "a/b\xc3\xa4\xf0\x9f\x96\xa8");
   assert_int_equal(p.status.errors, 1u << PP_ERR_JAMMED);
-  assert_true(p.counters.total == PP_UNKNOWN);
+  assert_true(p.counters.total == PP_COUNT_UNKNOWN);
   pp_printer_clear(&p);
 }
 
@@ -253,8 +253,11 @@ static const struct reject_case rejects[] = {
     {"exponent", OK_HEAD ",\"counters\":{\"total\":1e3}}", -EINVAL},
     {"leading zero", OK_HEAD ",\"counters\":{\"total\":012}}", -EINVAL},
     {"plus sign", OK_HEAD ",\"counters\":{\"total\":+1}}", -EINVAL},
-    {"overflow", OK_HEAD ",\"counters\":{\"total\":9223372036854775808}}",
+    {"overflow", OK_HEAD ",\"counters\":{\"total\":18446744073709551616}}",
      -EINVAL},
+    {"2^64-1 is unknown, said by null only",
+     OK_HEAD ",\"counters\":{\"total\":18446744073709551615}}", -EINVAL},
+    {"negative count", OK_HEAD ",\"counters\":{\"total\":-1}}", -EINVAL},
     {"INT64_MIN is not a count",
      OK_HEAD ",\"counters\":{\"total\":-9223372036854775808}}", -EINVAL},
     {"string for number", OK_HEAD ",\"counters\":{\"total\":\"5\"}}", -EINVAL},
@@ -329,7 +332,7 @@ static void test_deep_nesting_is_bounded(void **state) {
   assert_non_null(strstr(err, "deep"));
   free(deep);
   /* Far deeper than any stack would like: refused just as fast. */
-  char *hostile = nested(200000);
+  char *hostile = nested(400000); /* beyond the input limit */
   assert_int_equal(parse(hostile, &p, err), -E2BIG);
   free(hostile);
   /* Unclosed brackets within the size limit stop at the depth limit. */
@@ -418,19 +421,100 @@ static void test_embedded_nul_is_refused(void **state) {
       -EINVAL);
 }
 
+/* A printer with n supplies and n alerts and a page count, as a poll of a
+ * big device gives it. */
+static void big_printer(struct pp_printer *p, int n) {
+  pp_printer_init(p, "192.0.2.10:161");
+  p->reachable = true;
+  p->counters.total = 4242;
+  for (int i = 0; i < n; i++) {
+    char desc[32];
+    snprintf(desc, sizeof(desc), "Tray %d", i);
+    add_supply(p, desc, "", 3, false, 7, 50, 100);
+    add_alert(p, PP_ALERT_WARNING, "input", 800 + i, desc);
+  }
+}
+
+/* More supplies than the old limit of 128, as many as a poll keeps: the
+ * printer is read back whole (write_dss dropped it, counters and all). */
+static void test_supplies_up_to_the_poll_limit(void **state) {
+  (void)state;
+  struct pp_printer full;
+  big_printer(&full, PP_MAX_TABLE_ROWS);
+  char *json = json_of(&full);
+  struct pp_printer p;
+  char err[ERR_LEN];
+  assert_int_equal(parse(json, &p, err), 0);
+  assert_int_equal(p.supply_count, PP_MAX_TABLE_ROWS);
+  assert_int_equal(p.alert_count, PP_MAX_TABLE_ROWS);
+  assert_int_equal(p.counters.total, 4242);
+  assert_string_equal(p.error, "");
+  pp_printer_clear(&p);
+  free(json);
+  pp_printer_clear(&full);
+}
+
+/* Beyond the limit (a profile's rows on top of a full table) the printer
+ * stays, the rest is left out and the error field says so. */
 static void test_too_many_supplies(void **state) {
   (void)state;
+  struct pp_printer full;
+  big_printer(&full, PP_MAX_TABLE_ROWS + 3);
+  char *json = json_of(&full);
+  struct pp_printer p;
+  char err[ERR_LEN];
+  assert_int_equal(parse(json, &p, err), 0);
+  assert_int_equal(p.supply_count, PP_REPORT_PARSE_MAX_SUPPLIES);
+  assert_int_equal(p.alert_count, PP_REPORT_PARSE_MAX_ALERTS);
+  assert_int_equal(p.counters.total, 4242);
+  assert_string_equal(p.error, "supplies cut off at 512 rows (3 left out); "
+                               "alerts cut off at 512 rows (3 left out)");
+  pp_printer_clear(&p);
+  free(json);
+  pp_printer_clear(&full);
+  /* A skipped item is still checked. */
   struct pp_buf b;
   pp_buf_init(&b, BUF_MAX);
   assert_int_equal(pp_buf_addstr(&b, OK_HEAD ",\"supplies\":["), 0);
-  for (int i = 0; i <= PP_REPORT_PARSE_MAX_SUPPLIES; i++)
+  for (int i = 0; i < PP_REPORT_PARSE_MAX_SUPPLIES; i++)
     assert_int_equal(pp_buf_addstr(&b, i ? ",{}" : "{}"), 0);
-  assert_int_equal(pp_buf_addstr(&b, "]}"), 0);
-  struct pp_printer p;
-  char err[ERR_LEN];
-  assert_int_equal(parse(b.data, &p, err), -E2BIG);
+  assert_int_equal(pp_buf_addstr(&b, ",{\"a\":\"\\x\"}]}"), 0);
+  assert_int_equal(parse(b.data, &p, err), -EINVAL);
   assert_null(p.supplies);
   pp_buf_free(&b);
+}
+
+/* The largest object a poll can give fits the input limit: every text at
+ * its longest, all of it escaped. */
+static void test_largest_printer_fits_the_input_limit(void **state) {
+  (void)state;
+  struct pp_printer full;
+  pp_printer_init(&full, "192.0.2.10:161");
+  full.reachable = true;
+  for (int i = 0; i < PP_MAX_TABLE_ROWS; i++) {
+    struct pp_supply *s = pp_printer_add_supply(&full);
+    assert_non_null(s);
+    memset(s->description, '"', sizeof(s->description) - 1);
+    memset(s->colour, '"', sizeof(s->colour) - 1);
+    s->type = 3;
+    s->level = INT64_MAX;
+    s->max = INT64_MAX;
+    struct pp_alert *a = pp_printer_add_alert(&full);
+    assert_non_null(a);
+    a->severity = PP_ALERT_WARNING;
+    a->code = INT32_MIN;
+    memset(a->group, '"', sizeof(a->group) - 1);
+    memset(a->description, '"', sizeof(a->description) - 1);
+  }
+  char *json = json_of(&full);
+  assert_true(strlen(json) <= PP_REPORT_PARSE_MAX_INPUT);
+  struct pp_printer p;
+  char err[ERR_LEN];
+  assert_int_equal(parse(json, &p, err), 0);
+  assert_int_equal(p.supply_count, PP_MAX_TABLE_ROWS);
+  pp_printer_clear(&p);
+  free(json);
+  pp_printer_clear(&full);
 }
 
 static void test_too_many_vendor_counters(void **state) {
@@ -470,7 +554,9 @@ int main(void) {
       cmocka_unit_test(test_name_fits_exactly),
       cmocka_unit_test(test_truncated_input),
       cmocka_unit_test(test_embedded_nul_is_refused),
+      cmocka_unit_test(test_supplies_up_to_the_poll_limit),
       cmocka_unit_test(test_too_many_supplies),
+      cmocka_unit_test(test_largest_printer_fits_the_input_limit),
       cmocka_unit_test(test_too_many_vendor_counters),
       cmocka_unit_test(test_null_err_buffer),
   };

@@ -422,6 +422,12 @@ static bool column_take(struct poll_ctx *ctx, struct job *job,
     column_end(job, col, "row index too long");
     return true;
   }
+  /* Cut only when a row beyond the limit comes: a column of exactly the
+   * limit is complete. */
+  if (col->rows >= ctx->opts->max_column_rows) {
+    column_end(job, col, "too many rows");
+    return true;
+  }
   if (store_value(job, vb, &name) != 0) {
     column_end(job, col, "out of memory");
     return true;
@@ -430,8 +436,7 @@ static bool column_take(struct poll_ctx *ctx, struct job *job,
   memcpy(col->index, name.sub + spec->prefix.len,
          col->index_len * sizeof(uint32_t));
   col->started = true;
-  if (++col->rows >= ctx->opts->max_column_rows)
-    column_end(job, col, "too many rows");
+  col->rows++;
   if (job->raw.count >= ctx->opts->max_values) {
     for (size_t i = 0; i < job->col_count; i++)
       job->cols[i].done = true;

@@ -256,6 +256,51 @@ def check_table_states_partial_read(sim):
         raise AssertionError("a complete read marked:\n%s" % r.stdout)
 
 
+SUPPLY_ROW = "1.3.6.1.2.1.43.11.1.1."
+
+
+def supplies_recording(rows):
+    """The reference printer with `rows` toner rows in its supplies table."""
+    with open(os.path.join(FIXTURES, "quirk_ok_colour_laser.snmprec")) as f:
+        lines = [l for l in f.read().splitlines()
+                 if not l.startswith(SUPPLY_ROW)]
+    columns = {2: "2|1", 3: "2|0", 4: "2|3", 5: "2|3", 6: "4|Toner %d",
+               7: "2|19", 8: "2|100", 9: "2|50"}
+    for col, value in columns.items():
+        for n in range(1, rows + 1):
+            text = value % n if "%d" in value else value
+            lines.append("%s%d.1.%d|%s" % (SUPPLY_ROW, col, n, text))
+
+    def oid_key(line):
+        return [int(x) for x in line.split("|")[0].split(".") if x.isdigit()]
+    lines = [l for l in lines if l and not l.startswith("#")]
+    return "\n".join(sorted(lines, key=oid_key)) + "\n"
+
+
+def check_row_limit(tmp):
+    """A table of exactly the row limit (512) is read whole and complete;
+    one row more is cut at the limit and says so."""
+    for rows in (512, 513):
+        with open(os.path.join(tmp, "rows%d.snmprec" % rows), "w") as f:
+            f.write(supplies_recording(rows))
+    sim = PPSim(tmp)
+    try:
+        sim.wait("rows512")
+        problems = []
+        for rows, cut in ((512, False), (513, True)):
+            _, report, _ = scan(["%s:%d" % (HOST, sim.port)], "-c",
+                                "rows%d" % rows)
+            p = report["printers"][0]
+            if len(p["supplies"]) != 512 or bool(p["error"]) != cut or \
+                    (cut and "too many rows" not in p["error"]):
+                problems.append("%d rows: %d supplies, error %r" % (
+                    rows, len(p["supplies"]), p["error"]))
+        if problems:
+            raise AssertionError("; ".join(problems))
+    finally:
+        sim.stop()
+
+
 def check_usage_errors():
     for argv in (["10.0.0.0/33"], ["-v", "4", "127.0.0.1"], ["--bogus"], []):
         status, _, stderr = scan(argv)
@@ -314,6 +359,8 @@ def main():
         runner.run("snmpv3-authpriv", check_snmpv3, tmp)
     with tempfile.TemporaryDirectory() as tmp:
         runner.run("poll-endings", check_poll_endings, tmp)
+    with tempfile.TemporaryDirectory() as tmp:
+        runner.run("row-limit", check_row_limit, tmp)
     runner.run("usage-errors", check_usage_errors)
     runner.run("ipv6-and-host-names", check_ipv6_and_host_names)
     return runner.finish()

@@ -7,7 +7,7 @@ set -eu
 PACKAGES="build-essential pkg-config libsnmp-dev snmp libcmocka-dev snmpsim
 libcurl4-openssl-dev collectd-core collectd-dev valgrind python3
 python3-aiosmtpd openssl nagios4-core icinga2-bin gnuplot-nox iproute2 procps
-chromium monitoring-plugins-standard"
+chromium monitoring-plugins-standard mandoc groff-base"
 
 missing=""
 for p in $PACKAGES; do

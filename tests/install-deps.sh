@@ -8,7 +8,7 @@ PACKAGES="build-essential pkg-config libsnmp-dev snmp libcmocka-dev snmpsim
 libcurl4-openssl-dev collectd-core collectd-dev valgrind python3
 python3-aiosmtpd openssl nagios4-core icinga2-bin gnuplot-nox iproute2 procps
 chromium monitoring-plugins-standard debhelper lintian dpkg-dev fakeroot
-clang mandoc groff-base librrd8 libmicrohttpd12 libprotobuf-c1"
+clang mandoc groff-base man-db librrd8 libmicrohttpd12 libprotobuf-c1"
 
 # collectd-core leaves its writers' libraries to Recommends; the README and
 # the dashboard name rrdtool and write_prometheus, so they must load:

@@ -232,9 +232,11 @@ def man_owner(name):
 
 def check_man_pages():
     pages = man_pages()
-    if not pages:
-        print("     docs/man has no pages: none to find")
-        return
+    want = {("printprobe", "1"), ("check_printer_status", "1"),
+            ("check_printer_supplies", "1"), ("check_printer_pages", "1"),
+            ("printprobe-collectd", "5")}
+    if not want <= set(pages):
+        raise AssertionError("docs/man lacks %s" % sorted(want - set(pages)))
     problems = []
     for name, section in pages:
         r = run(["man", "-w", section, name])

@@ -61,9 +61,16 @@ _Noreturn void np_usage_error(const struct np_common *c, const char *fmt, ...) {
   va_start(ap, fmt);
   vsnprintf(text, sizeof(text), fmt, ap);
   va_end(ap);
-  printf("PRINTER UNKNOWN - %s: %s\n", c->progname, text);
-  printf("Usage:\n%s\nTry '%s --help' for more information.\n", c->usage,
-         c->progname);
+  /* The text may echo an argument: cleaned like any output, so that a '|'
+   * in it does not start perfdata. */
+  printf("PRINTER UNKNOWN - %s: ", c->progname);
+  print_cleaned(text);
+  putchar('\n');
+  /* Nagios reads a '|' in any line as the start of perfdata: the usage's
+   * alternatives ("1|2c|3") come out as "1/2c/3". */
+  fputs("Usage:\n", stdout);
+  print_cleaned(c->usage);
+  printf("\nTry '%s --help' for more information.\n", c->progname);
   fflush(stdout);
   exit(NP_UNKNOWN);
 }

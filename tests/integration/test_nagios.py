@@ -498,6 +498,10 @@ def usage_errors():
         ["-H", HOST, "-e", "-1"],
         ["-H", HOST, "-P", "3"],  # v3 without a user
         ["-H", HOST, "--community-file", "/nonexistent/community"],
+        # A '|' echoed back would start perfdata for Nagios.
+        ["-H", "printer.example|x"],
+        ["-H", HOST, "-w", "20|x"],
+        ["-H", HOST, "--bogus|x"],
     ]
     for name in CHECKS:
         for args in cases:
@@ -505,6 +509,9 @@ def usage_errors():
             if r.rc != 3 or r.state != "UNKNOWN" or "Usage:" not in \
                     r.stdout:
                 r.fail("%s %s: wanted UNKNOWN with usage" % (name, args))
+            if "|" in r.stdout:
+                r.fail("%s %s: a '|' in the output: %r" % (name, args,
+                                                          r.stdout))
             if len(r.stdout.strip().split("\n")) > 23:
                 r.fail("usage longer than 23 lines")
 

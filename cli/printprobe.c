@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -421,7 +422,21 @@ static int run_scan(struct cli *cli) {
   return status;
 }
 
-int main(int argc, char **argv) {
+/* stdout is buffered: a full disk or a closed pipe shows only when it is
+ * flushed and closed. A report cut short must not exit 0. */
+static int close_stdout(int status) {
+  bool failed = ferror(stdout) != 0;
+  if (fclose(stdout) != 0)
+    failed = true;
+  if (!failed)
+    return status;
+  int e = errno;
+  fprintf(stderr, "printprobe: cannot write the output: %s\n",
+          e != 0 ? strerror(e) : "write error");
+  return EXIT_USAGE;
+}
+
+static int run(int argc, char **argv) {
   struct cli cli = {.format = OUT_TABLE};
   pp_snmp_opts_default(&cli.snmp);
   pp_engine_opts_default(&cli.engine);
@@ -455,4 +470,10 @@ int main(int argc, char **argv) {
   pp_targets_free(&cli.targets);
   explicit_bzero(&cli.snmp, sizeof(cli.snmp)); /* its secrets */
   return status;
+}
+
+int main(int argc, char **argv) {
+  int status = run(argc, argv);
+  errno = 0;
+  return close_stdout(status);
 }

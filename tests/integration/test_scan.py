@@ -301,6 +301,23 @@ def check_row_limit(tmp):
         sim.stop()
 
 
+def check_output_write_errors(sim):
+    """A full disk or a closed pipe fails the run: never exit 0 with a
+    report cut short."""
+    problems = []
+    for fmt in ([], ["--json"], ["--csv", "supplies"], ["--csv", "counters"]):
+        with open("/dev/full", "w") as full:
+            r = subprocess.run([binary("printprobe"), "scan", "-c",
+                                "quirk_ok_colour_laser", *fmt,
+                                "%s:%d" % (HOST, sim.port)], stdout=full,
+                               stderr=subprocess.PIPE, text=True, timeout=120)
+        if r.returncode == 0 or "cannot write the output" not in r.stderr:
+            problems.append("%s: exit %d, %r" % (fmt, r.returncode,
+                                                 r.stderr))
+    if problems:
+        raise AssertionError("; ".join(problems))
+
+
 def check_usage_errors():
     for argv in (["10.0.0.0/33"], ["-v", "4", "127.0.0.1"], ["--bogus"], []):
         status, _, stderr = scan(argv)
@@ -352,6 +369,7 @@ def main():
                        tmp)
         runner.run("table-partial-read", check_table_states_partial_read,
                    ppsim)
+        runner.run("output-write-errors", check_output_write_errors, ppsim)
     finally:
         ppsim.stop()
     runner.run("unreachable", check_unreachable, silent_port())

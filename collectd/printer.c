@@ -575,10 +575,14 @@ static int config_block(const oconfig_item_t *ci, enum block_kind kind) {
     return -1;
   }
   const char *name = ci->values[0].value.string;
-  if (strlen(name) >= DATA_MAX_NAME_LEN || strchr(name, '/') != NULL) {
-    ERROR(PLUGIN_NAME " plugin: <%s \"%s\">: the name must be shorter than "
-                      "%d characters, without '/'",
-          ci->key, name, DATA_MAX_NAME_LEN);
+  /* The name becomes a collectd host (a <Printer>) and part of file names:
+   * collectd's csv and rrdtool writers refuse a path component starting
+   * with a dot, so every value of such a block would be lost. */
+  if (name[0] == '\0' || name[0] == '.' || strlen(name) >= DATA_MAX_NAME_LEN ||
+      strchr(name, '/') != NULL) {
+    ERROR(PLUGIN_NAME " plugin: <%s \"%s\">: the name must be 1 to %d "
+                      "characters, without '/', not starting with '.'",
+          ci->key, name, DATA_MAX_NAME_LEN - 1);
     return -1;
   }
   if (block_name_taken(name)) {
@@ -705,6 +709,10 @@ static void clean_host(const char *in, char *out, size_t outlen) {
     out[n++] = ok ? (char)*p : '_';
   }
   out[n] = '\0';
+  /* A sysName "." or ".." (or ".hidden") would be a path component that
+   * collectd's writers refuse; "_." keeps it recognisable. */
+  if (out[0] == '.')
+    out[0] = '_';
 }
 
 /* "wasteToner" -> "waste_toner", "Toner Schwarz" -> "toner_schwarz". */

@@ -457,6 +457,11 @@ def check_broken_configs():
     cases.append((plugin_section('  <Fleet "f">\n    Address "127.0.0.1"\n'
                                  '    HostnameFrom "colour"\n  </Fleet>\n'),
                   'HostnameFrom "colour"'))
+    # collectd's writers refuse a path component starting with a dot.
+    for name in ("..", ".", ".hidden"):
+        cases.append((plugin_section('  <Printer "%s">\n    Address '
+                                     '"127.0.0.1:1"\n  </Printer>\n' % name),
+                      '<Printer "%s">: the name must be' % name))
     for body, message in cases:
         # A real start ("-f") and collectd's read test ("-T") both fail.
         for flag in (None, "-T"):
@@ -731,6 +736,38 @@ def check_example_config():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def check_dot_sysname():
+    """A printer whose sysName is ".." (HostnameFrom name) still has its
+    values written: the host becomes "_.", which collectd's csv writer
+    takes."""
+    tmp = tempfile.mkdtemp(prefix="pp-dotname-")
+    with open(os.path.join(FIXTURES, "quirk_ok_colour_laser.snmprec")) as f:
+        # sysName and prtGeneralPrinterName
+        text = f.read().replace("|4|PRN-REF-01", "|4|..")
+    path = os.path.join(tmp, "dotname.snmprec")
+    with open(path, "w") as f:
+        f.write(text)
+    sim = Snmpsim([path])
+    try:
+        sim.wait("dotname")
+        body = plugin_section('  <Fleet "dots">\n    Address "%s:%d"\n'
+                              '    Community "dotname"\n'
+                              '    HostnameFrom name\n  </Fleet>\n' %
+                              (HOST, sim.port))
+        d = Collectd(body, ["printer"], name="dotname")
+        try:
+            d.start()
+            d.wait_for("values of host _.", lambda: d.csv(
+                "_.", "printer-dots", "gauge-reachable"), 30)
+            if "Cowardly refusing" in d.log():
+                raise AssertionError(d.log()[-1500:])
+        finally:
+            d.cleanup()
+    finally:
+        sim.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def check_read_test_dispatches():
     """collectd -T reads every plugin once and exits: an admin tests a
     configuration with it, so the printer's values must be written by
@@ -855,6 +892,7 @@ def main():
     runner.run("fleet-%d-with-10pct-dead" % FLEET, check_fleet)
     runner.run("contrib-example-config", check_example_config)
     runner.run("read_test_dispatches", check_read_test_dispatches)
+    runner.run("dot_sysname", check_dot_sysname)
     runner.run("readme_writers_load", check_readme_writers_load)
     runner.run("contrib-grafana-dashboard", check_dashboard)
     return runner.finish()

@@ -245,6 +245,14 @@ static int bad_spec(const struct spec_ctx *ctx, const char *fmt, ...) {
 }
 
 static int reserve(const struct spec_ctx *ctx, size_t n) {
+  /* A limit in total, not only per spec: a file of many /16 lines must not
+   * exhaust memory. Checked before anything is allocated. */
+  if (ctx->list->count > PP_TARGET_MAX_TOTAL ||
+      n > PP_TARGET_MAX_TOTAL - ctx->list->count)
+    return bad_spec(ctx,
+                    "%zu targets so far and %zu more: past the limit of %d "
+                    "targets in all",
+                    ctx->list->count, n, PP_TARGET_MAX_TOTAL);
   if (list_reserve(ctx->list, n) == 0)
     return 0;
   char shown[SPEC_SHOWN_MAX + 4];
@@ -597,55 +605,116 @@ int pp_targets_add_spec(struct pp_target_list *list, const char *spec,
 
 /* ---- Files ------------------------------------------------------------- */
 
+/* One word of a target file's line. Blanks and commas separate words
+ * outside quotes; a double-quoted part may hold them, and '#'
+ * (community="TOP SECRET, 3"), with \" and \\ for a quote and a backslash;
+ * '#' outside quotes starts a comment. The word comes out unquoted. */
+enum word_status { WORD_OK, WORD_END, WORD_UNTERMINATED, WORD_TOO_LONG };
+
+static bool is_separator(char c) {
+  return c != '\0' && strchr(FILE_SEPARATORS, c);
+}
+
+static enum word_status next_word(const char **cursor, char *out,
+                                  size_t outlen) {
+  const char *p = *cursor;
+  while (is_separator(*p))
+    p++;
+  if (*p == '\0' || *p == '#')
+    return WORD_END;
+  size_t n = 0;
+  bool quoted = false;
+  for (; *p != '\0' && (quoted || (!is_separator(*p) && *p != '#')); p++) {
+    char c = *p;
+    if (c == '"') {
+      quoted = !quoted;
+      continue;
+    }
+    if (quoted && c == '\\' && (p[1] == '"' || p[1] == '\\'))
+      c = *++p;
+    if (n + 1 >= outlen)
+      return WORD_TOO_LONG;
+    out[n++] = c;
+  }
+  out[n] = '\0';
+  *cursor = p;
+  return quoted ? WORD_UNTERMINATED : WORD_OK;
+}
+
+/* The words' messages never show a word: it may be (part of) a secret. */
+static int bad_word(enum word_status st, const char *path, unsigned lineno,
+                    char *err, size_t errlen) {
+  set_err(err, errlen, "%s:%u: %s", path, lineno,
+          st == WORD_UNTERMINATED ? "a quote is not closed"
+                                  : "a word is too long");
+  return -EINVAL;
+}
+
+static int set_line_option(struct pp_snmp_opts *opts, char *word,
+                           const char *path, unsigned lineno, char *err,
+                           size_t errlen) {
+  char *eq = strchr(word, '=');
+  *eq = '\0';
+  char msg[512];
+  int rc = pp_snmp_opts_set(opts, word, eq + 1, msg, sizeof msg);
+  if (rc == -ENOENT)
+    snprintf(msg, sizeof msg, "unknown option \"%.64s\"", word);
+  if (rc == 0)
+    rc = pp_snmp_opts_check(opts, msg, sizeof msg);
+  if (rc == 0)
+    return 0;
+  set_err(err, errlen, "%s:%u: %s", path, lineno, msg);
+  return -EINVAL;
+}
+
 /* Options on a line ("community=lobby version=1") apply to the targets of
- * that line only: sites keep their odd printers in the same list. */
-static int line_options(char *line, const struct pp_snmp_opts *defaults,
+ * that line only: sites keep their odd printers in the same list. They
+ * come after the targets: a bare word after an option is refused, since
+ * it is most likely the rest of an unquoted value (community=TOP SECRET
+ * would otherwise poll, and look up, a printer named SECRET). */
+static int line_options(const char *line, const struct pp_snmp_opts *defaults,
                         struct pp_snmp_opts *opts, const char *path,
                         unsigned lineno, char *err, size_t errlen) {
   *opts = *defaults;
-  char copy[4096];
-  pp_strlcpy(copy, line, sizeof copy);
-  char *save = NULL;
-  for (char *tok = strtok_r(copy, FILE_SEPARATORS, &save); tok != NULL;
-       tok = strtok_r(NULL, FILE_SEPARATORS, &save)) {
-    char *eq = strchr(tok, '=');
-    if (eq == NULL)
-      continue;
-    *eq = '\0';
-    char msg[512];
-    int rc = pp_snmp_opts_set(opts, tok, eq + 1, msg, sizeof msg);
-    if (rc == -ENOENT)
-      snprintf(msg, sizeof msg, "unknown option \"%.64s\"", tok);
-    if (rc == 0)
-      rc = pp_snmp_opts_check(opts, msg, sizeof msg);
-    if (rc != 0) {
-      set_err(err, errlen, "%s:%u: %s", path, lineno, msg);
-      explicit_bzero(copy, sizeof copy);
-      return -EINVAL;
+  char word[1024];
+  bool after_option = false;
+  int rc = 0;
+  enum word_status st;
+  while (rc == 0 && (st = next_word(&line, word, sizeof word)) != WORD_END) {
+    if (st != WORD_OK)
+      rc = bad_word(st, path, lineno, err, errlen);
+    else if (strchr(word, '=') != NULL) {
+      rc = set_line_option(opts, word, path, lineno, err, errlen);
+      after_option = true;
+    } else if (after_option) {
+      set_err(err, errlen,
+              "%s:%u: a target after an option: targets come first, and an "
+              "option value with blanks or commas is quoted "
+              "(community=\"...\")",
+              path, lineno);
+      rc = -EINVAL;
     }
   }
-  explicit_bzero(copy, sizeof copy); /* "community=..." */
-  return 0;
+  explicit_bzero(word, sizeof word); /* "community=..." */
+  return rc;
 }
 
-static int read_line(struct pp_target_list *list, char *line,
+static int read_line(struct pp_target_list *list, const char *line,
                      const struct pp_snmp_opts *defaults, const char *path,
                      unsigned lineno, char *err, size_t errlen) {
-  char *hash = strchr(line, '#');
-  if (hash != NULL)
-    *hash = '\0';
   struct pp_snmp_opts opts;
   int rc = line_options(line, defaults, &opts, path, lineno, err, errlen);
-  char *save = NULL;
-  for (char *tok = strtok_r(line, FILE_SEPARATORS, &save);
-       tok != NULL && rc == 0; tok = strtok_r(NULL, FILE_SEPARATORS, &save)) {
-    if (strchr(tok, '=') != NULL)
-      continue;
+  char word[1024];
+  /* line_options checked every word already */
+  while (rc == 0 && next_word(&line, word, sizeof word) == WORD_OK) {
+    if (strchr(word, '=') != NULL)
+      break; /* the options, after the targets */
     char msg[512];
-    rc = pp_targets_add_spec(list, tok, &opts, msg, sizeof msg);
+    rc = pp_targets_add_spec(list, word, &opts, msg, sizeof msg);
     if (rc != 0)
       set_err(err, errlen, "%s:%u: %s", path, lineno, msg);
   }
+  explicit_bzero(word, sizeof word);
   /* The line's copy may hold a secret. */
   explicit_bzero(&opts, sizeof opts);
   return rc;
@@ -671,7 +740,7 @@ int pp_targets_read_file(struct pp_target_list *list, const char *path,
   errno = 0;
   while ((n = getline(&line, &cap, f)) != -1) {
     lineno++;
-    /* strtok would silently drop whatever follows a NUL byte. */
+    /* The word reader would silently drop whatever follows a NUL byte. */
     if (memchr(line, '\0', (size_t)n) != NULL) {
       set_err(err, errlen, "%s:%u: line contains a NUL byte", path, lineno);
       rc = -EINVAL;

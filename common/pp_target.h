@@ -73,6 +73,9 @@ struct pp_target_list {
 /* Expansions larger than this are refused (a /8 typed by mistake). IPv6
  * blocks must therefore be /112 or longer. */
 #define PP_TARGET_MAX_EXPANSION 65536
+/* And no list holds more than this in all, whatever the number of specs or
+ * file lines: the memory of a scan stays bounded. */
+#define PP_TARGET_MAX_TOTAL 65536
 
 /* Parses one target spec and appends what it names, each with a copy of
  * opts (its port replaced by an explicit ":port"):
@@ -89,12 +92,14 @@ int pp_targets_add_spec(struct pp_target_list *list, const char *spec,
                         const struct pp_snmp_opts *opts, char *err,
                         size_t errlen);
 
-/* Reads a site's address list: one spec per line, '#' starts a comment,
- * blank lines are ignored. KEY=VALUE words on a line set SNMP options
- * (pp_snmp_opts_set keys: community=..., version=1, port=...) for the
- * targets of that line only. An error names the file and line. A line may hold
- * several specs separated by blanks or commas. Reading stops at the first
- * error; targets of earlier specs stay in the list. Returns 0, -EINVAL, or
+/* Reads a site's address list: one or more specs per line, separated by
+ * blanks or commas; '#' starts a comment, blank lines are ignored.
+ * KEY=VALUE words after a line's specs set SNMP options (pp_snmp_opts_set
+ * keys: community=..., version=1, port=...) for the targets of that line
+ * only; a value with blanks, commas or '#' is double-quoted, with \" and \\
+ * inside. A bare word after an option is refused. An error names the file
+ * and line, never a value. Reading stops at the first error; targets of
+ * earlier specs stay in the list. Returns 0, -EINVAL, or
  * -errno when the file cannot be read. */
 int pp_targets_read_file(struct pp_target_list *list, const char *path,
                          const struct pp_snmp_opts *opts, char *err,

@@ -601,6 +601,93 @@ static void test_file_bad_line_reports_file_and_line(void **state) {
   pp_targets_free(&list);
 }
 
+/* A value with blanks, commas or '#' is quoted; quotes and backslashes
+ * inside are escaped. */
+static void test_file_quoted_option_values(void **state) {
+  (void)state;
+  struct pp_target_list list = {0};
+  char err[ERR_LEN] = "";
+  char path[512];
+  static const char text[] =
+      "192.0.2.1 community=\"TOP SECRET, 3\"\n"
+      "192.0.2.2, 192.0.2.3 community=\"a#b\\\"c\\\\d\" # comment\n"
+      "192.0.2.4 community=plain version=1\n";
+  int rc = read_text(&list, text, err, sizeof err, path, sizeof path);
+  if (rc != 0)
+    fail_msg("rc %d: %s", rc, err);
+  assert_int_equal(list.count, 4);
+  assert_string_equal(list.items[0].snmp.community, "TOP SECRET, 3");
+  assert_string_equal(list.items[1].snmp.community, "a#b\"c\\d");
+  assert_string_equal(list.items[2].snmp.community, "a#b\"c\\d");
+  assert_string_equal(list.items[3].snmp.community, "plain");
+  assert_int_equal(list.items[3].snmp.version, PP_SNMP_V1);
+  pp_targets_free(&list);
+}
+
+/* An unquoted value with a blank must not turn its second half into a
+ * printer (looked up in DNS, printed as an address); the message names
+ * the file and line, never the value. */
+static void test_file_word_after_option_is_refused(void **state) {
+  (void)state;
+  static const struct {
+    const char *text;
+    const char *reason;
+  } cases[] = {
+      {"192.0.2.1 community=TOP SECRET3\n", "a target after an option"},
+      {"community=TOP 192.0.2.1\n", "a target after an option"},
+      {"192.0.2.1 community=\"TOP SECRET3\n", "a quote is not closed"},
+  };
+  for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+    struct pp_target_list list = {0};
+    char err[ERR_LEN] = "";
+    char path[512];
+    char want[600];
+    assert_int_equal(
+        read_text(&list, cases[i].text, err, sizeof err, path, sizeof path),
+        -EINVAL);
+    snprintf(want, sizeof want, "%s:1: %s", path, cases[i].reason);
+    if (strncmp(err, want, strlen(want)) != 0 || strstr(err, "SECRET") ||
+        strstr(err, "TOP"))
+      fail_msg("case %zu: \"%s\"", i, err);
+    assert_int_equal(list.count, 0);
+    pp_targets_free(&list);
+  }
+}
+
+/* The expansion limit holds for the whole list, not per line: two /16
+ * lines are refused at the second, before its memory is taken. */
+static void test_total_target_limit(void **state) {
+  (void)state;
+  struct pp_target_list list = {0};
+  char err[ERR_LEN] = "";
+  char path[512];
+  static const char text[] = "198.18.0.0/16\n"
+                             "198.19.0.0/16\n"
+                             "198.20.0.0/16\n";
+  assert_int_equal(read_text(&list, text, err, sizeof err, path, sizeof path),
+                   -EINVAL);
+  char want[600];
+  snprintf(want, sizeof want, "%s:2: bad target \"198.19.0.0/16\"", path);
+  if (strncmp(err, want, strlen(want)) != 0 || !strstr(err, "in all"))
+    fail_msg("\"%s\"", err);
+  assert_int_equal(list.count, 65534);
+  assert_true(list.cap <= PP_TARGET_MAX_TOTAL);
+  pp_targets_free(&list);
+
+  /* The same through specs, as a command line gives them. */
+  struct pp_snmp_opts opts;
+  pp_snmp_opts_default(&opts);
+  assert_int_equal(
+      pp_targets_add_spec(&list, "198.18.0.0/16", &opts, err, sizeof err), 0);
+  assert_int_equal(
+      pp_targets_add_spec(&list, "198.19.0.0/30", &opts, err, sizeof err), 0);
+  assert_int_equal(
+      pp_targets_add_spec(&list, "198.20.0.0/30", &opts, err, sizeof err),
+      -EINVAL);
+  assert_int_equal(list.count, PP_TARGET_MAX_TOTAL);
+  pp_targets_free(&list);
+}
+
 static void test_file_crlf_line_numbers_count_right(void **state) {
   (void)state;
   struct pp_target_list list = {0};
@@ -887,6 +974,9 @@ int main(void) {
       cmocka_unit_test(test_empty_file_gives_no_targets),
       cmocka_unit_test(test_file_bad_line_reports_file_and_line),
       cmocka_unit_test(test_file_crlf_line_numbers_count_right),
+      cmocka_unit_test(test_file_quoted_option_values),
+      cmocka_unit_test(test_file_word_after_option_is_refused),
+      cmocka_unit_test(test_total_target_limit),
       cmocka_unit_test(test_file_with_nul_byte_is_rejected),
       cmocka_unit_test(test_missing_file_reports_strerror),
       cmocka_unit_test(test_directory_as_file_reports_read_error),

@@ -13,18 +13,22 @@
  * built here. */
 #include "pp_engine.h"
 
+/* net-snmp's config header comes first, then the rest of net-snmp. */
 #include <net-snmp/net-snmp-config.h>
-#include <net-snmp/net-snmp-includes.h>
+
 #include <net-snmp/library/large_fd_set.h>
+#include <net-snmp/net-snmp-includes.h>
 
 #include <errno.h>
 #include <math.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/resource.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -35,8 +39,9 @@
 
 #define MAX_COLUMNS 96
 #define MAX_SCALARS 32
-#define MAX_INDEX 8 /* sub-identifiers of a row index we follow: tables
-                          * we walk have 1 to 3 */
+#define MAX_INDEX                                                              \
+  8 /* sub-identifiers of a row index we follow: tables                        \
+     * we walk have 1 to 3 */
 #define MAX_PROFILES 32
 #define GETNEXT_BATCH 16
 #define MIN_BULK_VALUES 4
@@ -152,14 +157,13 @@ static int snmp_log_to_core(int major, int minor, void *server_arg,
 static void snmp_init_once(void) {
   /* No snmp.conf, no MIB files, no persistent state: numeric OIDs only, and
    * nothing written under /var/lib/snmp by a monitor. */
-  netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_DONT_READ_CONFIGS,
-                         1);
+  netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
+                         NETSNMP_DS_LIB_DONT_READ_CONFIGS, 1);
   netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
                          NETSNMP_DS_LIB_DISABLE_PERSISTENT_LOAD, 1);
   netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
                          NETSNMP_DS_LIB_DISABLE_PERSISTENT_SAVE, 1);
-  netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID,
-                         NETSNMP_DS_LIB_QUICK_PRINT, 1);
+  netsnmp_ds_set_boolean(NETSNMP_DS_LIBRARY_ID, NETSNMP_DS_LIB_QUICK_PRINT, 1);
   netsnmp_set_mib_directory("");
   snmp_disable_log();
   netsnmp_register_loghandler(NETSNMP_LOGHANDLER_CALLBACK, LOG_DEBUG);
@@ -296,8 +300,7 @@ static void job_decode(struct job *job) {
   }
   if (job->profile != NULL) {
     p->profile = job->profile->name;
-    if (job->profile->decode != NULL &&
-        job->profile->decode(&values, p) != 0)
+    if (job->profile->decode != NULL && job->profile->decode(&values, p) != 0)
       pp_log(PP_LOG_WARNING, "%s: profile %s could not decode everything",
              p->address, job->profile->name);
   }
@@ -355,11 +358,11 @@ static int store_value(struct job *job, const netsnmp_variable_list *vb,
   }
   case ASN_OCTET_STR:
   case ASN_OPAQUE:
-    return pp_packed_add(raw, name, PP_V_OCTETS, 0, vb->val.string,
-                         vb->val_len, NULL);
+    return pp_packed_add(raw, name, PP_V_OCTETS, 0, vb->val.string, vb->val_len,
+                         NULL);
   case ASN_IPADDRESS:
-    return pp_packed_add(raw, name, PP_V_IPADDR, 0, vb->val.string,
-                         vb->val_len, NULL);
+    return pp_packed_add(raw, name, PP_V_IPADDR, 0, vb->val.string, vb->val_len,
+                         NULL);
   case ASN_OBJECT_ID: {
     struct pp_oid value;
     oid_to_pp(vb->val.objid, vb->val_len / sizeof(oid), &value);
@@ -491,8 +494,8 @@ static struct pp_oid column_cursor(const struct column *col) {
 
 static netsnmp_pdu *build_walk(struct poll_ctx *ctx, struct job *job) {
   bool bulk = job->use_bulk;
-  netsnmp_pdu *pdu = snmp_pdu_create(bulk ? SNMP_MSG_GETBULK
-                                          : SNMP_MSG_GETNEXT);
+  netsnmp_pdu *pdu =
+      snmp_pdu_create(bulk ? SNMP_MSG_GETBULK : SNMP_MSG_GETNEXT);
   if (pdu == NULL)
     return NULL;
   job->sent_count = 0;
@@ -518,11 +521,10 @@ static netsnmp_pdu *build_walk(struct poll_ctx *ctx, struct job *job) {
   if (bulk) {
     size_t tables = job->sent_count - job->sent_scalars;
     pdu->non_repeaters = (long)job->sent_scalars;
-    pdu->max_repetitions =
-        tables ? (long)(job->bulk_values / tables > 0 ? job->bulk_values /
-                                                            tables
-                                                      : 1)
-               : 0;
+    pdu->max_repetitions = tables ? (long)(job->bulk_values / tables > 0
+                                               ? job->bulk_values / tables
+                                               : 1)
+                                  : 0;
   }
   if (job->sent_count == 0) {
     snmp_free_pdu(pdu);
@@ -557,8 +559,7 @@ static bool drop_scalar(struct poll_ctx *ctx, struct job *job, size_t n) {
 static void note_identity(const struct poll_ctx *ctx, struct pp_printer *p,
                           const netsnmp_variable_list *vb,
                           const struct pp_oid *name) {
-  if (vb->type == ASN_OCTET_STR &&
-      pp_oid_compare(name, &ctx->sys_descr) == 0) {
+  if (vb->type == ASN_OCTET_STR && pp_oid_compare(name, &ctx->sys_descr) == 0) {
     pp_clean_text(vb->val.string, vb->val_len, p->sys_descr,
                   sizeof(p->sys_descr));
   } else if (vb->type == ASN_OBJECT_ID &&
@@ -580,7 +581,8 @@ static void get_response(struct poll_ctx *ctx, struct job *job,
       return;
     }
   } else if (pdu->errstat == SNMP_ERR_NOERROR) {
-    for (netsnmp_variable_list *vb = pdu->variables; vb; vb = vb->next_variable) {
+    for (netsnmp_variable_list *vb = pdu->variables; vb;
+         vb = vb->next_variable) {
       if (is_exception(vb) || vb->name_length > PP_OID_MAX)
         continue;
       struct pp_oid name;
@@ -621,7 +623,8 @@ static void walk_continue(struct job *job) {
 
 static void walk_bulk_response(struct poll_ctx *ctx, struct job *job,
                                netsnmp_pdu *pdu) {
-  if (pdu->errstat == SNMP_ERR_TOOBIG && job->bulk_values / 2 >= MIN_BULK_VALUES) {
+  if (pdu->errstat == SNMP_ERR_TOOBIG &&
+      job->bulk_values / 2 >= MIN_BULK_VALUES) {
     job->bulk_values /= 2; /* the agent's buffer is small: ask for less */
     job->want_send = true;
     job->attempt = 0;
@@ -782,9 +785,9 @@ static const oid *priv_oid(enum pp_priv_proto proto, size_t *len) {
 }
 
 /* Ku from a passphrase, cached: slot 0 for auth, 1 for privacy keys. */
-static int make_key(struct poll_ctx *ctx, int slot, int proto,
-                    const oid *hash, size_t hash_len, const char *pass,
-                    u_char *key, size_t *key_len) {
+static int make_key(struct poll_ctx *ctx, int slot, int proto, const oid *hash,
+                    size_t hash_len, const char *pass, u_char *key,
+                    size_t *key_len) {
   if (ctx->ku_cache[slot].key_len > 0 && ctx->ku_cache[slot].proto == proto &&
       strcmp(ctx->ku_cache[slot].pass, pass) == 0) {
     memcpy(key, ctx->ku_cache[slot].key, ctx->ku_cache[slot].key_len);
@@ -830,6 +833,30 @@ static int session_v3(struct poll_ctx *ctx, const struct pp_snmp_opts *o,
   /* The privacy key is derived with the auth hash (RFC 3414). */
   return make_key(ctx, 1, o->auth_proto * 16 + o->priv_proto, hash, hash_len,
                   o->priv_pass, s->securityPrivKey, &s->securityPrivKeyLen);
+}
+
+/* Answers are taken only from the address and port asked: a connected UDP
+ * socket makes the kernel drop datagrams from anyone else, so a relay or
+ * a spoofer on the path cannot answer for a printer (and feed a site's
+ * billing data). net-snmp keeps the resolved peer as a sockaddr in the
+ * transport's remote field and sends with sendto, which a connected UDP
+ * socket still accepts. */
+static int connect_to_peer(const netsnmp_transport *tr) {
+  if (tr->remote == NULL)
+    return -EDESTADDRREQ;
+  struct sockaddr_storage peer = {0};
+  size_t len = (size_t)tr->remote_length;
+  if (len > sizeof(peer))
+    return -EAFNOSUPPORT;
+  memcpy(&peer, tr->remote, len);
+  size_t want = peer.ss_family == AF_INET    ? sizeof(struct sockaddr_in)
+                : peer.ss_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                             : 0;
+  if (want == 0 || len < want)
+    return -EAFNOSUPPORT;
+  if (connect(tr->sock, (const struct sockaddr *)&peer, (socklen_t)want) != 0)
+    return -errno;
+  return 0;
 }
 
 static int job_open(struct poll_ctx *ctx, struct job *job) {
@@ -879,6 +906,12 @@ static int job_open(struct poll_ctx *ctx, struct job *job) {
   if (job->fd < 0) {
     job_fail(job, "the SNMP session has no socket");
     return -EIO;
+  }
+  int err = connect_to_peer(tr);
+  if (err != 0) {
+    job_fail(job, "cannot bind the SNMP socket to the printer's address: %s",
+             strerror(-err));
+    return err;
   }
   if (epoll_ctl(ctx->epfd, EPOLL_CTL_ADD, job->fd, &ev) != 0) {
     job_fail(job, "cannot watch the SNMP socket: %s", strerror(errno));
@@ -1042,8 +1075,8 @@ static void job_start(struct poll_ctx *ctx, struct job *job, double now) {
   unsigned deadline_ms = ctx->opts->deadline_ms;
   job->deadline =
       now + (deadline_ms ? deadline_ms / 1000.0 : default_deadline_s(job, ctx));
-  job->use_bulk = job->target->snmp.version != PP_SNMP_V1 &&
-                  !ctx->opts->getnext_only;
+  job->use_bulk =
+      job->target->snmp.version != PP_SNMP_V1 && !ctx->opts->getnext_only;
   job->bulk_values = ctx->opts->bulk_values ? ctx->opts->bulk_values : 64;
   pp_packed_init(&job->raw);
   job->get_skip = 0;
@@ -1110,8 +1143,8 @@ static void advance(struct poll_ctx *ctx, struct job *job, double now) {
 
 /* Ends every printer in flight (they are closed by the loop as usual) and
  * every one not started yet; returns how many of those there were. */
-static size_t cancel_all(struct poll_ctx *ctx, struct job **live,
-                         size_t active, size_t *next, size_t done) {
+static size_t cancel_all(struct poll_ctx *ctx, struct job **live, size_t active,
+                         size_t *next, size_t done) {
   for (size_t i = 0; i < active; i++) {
     if (live[i]->phase != JOB_DONE)
       job_fail(live[i], "poll cancelled");
@@ -1213,10 +1246,8 @@ int pp_poll(const struct pp_target *targets, size_t count,
   if (ctx.jobs == NULL)
     return -ENOMEM;
   for (size_t i = 0; i < count; i++) {
-    ctx.jobs[i] = (struct job){.ctx = &ctx,
-                               .target = &targets[i],
-                               .printer = &printers[i],
-                               .fd = -1};
+    ctx.jobs[i] = (struct job){
+        .ctx = &ctx, .target = &targets[i], .printer = &printers[i], .fd = -1};
   }
   collect_forbidden(&ctx);
   pp_oid_parse(&ctx.sys_descr, PP_OID_SYS_DESCR);

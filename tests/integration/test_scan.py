@@ -9,6 +9,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 
 from harness import (binary, corpus_recordings, FIXTURES, HOST, PPSim, Runner,
                      Snmpsim, free_port, load_expect, match, scan, silent_port)
@@ -318,6 +319,76 @@ def check_output_write_errors(sim):
         raise AssertionError("; ".join(problems))
 
 
+class Relay:
+    """Takes requests at 127.0.0.1:port, forwards them to an agent, and
+    sends each answer back from `answer_from` ("same" socket, another port,
+    or 127.0.0.2): what a relay or a spoofer on the path would do. Handles
+    at most 200 datagrams and stops by itself after 60 s."""
+
+    def __init__(self, agent_port, answer_from):
+        import socket
+        import threading
+        self.listen = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.listen.bind((HOST, 0))
+        self.port = self.listen.getsockname()[1]
+        self.agent = ("127.0.0.1", agent_port)
+        if answer_from == "same":
+            self.answer = self.listen
+        else:
+            self.answer = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            self.answer.bind((answer_from, 0))
+        self.stopped = threading.Event()
+        self.thread = threading.Thread(target=self.loop, daemon=True)
+        self.thread.start()
+
+    def loop(self):
+        import socket
+        deadline = time.time() + 60
+        upstream = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        upstream.settimeout(2)
+        self.listen.settimeout(0.2)
+        for _ in range(200):
+            if self.stopped.is_set() or time.time() > deadline:
+                break
+            try:
+                data, client = self.listen.recvfrom(65535)
+                upstream.sendto(data, self.agent)
+                answer, _ = upstream.recvfrom(65535)
+            except OSError:
+                continue
+            self.answer.sendto(answer, client)
+        upstream.close()
+
+    def stop(self):
+        self.stopped.set()
+        self.thread.join(5)
+        self.listen.close()
+        if self.answer is not self.listen:
+            self.answer.close()
+
+
+def check_answers_only_from_the_address_asked(sim):
+    """A printer at 127.0.0.1:port is reachable through a relay that
+    answers from that address and port, and unreachable when the answers
+    come from another port or another address."""
+    problems = []
+    for answer_from, reachable in (("same", True), (HOST, False),
+                                   ("127.0.0.2", False)):
+        relay = Relay(sim.port, answer_from)
+        try:
+            _, report, _ = scan(["%s:%d" % (HOST, relay.port)], "-c",
+                                "quirk_ok_colour_laser", "-t", "0.5", "-r",
+                                "1")
+        finally:
+            relay.stop()
+        got = report["printers"][0]["reachable"]
+        if got != reachable:
+            problems.append("answers from %s: reachable %r" % (answer_from,
+                                                                got))
+    if problems:
+        raise AssertionError("; ".join(problems))
+
+
 def check_usage_errors():
     for argv in (["10.0.0.0/33"], ["-v", "4", "127.0.0.1"], ["--bogus"], []):
         status, _, stderr = scan(argv)
@@ -370,6 +441,8 @@ def main():
         runner.run("table-partial-read", check_table_states_partial_read,
                    ppsim)
         runner.run("output-write-errors", check_output_write_errors, ppsim)
+        runner.run("answers-only-from-address-asked",
+                   check_answers_only_from_the_address_asked, ppsim)
     finally:
         ppsim.stop()
     runner.run("unreachable", check_unreachable, silent_port())

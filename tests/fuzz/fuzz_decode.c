@@ -21,19 +21,15 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_report_util.h"
 #include "fuzz_util.h"
-#include "pp_buf.h"
 #include "pp_decode.h"
 #include "pp_model.h"
 #include "pp_packed.h"
 #include "pp_profile.h"
-#include "pp_report.h"
-#include "pp_report_parse.h"
 #include "pp_str.h"
 #include "pp_varset.h"
 #include "profiles.h"
-
-#define REPORT_LIMIT (1024 * 1024)
 
 struct input {
   struct pp_varset direct; /* every value, added in input order */
@@ -89,38 +85,6 @@ static bool same_value(const struct pp_value *a, const struct pp_value *b) {
   return false;
 }
 
-/* The report round trip: the writer's text must parse, and write again the
- * same. */
-static void check_report(const struct pp_printer *p) {
-  struct pp_buf first, second;
-  pp_buf_init(&first, REPORT_LIMIT);
-  pp_buf_init(&second, REPORT_LIMIT);
-  FUZZ_CHECK(pp_report_json_printer(p, &first) == 0);
-  struct pp_printer back;
-  char err[256];
-  int rc =
-      pp_report_parse_printer(first.data, first.len, &back, err, sizeof err);
-  if (rc != 0)
-    fprintf(stderr, "report does not parse back: %s\n%s\n", err, first.data);
-  FUZZ_CHECK(rc == 0);
-  FUZZ_CHECK(pp_report_json_printer(&back, &second) == 0);
-  if (first.len != second.len || memcmp(first.data, second.data, first.len))
-    fprintf(stderr, "report changed in the round trip:\n%s\n%s\n", first.data,
-            second.data);
-  FUZZ_CHECK(first.len == second.len &&
-             memcmp(first.data, second.data, first.len) == 0);
-  pp_printer_clear(&back);
-  pp_buf_free(&first);
-  pp_buf_free(&second);
-
-  struct pp_buf csv;
-  pp_buf_init(&csv, REPORT_LIMIT);
-  FUZZ_CHECK(pp_report_csv_supplies(p, 1, &csv) == 0);
-  pp_buf_reset(&csv);
-  FUZZ_CHECK(pp_report_csv_counters(p, 1, &csv) == 0);
-  pp_buf_free(&csv);
-}
-
 /* What the engine knows before the walk: the profile is chosen from it. */
 static const struct pp_profile *select_profile(struct pp_varset *values) {
   char descr[256] = "";
@@ -155,7 +119,7 @@ static void decode_with(struct pp_varset *values,
     FUZZ_CHECK(pc == PP_NO_PERCENT || (pc >= 0 && pc <= 100));
   }
   FUZZ_CHECK(p.counters.vendor_count <= PP_MAX_VENDOR_COUNTERS);
-  check_report(&p);
+  fuzz_check_round_trip(&p);
   pp_printer_clear(&p);
 }
 

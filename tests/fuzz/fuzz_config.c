@@ -2,7 +2,8 @@
 /* Configuration values the core parses: SNMP options by name
  * (pp_snmp_opts_set, shared by the command line, the checks, collectd and
  * target files), the totals line kept next to each archived report
- * (pp_dss_totals_parse), OIDs (pp_oid_parse) and Printer-MIB error names.
+ * (pp_dss_totals_parse), OIDs (pp_oid_parse), Printer-MIB error names, and
+ * write_dss's mail addresses, header text, logged URLs and report ids.
  * Each line of the input is "key=value" for an option and, whole, a value
  * for the other parsers.
  *
@@ -12,15 +13,18 @@
  * Checked: an option is set or refused with a message; refused or not, the
  * options stay within their fields; a parsed OID formats back to text that
  * parses to the same OID; totals format back to a line that parses to the
- * same totals. */
+ * same totals; a redacted URL redacts to itself; cleaned header text has no
+ * control characters. */
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "fuzz_util.h"
 #include "pp_dss.h"
+#include "pp_mail.h"
 #include "pp_model.h"
 #include "pp_snmp_opts.h"
 #include "pp_target.h"
@@ -61,6 +65,35 @@ static void option(struct pp_snmp_opts *opts, char *line) {
   *eq = '=';
 }
 
+/* write_dss settings and what it finds on disk: mail addresses, header
+ * text, the SMTP URL as logged, report ids from file names. */
+static void mail_values(const char *line) {
+  if (pp_mail_address_ok(line)) {
+    FUZZ_CHECK(strchr(line, '@') != NULL);
+    FUZZ_CHECK(strpbrk(line, " <>,\r\n\"") == NULL);
+  }
+  char header[64];
+  pp_mail_header_text(line, header, sizeof header);
+  size_t n = strlen(header);
+  FUZZ_CHECK(n < sizeof header);
+  FUZZ_CHECK(n == 0 || (header[0] != ' ' && header[n - 1] != ' '));
+  for (size_t i = 0; i < n; i++)
+    FUZZ_CHECK((unsigned char)header[i] >= 0x20 && header[i] != 0x7f);
+
+  char once[1024], twice[1024];
+  pp_url_redact(line, once, sizeof once);
+  FUZZ_CHECK(strlen(once) < sizeof once);
+  if (strlen(line) + 4 < sizeof once) {
+    FUZZ_CHECK(pp_url_has_userinfo(once) == pp_url_has_userinfo(line));
+    pp_url_redact(once, twice, sizeof twice);
+    FUZZ_CHECK(strcmp(once, twice) == 0);
+  }
+
+  time_t when;
+  if (pp_dss_id_ok(line))
+    FUZZ_CHECK(pp_dss_id_time(line, &when) == 0);
+}
+
 static void values(const char *line) {
   struct pp_oid oid;
   if (pp_oid_parse(&oid, line) == 0) {
@@ -80,6 +113,7 @@ static void values(const char *line) {
     FUZZ_CHECK(pp_dss_totals_parse(text, &again) == 0);
     FUZZ_CHECK(memcmp(&totals, &again, sizeof totals) == 0);
   }
+  mail_values(line);
   int bit = pp_error_bit_from_name(line);
   FUZZ_CHECK(bit >= -1 && bit < PP_ERR_BIT_COUNT);
   if (bit >= 0)

@@ -95,6 +95,7 @@ check: test-deps
 	@$(MAKE) --no-print-directory all
 	@$(MAKE) --no-print-directory BUILD=build/san OPT=-O1 build-tree unit-tests tools
 	@$(MAKE) --no-print-directory BUILD=build/rel tools
+	@$(MAKE) --no-print-directory fuzz-build
 	@tests/run-all.sh
 
 demo:
@@ -179,6 +180,56 @@ deb:
 	rm -rf $(DEB_OUT)/src
 	lintian --fail-on error $(DEB_OUT)/*.changes
 	@ls -1 $(DEB_OUT)/*.deb
+
+# Fuzzing (tests/fuzz/README.md): libFuzzer targets built with clang into
+# build/fuzz/. `make fuzz` runs each for FUZZ_SECONDS on a scratch corpus in
+# build/fuzz/corpus/<name>, seeded from tests/fuzz/<name>/ (read, never
+# written); crashes land in build/fuzz/crashes/<name>/.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 600
+FUZZ_DIR := build/fuzz
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+            -fno-omit-frame-pointer
+FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) $(FUZZ_SAN)
+FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_LIB_OBJ := $(CORE_SRC:%.c=$(FUZZ_DIR)/obj/%.o) \
+                $(NAGIOS_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
+FUZZ_LIB := $(FUZZ_DIR)/libprintprobe-fuzz.a
+# Longest input per target (libFuzzer's -max_len); 4096 when not named.
+FUZZ_MAX_LEN_decode := 16384
+FUZZ_MAX_LEN_report := 16384
+FUZZ_MAX_LEN_target_file := 8192
+
+.PHONY: fuzz-build fuzz
+
+$(FUZZ_DIR)/obj/%.o: %.c $(wildcard common/*.h plugins/*.h nagios/*.h)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) -Inagios $(FUZZ_CFLAGS) \
+	  -fsanitize=fuzzer-no-link -c $< -o $@
+
+$(FUZZ_LIB): $(FUZZ_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(wildcard tests/fuzz/*.h)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) -Inagios -Itests/fuzz $(FUZZ_CFLAGS) \
+	  -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(SNMP_LIBS) -lm
+
+fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
+
+# One target's long run: its scratch corpus first (new inputs go there),
+# the tree's seeds second.
+fuzz_run = mkdir -p $(FUZZ_DIR)/corpus/$(1) $(FUZZ_DIR)/crashes/$(1) && \
+  echo "== fuzz: $(1) for $(FUZZ_SECONDS) s" && \
+  $(FUZZ_DIR)/fuzz_$(1) -max_total_time=$(FUZZ_SECONDS) -timeout=10 \
+    -max_len=$(or $(FUZZ_MAX_LEN_$(1)),4096) -print_final_stats=1 \
+    -artifact_prefix=$(FUZZ_DIR)/crashes/$(1)/ \
+    $(FUZZ_DIR)/corpus/$(1) tests/fuzz/$(1) </dev/null
+
+fuzz: fuzz-build
+	@failed=""; \
+	$(foreach t,$(FUZZ_TARGETS),{ $(call fuzz_run,$(t)); } || failed="$$failed $(t)"; ) \
+	if [ -n "$$failed" ]; then echo "fuzz: crashes in:$$failed"; exit 1; fi; \
+	echo "fuzz: no crash in $(FUZZ_TARGETS)"
 
 format:
 	clang-format -i $(wildcard common/*.[ch] plugins/*.[ch] cli/*.[ch] nagios/*.[ch] collectd/*.[ch] tests/unit/*.[ch] tests/tools/*.c)

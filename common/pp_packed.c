@@ -156,7 +156,10 @@ static int expand_one(struct reader *r, struct pp_oid *name,
 }
 
 int pp_packed_expand(const struct pp_packed *store, struct pp_varset *out) {
-  struct reader r = {.p = store->data, .end = store->data + store->len};
+  /* An empty store has no buffer: NULL + 0 is undefined behaviour. */
+  struct reader r = {.p = store->data,
+                     .end =
+                         store->len ? store->data + store->len : store->data};
   struct pp_oid name = {0};
   for (size_t i = 0; i < store->count; i++) {
     int err = expand_one(&r, &name, out);

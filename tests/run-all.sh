@@ -1,8 +1,9 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# Runs every test suite: cmocka unit tests (sanitized build), then the
-# integration suites against simulated printers and real daemons. Prints a
-# summary line per suite and "N passed, N failed" for the whole run.
+# Runs every test suite: cmocka unit tests (sanitized build), short fuzz
+# runs, then the integration suites against simulated printers and real
+# daemons. Prints a summary line per suite and "N passed, N failed" for the
+# whole run.
 set -u
 cd "$(dirname "$0")/.."
 export PP_TEST_DATA=tests
@@ -38,6 +39,12 @@ for t in build/san/tests/test_*; do
   "$t"
   record "$(basename "$t")" $?
 done
+
+# Every libFuzzer target (make fuzz-build) on its seeds, then fuzzed for
+# FUZZ_SHORT_SECONDS each.
+echo "== fuzz: run-short.sh"
+sh tests/fuzz/run-short.sh
+record fuzz-short $?
 
 for suite in tests/integration/test_*.py; do
   [ "${PP_QUICK:-0}" = 1 ] && [ "$suite" = tests/integration/test_fleet.py ] &&

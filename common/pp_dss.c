@@ -128,9 +128,14 @@ int pp_dss_totals_format(const struct pp_dss_totals *t, char *out,
 }
 
 int pp_dss_totals_parse(const char *line, struct pp_dss_totals *out) {
+  /* %zu takes "-1" and wraps it to a huge count. */
+  if (strchr(line, '-') != NULL)
+    return -EINVAL;
   if (sscanf(line, "printers=%zu reachable=%zu in_error=%zu supplies_low=%zu",
              &out->printers, &out->reachable, &out->in_error,
              &out->supplies_low) != 4)
+    return -EINVAL;
+  if (out->reachable > out->printers || out->in_error > out->printers)
     return -EINVAL;
   return 0;
 }

@@ -478,6 +478,16 @@ static void test_dss_totals_line(void **state) {
   assert_int_equal(pp_dss_totals_parse(line, &back), 0);
   assert_memory_equal(&t, &back, sizeof(t));
   assert_int_equal(pp_dss_totals_parse("garbage", &back), -EINVAL);
+  /* Negative counts would wrap to huge ones; more reachable than printers
+   * is no archive of ours. */
+  assert_int_equal(pp_dss_totals_parse("printers=-1 reachable=0 in_error=0 "
+                                       "supplies_low=0",
+                                       &back),
+                   -EINVAL);
+  assert_int_equal(pp_dss_totals_parse("printers=2 reachable=3 in_error=0 "
+                                       "supplies_low=0",
+                                       &back),
+                   -EINVAL);
 }
 
 /* ---- Spool ------------------------------------------------------------- */

@@ -5,8 +5,9 @@
  * Lines may set SNMP options (community=..., version=3, ...). Inputs naming
  * a *-file option are skipped: its value is a path the parser would open,
  * and the fuzzer must not read the machine's files (or block on a FIFO).
- * Inputs with more than a few blocks or ranges are skipped too: each may
- * name 65536 targets, and the list has no bound of its own.
+ * Inputs with more than a few blocks or ranges are skipped too: the list
+ * stops at PP_TARGET_MAX_TOTAL, but filling it for every input would make
+ * the fuzzer crawl (the unit tests check the limit).
  *
  * Checked: every target is whole and its label parses again into the same
  * target; an error says where. */

@@ -10,7 +10,14 @@ VERSION := 0.1.0
 CC ?= cc
 OPT ?= -O2
 WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
-CPPFLAGS_ALL := -D_GNU_SOURCE -DPP_VERSION='"$(VERSION)"' -Icommon -Iplugins
+# The core's folders: util (buffers, text, logs, secrets, files), poll
+# (targets, SNMP options, the engine, decoding, profiles), report (the data
+# model and its formats); delivery (mail, fleet reports, spool, archive) is
+# a library of its own that only write_dss links.
+CORE_DIRS := common/util common/poll common/report
+DELIVERY_DIR := common/delivery
+CPPFLAGS_ALL := -D_GNU_SOURCE -DPP_VERSION='"$(VERSION)"' \
+                $(addprefix -I,$(CORE_DIRS) $(DELIVERY_DIR)) -Iplugins
 CFLAGS_ALL := -std=c11 -g $(OPT) $(WARN) -fPIC $(CFLAGS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
@@ -26,8 +33,14 @@ SNMP_LIBS := -lnetsnmp
 CURL_LIBS := -lcurl
 CMOCKA_LIBS := -lcmocka
 
-CORE_SRC := $(sort $(wildcard common/*.c) $(wildcard plugins/*.c))
+CORE_SRC := $(sort $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)) \
+                  $(wildcard plugins/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
+DELIVERY_SRC := $(sort $(wildcard $(DELIVERY_DIR)/*.c))
+DELIVERY_OBJ := $(DELIVERY_SRC:%.c=$(BUILD)/%.o)
+# Every object depends on every project header: headers are few, and a
+# changed struct must never leave a stale object behind.
+HEADERS := $(wildcard common/*/*.h plugins/*.h nagios/*.h collectd/*.h)
 CLI_SRC := $(wildcard cli/*.c)
 CLI_OBJ := $(CLI_SRC:%.c=$(BUILD)/%.o)
 NAGIOS_CHECKS := $(patsubst nagios/%.c,%,$(wildcard nagios/check_*.c))
@@ -38,6 +51,7 @@ UNIT_TESTS := $(patsubst tests/unit/%.c,%,$(wildcard tests/unit/test_*.c))
 TOOLS := $(patsubst tests/tools/%.c,%,$(wildcard tests/tools/*.c))
 
 LIB := $(BUILD)/libprintprobe.a
+DELIVERY_LIB := $(BUILD)/libprintprobe-delivery.a
 BINS := $(BUILD)/printprobe $(NAGIOS_CHECKS:%=$(BUILD)/%)
 SOS := $(COLLECTD_PLUGINS:%=$(BUILD)/%.so)
 
@@ -50,13 +64,17 @@ SOS := $(COLLECTD_PLUGINS:%=$(BUILD)/%.so)
 all:
 	@$(MAKE) --no-print-directory BUILD=build/rel build-tree
 
-build-tree: $(LIB) $(BINS) $(SOS)
+build-tree: $(LIB) $(DELIVERY_LIB) $(BINS) $(SOS)
 
-$(BUILD)/%.o: %.c $(wildcard common/*.h plugins/*.h nagios/*.h collectd/*.h)
+$(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) -c $< -o $@
 
 $(LIB): $(CORE_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(DELIVERY_LIB): $(DELIVERY_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
@@ -68,16 +86,16 @@ $(BUILD)/check_%: $(BUILD)/nagios/check_%.o $(NAGIOS_LIB_OBJ) $(LIB)
 
 # collectd plugins: collectd's headers need its own include roots.
 COLLECTD_CPPFLAGS := -I/usr/include/collectd -I/usr/include/collectd/core -I/usr/include/collectd/core/daemon -DHAVE_CONFIG_H
-$(BUILD)/collectd/%.o: collectd/%.c $(wildcard common/*.h collectd/*.h)
+$(BUILD)/collectd/%.o: collectd/%.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(CC) $(CPPFLAGS_ALL) $(COLLECTD_CPPFLAGS) $(CFLAGS_ALL) -Wno-strict-prototypes -c $< -o $@
 
-$(BUILD)/%.so: $(BUILD)/collectd/%.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard collectd/*_util.c)) $(LIB)
+$(BUILD)/%.so: $(BUILD)/collectd/%.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard collectd/*_util.c)) $(DELIVERY_LIB) $(LIB)
 	$(CC) -shared -Wl,--exclude-libs,ALL $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CURL_LIBS) -lm -lpthread
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(LIB) $(wildcard tests/unit/*.h)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(DELIVERY_LIB) $(LIB) $(wildcard tests/unit/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(LIB) $(CMOCKA_LIBS) $(SNMP_LIBS) -lm
+	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(DELIVERY_LIB) $(LIB) $(CMOCKA_LIBS) $(SNMP_LIBS) -lm
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -193,6 +211,7 @@ FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) $(FUZZ_SAN)
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_OBJ := $(CORE_SRC:%.c=$(FUZZ_DIR)/obj/%.o) \
+                $(DELIVERY_SRC:%.c=$(FUZZ_DIR)/obj/%.o) \
                 $(NAGIOS_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_LIB := $(FUZZ_DIR)/libprintprobe-fuzz.a
 # Longest input per target (libFuzzer's -max_len); 4096 when not named.
@@ -202,7 +221,7 @@ FUZZ_MAX_LEN_target_file := 8192
 
 .PHONY: fuzz-build fuzz
 
-$(FUZZ_DIR)/obj/%.o: %.c $(wildcard common/*.h plugins/*.h nagios/*.h)
+$(FUZZ_DIR)/obj/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) -Inagios $(FUZZ_CFLAGS) \
 	  -fsanitize=fuzzer-no-link -c $< -o $@
@@ -232,7 +251,7 @@ fuzz: fuzz-build
 	echo "fuzz: no crash in $(FUZZ_TARGETS)"
 
 format:
-	clang-format -i $(wildcard common/*.[ch] plugins/*.[ch] cli/*.[ch] nagios/*.[ch] collectd/*.[ch] tests/unit/*.[ch] tests/tools/*.c)
+	clang-format -i $(wildcard common/*/*.[ch] plugins/*.[ch] cli/*.[ch] nagios/*.[ch] collectd/*.[ch] tests/unit/*.[ch] tests/tools/*.c tests/fuzz/*.[ch])
 
 clean:
 	rm -rf build

@@ -29,7 +29,7 @@
 #include <time.h>
 
 #include "pp_archive.h"
-#include "pp_dss.h"
+#include "pp_fleet.h"
 #include "pp_log.h"
 #include "pp_mail.h"
 #include "pp_report_parse.h"
@@ -89,10 +89,10 @@ struct printer_entry {
 
 /* A report that is built but not yet safely on disk. */
 struct pending {
-  char id[PP_DSS_ID_LEN];
+  char id[PP_FLEET_ID_LEN];
   struct pp_buf eml;
   struct pp_buf html;
-  struct pp_dss_totals totals;
+  struct pp_fleet_totals totals;
   bool staged;
   bool archived;
   struct pending *next;
@@ -704,21 +704,21 @@ static void free_printers(struct pp_printer *printers, size_t count) {
   free(printers);
 }
 
-static int render_report(const struct dss *d, struct pp_dss_report *r,
+static int render_report(const struct dss *d, struct pp_fleet_report *r,
                          struct pending *p) {
-  int rc = pp_dss_new_id(r->created, r->id, sizeof(r->id));
+  int rc = pp_fleet_new_id(r->created, r->id, sizeof(r->id));
   if (rc == 0)
-    rc = pp_dss_message_id(r->id, d->cfg.from, r->message_id,
+    rc = pp_fleet_message_id(r->id, d->cfg.from, r->message_id,
                            sizeof(r->message_id));
   if (rc != 0)
     return rc;
   pp_strlcpy(p->id, r->id, sizeof(p->id));
   pp_buf_init(&p->eml, PP_MAIL_MAX);
   pp_buf_init(&p->html, PP_MAIL_MAX);
-  pp_dss_totals(r->printers, r->count, &p->totals);
-  rc = pp_dss_message(r, &p->eml);
+  pp_fleet_totals(r->printers, r->count, &p->totals);
+  rc = pp_fleet_message(r, &p->eml);
   if (rc == 0)
-    rc = pp_dss_html_page(r, &p->html);
+    rc = pp_fleet_html_page(r, &p->html);
   return rc;
 }
 
@@ -744,7 +744,7 @@ build_report(struct dss *d, const struct pp_printer *printers, size_t count) {
   struct pending *p = calloc(1, sizeof(*p));
   if (p == NULL)
     return NULL;
-  struct pp_dss_report r = {
+  struct pp_fleet_report r = {
       .created = time(NULL),
       .customer = d->cfg.customer,
       .from = d->cfg.from,
@@ -1135,7 +1135,7 @@ static void on_sent(struct dss *d, const char *id) {
   void *grown = realloc(l->ids, (l->count + 1) * sizeof(*l->ids));
   if (grown != NULL) {
     l->ids = grown;
-    pp_strlcpy(l->ids[l->count++], id, PP_DSS_ID_LEN);
+    pp_strlcpy(l->ids[l->count++], id, PP_FLEET_ID_LEN);
   }
 }
 

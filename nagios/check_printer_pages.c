@@ -12,6 +12,7 @@
 
 #include "np_common.h"
 #include "np_util.h"
+#include "pp_file.h"
 #include "pp_model.h"
 #include "pp_str.h"
 
@@ -177,21 +178,8 @@ static int read_state(const char *path, struct counter_set *set) {
   return 0;
 }
 
-static int write_all(int fd, const char *data, size_t len) {
-  while (len > 0) {
-    ssize_t n = write(fd, data, len);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return -errno;
-    data += n;
-    len -= (size_t)n;
-  }
-  return 0;
-}
-
-/* Write to a temporary file beside it, then rename: a check killed
- * half-way (timeout, reboot) leaves the old state, never half a file. */
+/* Written atomically (pp_file.h): a check killed half-way (timeout,
+ * reboot) leaves the old state, never half a file. */
 static void write_state(const char *path, const struct counter_set *set) {
   static struct np_text t;
   np_text_init(&t);
@@ -199,24 +187,22 @@ static void write_state(const char *path, const struct counter_set *set) {
   for (size_t i = 0; i < set->count; i++)
     np_text_add(&t, "%s %" PRIu64 "\n", set->items[i].name,
                 set->items[i].value);
-  char tmp[4096];
-  if (snprintf(tmp, sizeof(tmp), "%s.tmp.%ld", path, (long)getpid()) >=
-      (int)sizeof(tmp))
+  char dir[4096];
+  if (snprintf(dir, sizeof(dir), "%s", path) >= (int)sizeof(dir))
     np_die(NP_UNKNOWN, "state file name too long: %s", path);
-  int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
-  if (fd < 0)
-    np_die(NP_UNKNOWN, "cannot write state file %s: %s", tmp, strerror(errno));
-  int err = write_all(fd, t.data, t.len);
-  if (err == 0 && fsync(fd) != 0)
-    err = -errno;
-  if (close(fd) != 0 && err == 0)
-    err = -errno;
-  if (err == 0 && rename(tmp, path) != 0)
-    err = -errno;
-  if (err != 0) {
-    unlink(tmp);
-    np_die(NP_UNKNOWN, "cannot write state file %s: %s", path, strerror(-err));
+  char *slash = strrchr(dir, '/');
+  const char *name = path;
+  if (slash == NULL) {
+    snprintf(dir, sizeof(dir), ".");
+  } else {
+    name = path + (slash - dir) + 1;
+    *slash = '\0';
+    if (dir[0] == '\0')
+      snprintf(dir, sizeof(dir), "/");
   }
+  int err = pp_file_write_atomic(dir, name, t.data, t.len);
+  if (err != 0)
+    np_die(NP_UNKNOWN, "cannot write state file %s: %s", path, strerror(-err));
 }
 
 /* --- judging --- */

@@ -2,7 +2,7 @@
 /* Configuration values the core parses: SNMP options by name
  * (pp_snmp_opts_set, shared by the command line, the checks, collectd and
  * target files), the totals line kept next to each archived report
- * (pp_dss_totals_parse), OIDs (pp_oid_parse), Printer-MIB error names, and
+ * (pp_fleet_totals_parse), OIDs (pp_oid_parse), Printer-MIB error names, and
  * write_dss's mail addresses, header text, logged URLs and report ids.
  * Each line of the input is "key=value" for an option and, whole, a value
  * for the other parsers.
@@ -23,7 +23,7 @@
 #include <time.h>
 
 #include "fuzz_util.h"
-#include "pp_dss.h"
+#include "pp_fleet.h"
 #include "pp_mail.h"
 #include "pp_model.h"
 #include "pp_snmp_opts.h"
@@ -90,8 +90,8 @@ static void mail_values(const char *line) {
   }
 
   time_t when;
-  if (pp_dss_id_ok(line))
-    FUZZ_CHECK(pp_dss_id_time(line, &when) == 0);
+  if (pp_fleet_id_ok(line))
+    FUZZ_CHECK(pp_fleet_id_time(line, &when) == 0);
 }
 
 static void values(const char *line) {
@@ -105,12 +105,12 @@ static void values(const char *line) {
     FUZZ_CHECK(pp_oid_parse(&again, text) == 0);
     FUZZ_CHECK(pp_oid_compare(&oid, &again) == 0);
   }
-  struct pp_dss_totals totals;
-  if (pp_dss_totals_parse(line, &totals) == 0) {
+  struct pp_fleet_totals totals;
+  if (pp_fleet_totals_parse(line, &totals) == 0) {
     char text[256];
-    FUZZ_CHECK(pp_dss_totals_format(&totals, text, sizeof text) == 0);
-    struct pp_dss_totals again;
-    FUZZ_CHECK(pp_dss_totals_parse(text, &again) == 0);
+    FUZZ_CHECK(pp_fleet_totals_format(&totals, text, sizeof text) == 0);
+    struct pp_fleet_totals again;
+    FUZZ_CHECK(pp_fleet_totals_parse(text, &again) == 0);
     FUZZ_CHECK(memcmp(&totals, &again, sizeof totals) == 0);
   }
   mail_values(line);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* The report parser (common/pp_report_parse.c) on untrusted text: write_dss
+/* The report parser (common/report/pp_report_parse.c) on untrusted text: write_dss
  * reads each printer object from collectd meta data with it.
  *
  * Checked: a failure says why and leaves nothing allocated; a success gives

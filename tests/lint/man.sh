@@ -10,7 +10,7 @@
 #  - printprobe-collectd.5 documents, as ".It Cm Key" items in the section
 #    "PLUGIN name" of each collectd plugin, exactly the configuration keys
 #    the plugin's source compares (strcasecmp on the key, the switch table,
-#    and the SNMP keys of common/pp_snmp_opts.c that it hands on).
+#    and the SNMP keys of common/poll/pp_snmp_opts.c that it hands on).
 # Needs the release build (make all): the programs are run from build/rel.
 # Prints one line per problem; exit 1 if any.
 set -u
@@ -165,7 +165,7 @@ keys_in_source() {
   # ({"community-file", "CommunityFile"}).
   if grep -q 'pp_snmp_opts_set' "$1"; then
     grep -oE '\{"[a-z][a-z0-9-]*", *"[A-Z][A-Za-z0-9]*"\}' \
-      common/pp_snmp_opts.c | sed 's/^{"[^"]*", *"\([^"]*\)"}$/\1/'
+      common/poll/pp_snmp_opts.c | sed 's/^{"[^"]*", *"\([^"]*\)"}$/\1/'
   fi
 }
 

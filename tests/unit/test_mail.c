@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Unit tests for the mail (pp_mail), the DSS report (pp_dss), the spool and
+/* Unit tests for the mail (pp_mail), the fleet report (pp_fleet), the spool and
  * the archive (pp_spool, pp_archive): encodings, header injection, stable
  * bytes, HTML escaping, crash recovery and retention. */
 #include <setjmp.h>
@@ -18,7 +18,7 @@
 #include <unistd.h>
 
 #include "pp_archive.h"
-#include "pp_dss.h"
+#include "pp_fleet.h"
 #include "pp_mail.h"
 #include "pp_spool.h"
 #include "pp_str.h"
@@ -371,39 +371,39 @@ static void hostile_printers(struct pp_printer p[2]) {
   pp_strlcpy(p[1].error, "no answer", sizeof(p[1].error));
 }
 
-static void report_of(struct pp_dss_report *r, const struct pp_printer *p,
+static void report_of(struct pp_fleet_report *r, const struct pp_printer *p,
                       size_t n) {
-  *r = (struct pp_dss_report){.created = 1787745600,
+  *r = (struct pp_fleet_report){.created = 1787745600,
                               .customer = "ACME\r\nBcc: evil@example.com",
                               .from = "probe@customer.example",
                               .to = two_rcpts,
                               .to_count = 2,
                               .printers = p,
                               .count = n};
-  assert_int_equal(pp_dss_new_id(r->created, r->id, sizeof(r->id)), 0);
+  assert_int_equal(pp_fleet_new_id(r->created, r->id, sizeof(r->id)), 0);
   assert_int_equal(
-      pp_dss_message_id(r->id, r->from, r->message_id, sizeof(r->message_id)),
+      pp_fleet_message_id(r->id, r->from, r->message_id, sizeof(r->message_id)),
       0);
 }
 
 static void test_dss_ids(void **state) {
   (void)state;
-  char a[PP_DSS_ID_LEN];
-  char b[PP_DSS_ID_LEN];
-  assert_int_equal(pp_dss_new_id(1787745600, a, sizeof(a)), 0);
-  assert_int_equal(pp_dss_new_id(1787745600, b, sizeof(b)), 0);
-  assert_true(pp_dss_id_ok(a));
+  char a[PP_FLEET_ID_LEN];
+  char b[PP_FLEET_ID_LEN];
+  assert_int_equal(pp_fleet_new_id(1787745600, a, sizeof(a)), 0);
+  assert_int_equal(pp_fleet_new_id(1787745600, b, sizeof(b)), 0);
+  assert_true(pp_fleet_id_ok(a));
   assert_string_not_equal(a, b);
   assert_memory_equal(a, "20260826T120000Z-", 17);
   time_t t;
-  assert_int_equal(pp_dss_id_time(a, &t), 0);
+  assert_int_equal(pp_fleet_id_time(a, &t), 0);
   assert_true(t == 1787745600);
   const char *bad[] = {"", "../../x", "20260826T120000Z-0123456789abcdeg",
                        "20260826T120000Z-0123456789abcdef0"};
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
-    assert_false(pp_dss_id_ok(bad[i]));
-  char mid[PP_DSS_MESSAGE_ID_LEN];
-  assert_int_equal(pp_dss_message_id(a, "x@customer.example", mid, sizeof(mid)),
+    assert_false(pp_fleet_id_ok(bad[i]));
+  char mid[PP_FLEET_MESSAGE_ID_LEN];
+  assert_int_equal(pp_fleet_message_id(a, "x@customer.example", mid, sizeof(mid)),
                    0);
   assert_non_null(strstr(mid, ".printprobe@customer.example>"));
 }
@@ -411,12 +411,12 @@ static void test_dss_ids(void **state) {
 static void test_dss_message_has_no_injection(void **state) {
   (void)state;
   struct pp_printer p[2];
-  struct pp_dss_report r;
+  struct pp_fleet_report r;
   hostile_printers(p);
   report_of(&r, p, 2);
   struct pp_buf b;
   pp_buf_init(&b, BUF_MAX);
-  assert_int_equal(pp_dss_message(&r, &b), 0);
+  assert_int_equal(pp_fleet_message(&r, &b), 0);
   check_lines(b.data, 78);
   char *h = headers_of(b.data);
   assert_false(has_header_line(h, "Bcc:"));
@@ -429,7 +429,7 @@ static void test_dss_message_has_no_injection(void **state) {
 
   struct pp_buf text;
   pp_buf_init(&text, BUF_MAX);
-  assert_int_equal(pp_dss_summary(&r, &text), 0);
+  assert_int_equal(pp_fleet_summary(&r, &text), 0);
   assert_non_null(strstr(text.data, "Printers:            2"));
   assert_non_null(strstr(text.data, "Reachable:           1"));
   assert_non_null(strstr(text.data, "Printers in error:   1"));
@@ -445,12 +445,12 @@ static void test_dss_message_has_no_injection(void **state) {
 static void test_dss_html_escapes_everything(void **state) {
   (void)state;
   struct pp_printer p[2];
-  struct pp_dss_report r;
+  struct pp_fleet_report r;
   hostile_printers(p);
   report_of(&r, p, 2);
   struct pp_buf page;
   pp_buf_init(&page, BUF_MAX);
-  assert_int_equal(pp_dss_html_page(&r, &page), 0);
+  assert_int_equal(pp_fleet_html_page(&r, &page), 0);
   assert_null(strstr(page.data, "<script>"));
   assert_null(strstr(page.data, "<b>Toner"));
   assert_non_null(strstr(page.data, "&lt;script&gt;alert(&#39;x&#39;)"));
@@ -459,10 +459,10 @@ static void test_dss_html_escapes_everything(void **state) {
   assert_non_null(strstr(page.data, "not reachable: no answer"));
   pp_buf_free(&page);
 
-  struct pp_dss_index_entry e = {.status = "sent"};
+  struct pp_fleet_index_entry e = {.status = "sent"};
   pp_strlcpy(e.id, r.id, sizeof(e.id));
   pp_buf_init(&page, BUF_MAX);
-  assert_int_equal(pp_dss_html_index("<ACME>", &e, 1, &page), 0);
+  assert_int_equal(pp_fleet_html_index("<ACME>", &e, 1, &page), 0);
   assert_non_null(strstr(page.data, "&lt;ACME&gt;"));
   assert_non_null(strstr(page.data, "2026/08/"));
   pp_buf_free(&page);
@@ -471,20 +471,20 @@ static void test_dss_html_escapes_everything(void **state) {
 
 static void test_dss_totals_line(void **state) {
   (void)state;
-  struct pp_dss_totals t = {12, 11, 2, 3};
-  struct pp_dss_totals back;
+  struct pp_fleet_totals t = {12, 11, 2, 3};
+  struct pp_fleet_totals back;
   char line[128];
-  assert_int_equal(pp_dss_totals_format(&t, line, sizeof(line)), 0);
-  assert_int_equal(pp_dss_totals_parse(line, &back), 0);
+  assert_int_equal(pp_fleet_totals_format(&t, line, sizeof(line)), 0);
+  assert_int_equal(pp_fleet_totals_parse(line, &back), 0);
   assert_memory_equal(&t, &back, sizeof(t));
-  assert_int_equal(pp_dss_totals_parse("garbage", &back), -EINVAL);
+  assert_int_equal(pp_fleet_totals_parse("garbage", &back), -EINVAL);
   /* Negative counts would wrap to huge ones; more reachable than printers
    * is no archive of ours. */
-  assert_int_equal(pp_dss_totals_parse("printers=-1 reachable=0 in_error=0 "
+  assert_int_equal(pp_fleet_totals_parse("printers=-1 reachable=0 in_error=0 "
                                        "supplies_low=0",
                                        &back),
                    -EINVAL);
-  assert_int_equal(pp_dss_totals_parse("printers=2 reachable=3 in_error=0 "
+  assert_int_equal(pp_fleet_totals_parse("printers=2 reachable=3 in_error=0 "
                                        "supplies_low=0",
                                        &back),
                    -EINVAL);
@@ -637,7 +637,7 @@ static void test_archive_retention_and_index(void **state) {
   struct pp_archive a;
   make_tmpdir(dir, sizeof(dir));
   assert_int_equal(pp_archive_open(&a, dir, err, sizeof(err)), 0);
-  struct pp_dss_totals t = {3, 2, 1, 0};
+  struct pp_fleet_totals t = {3, 2, 1, 0};
   for (size_t i = 0; i < 5; i++)
     assert_int_equal(
         pp_archive_put(&a, ids[i], "eml", 3, i == 0 ? NULL : "<p>", 3, &t), 0);

@@ -17,7 +17,7 @@
 /* ArchiveDir/YYYY/MM for an id (ids start with the UTC date). */
 static int month_dir(const struct pp_archive *a, const char *id, char *out,
                      size_t outlen) {
-  if (!pp_dss_id_ok(id))
+  if (!pp_fleet_id_ok(id))
     return -EINVAL;
   int n = snprintf(out, outlen, "%s/%.4s/%.2s", a->root, id, id + 4);
   return n > 0 && (size_t)n < outlen ? 0 : -ENAMETOOLONG;
@@ -63,14 +63,14 @@ static int fallback_page(const char *id, struct pp_buf *out) {
 
 static int put_name(const char *dir, const char *id, const char *suffix,
                     const void *data, size_t len) {
-  char name[PP_DSS_ID_LEN + 16];
+  char name[PP_FLEET_ID_LEN + 16];
   snprintf(name, sizeof(name), "%s%s", id, suffix);
   return pp_file_write_atomic(dir, name, data, len);
 }
 
 int pp_archive_put(const struct pp_archive *a, const char *id, const char *eml,
                    size_t eml_len, const char *html, size_t html_len,
-                   const struct pp_dss_totals *totals) {
+                   const struct pp_fleet_totals *totals) {
   char dir[PATH_MAX];
   PP_TRY(month_dir(a, id, dir, sizeof(dir)));
   PP_TRY(pp_dir_make(dir));
@@ -86,7 +86,7 @@ int pp_archive_put(const struct pp_archive *a, const char *id, const char *eml,
   }
   if (totals != NULL) {
     char line[TOTALS_MAX];
-    PP_TRY(pp_dss_totals_format(totals, line, sizeof(line)));
+    PP_TRY(pp_fleet_totals_format(totals, line, sizeof(line)));
     PP_TRY(put_name(dir, id, ".totals", line, strlen(line)));
   }
   /* Last: an .eml in the archive means the report is complete. */
@@ -210,7 +210,7 @@ int pp_archive_remove(const struct pp_archive *a, const char *id) {
 
 static bool too_old(const char *id, unsigned days, time_t now) {
   time_t made;
-  if (days == 0 || pp_dss_id_time(id, &made) != 0)
+  if (days == 0 || pp_fleet_id_time(id, &made) != 0)
     return false;
   return made < now - (time_t)days * 86400;
 }
@@ -238,14 +238,14 @@ int pp_archive_retention(const struct pp_archive *a, unsigned days,
 }
 
 static void read_totals(const struct pp_archive *a,
-                        struct pp_dss_index_entry *e) {
+                        struct pp_fleet_index_entry *e) {
   char path[PATH_MAX];
   struct pp_buf line;
   e->has_totals = false;
   if (file_path(a, e->id, ".totals", path, sizeof(path)) != 0 ||
       pp_file_read(path, TOTALS_MAX, &line) != 0)
     return;
-  e->has_totals = pp_dss_totals_parse(line.data, &e->totals) == 0;
+  e->has_totals = pp_fleet_totals_parse(line.data, &e->totals) == 0;
   pp_buf_free(&line);
 }
 
@@ -253,7 +253,7 @@ int pp_archive_write_index(const struct pp_archive *a, const char *customer,
                            pp_archive_status_fn status, void *ctx) {
   struct pp_id_list all;
   PP_TRY(pp_archive_list(a, &all));
-  struct pp_dss_index_entry *entries =
+  struct pp_fleet_index_entry *entries =
       calloc(all.count ? all.count : 1, sizeof(*entries));
   if (entries == NULL) {
     pp_id_list_free(&all);
@@ -261,14 +261,14 @@ int pp_archive_write_index(const struct pp_archive *a, const char *customer,
   }
   /* Newest first. */
   for (size_t i = 0; i < all.count; i++) {
-    struct pp_dss_index_entry *e = &entries[i];
+    struct pp_fleet_index_entry *e = &entries[i];
     pp_strlcpy(e->id, all.ids[all.count - 1 - i], sizeof(e->id));
     e->status = status != NULL ? status(e->id, ctx) : "sent";
     read_totals(a, e);
   }
   struct pp_buf page;
   pp_buf_init(&page, INDEX_MAX);
-  int rc = pp_dss_html_index(customer, entries, all.count, &page);
+  int rc = pp_fleet_html_index(customer, entries, all.count, &page);
   if (rc == 0)
     rc = pp_file_write_atomic(a->root, "index.html", page.data, page.len);
   pp_buf_free(&page);

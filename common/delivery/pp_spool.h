@@ -1,11 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Durable files for write_dss: atomic writes, and the outgoing mail spool.
- *
- * Atomic write: the bytes go to a temporary file in the same directory
- * (".tmp.XXXXXX", a name no reader looks at), which is fsync'ed and renamed
- * over the final name; then the directory is fsync'ed so the rename itself
- * survives a power cut. A reader sees the whole file or none of it; a full
- * disk leaves the old state and an error.
+/* The outgoing mail spool of write_dss, built on the durable files of
+ * pp_file.h.
  *
  * The spool (under SpoolDir):
  *   staged/<id>.eml   built and kept, not yet archived: the sender ignores it
@@ -13,7 +8,7 @@
  *   failed/<id>.eml   refused for good (5xx); failed/<id>.reason says why
  *   delivered.journal ids the server accepted, appended and fsync'ed before
  *                     the queue file is removed
- * Ids are pp_dss ids; nothing else in these folders is ever read.
+ * Ids are pp_fleet ids; nothing else in these folders is ever read.
  *
  * Not thread-safe: one thread moves an id from queue onwards (write_dss's
  * sender); another may stage and commit new ids at the same time, as each
@@ -27,38 +22,11 @@
 #include <stdint.h>
 
 #include "pp_buf.h"
-#include "pp_dss.h"
-
-/* Writes data to dir/name atomically (see above). 0 or a negative errno. */
-int pp_file_write_atomic(const char *dir, const char *name, const void *data,
-                         size_t len);
-/* Reads a whole file into out (initialised here with limit). */
-int pp_file_read(const char *path, size_t limit, struct pp_buf *out);
-/* mkdir -p with mode 0750; 0 when it exists. */
-int pp_dir_make(const char *path);
-/* fsync of a directory, making renames and unlinks in it durable. */
-int pp_dir_sync(const char *path);
-/* Removes temporary files a crash left behind in dir. */
-void pp_dir_clean_temp(const char *dir);
-
-/* One writer per folder: two processes sharing a spool would both send each
- * queued message, and each would clean the other's temporary files. This
- * takes an exclusive lock (flock) on dir/name, making dir and the file when
- * missing, and writes the caller's PID into the file so that a second
- * process can name the first. The lock lasts while *fd stays open (a
- * forked child shares it). Returns 0; -EWOULDBLOCK when another process
- * holds it, err then naming the lock file and the holder's PID; or another
- * negative errno, err naming the file. */
-int pp_dir_lock(const char *dir, const char *name, int *fd, char *err,
-                size_t errlen);
-/* Writes the caller's PID into the lock file again: after a daemon forked,
- * the PID written at start-up is its parent's. */
-int pp_dir_lock_own(int fd);
-/* Releases the lock; *fd becomes -1. A negative *fd is left alone. */
-void pp_dir_unlock(int *fd);
+#include "pp_file.h"
+#include "pp_fleet.h"
 
 struct pp_id_list {
-  char (*ids)[PP_DSS_ID_LEN];
+  char (*ids)[PP_FLEET_ID_LEN];
   size_t count;
 };
 void pp_id_list_free(struct pp_id_list *list);

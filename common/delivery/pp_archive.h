@@ -14,7 +14,7 @@
 #include <stddef.h>
 #include <time.h>
 
-#include "pp_dss.h"
+#include "pp_fleet.h"
 #include "pp_spool.h"
 
 struct pp_archive {
@@ -28,7 +28,7 @@ int pp_archive_open(struct pp_archive *archive, const char *root, char *err,
  * crash has only its message; a short page then points to it). */
 int pp_archive_put(const struct pp_archive *archive, const char *id,
                    const char *eml, size_t eml_len, const char *html,
-                   size_t html_len, const struct pp_dss_totals *totals);
+                   size_t html_len, const struct pp_fleet_totals *totals);
 bool pp_archive_has(const struct pp_archive *archive, const char *id);
 /* Every archived id, oldest first. */
 int pp_archive_list(const struct pp_archive *archive, struct pp_id_list *out);

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-#include "pp_dss.h"
+#include "pp_fleet.h"
 #include "pp_buf.h"
 
 #include <errno.h>
@@ -22,7 +22,7 @@
 
 /* --- ids --- */
 
-int pp_dss_new_id(time_t now, char *out, size_t outlen) {
+int pp_fleet_new_id(time_t now, char *out, size_t outlen) {
   uint64_t random_bits;
   ssize_t got = getrandom(&random_bits, sizeof(random_bits), 0);
   if (got != (ssize_t)sizeof(random_bits))
@@ -35,7 +35,7 @@ int pp_dss_new_id(time_t now, char *out, size_t outlen) {
   return n > 0 && (size_t)n < outlen ? 0 : -E2BIG;
 }
 
-bool pp_dss_id_ok(const char *s) {
+bool pp_fleet_id_ok(const char *s) {
   /* YYYYMMDDTHHMMSSZ-hhhhhhhhhhhhhhhh */
   static const char shape[] = "dddddddd"
                               "Tdddddd"
@@ -54,8 +54,8 @@ bool pp_dss_id_ok(const char *s) {
   return true;
 }
 
-int pp_dss_id_time(const char *id, time_t *out) {
-  if (!pp_dss_id_ok(id))
+int pp_fleet_id_time(const char *id, time_t *out) {
+  if (!pp_fleet_id_ok(id))
     return -EINVAL;
   struct tm tm = {0};
   if (sscanf(id, "%4d%2d%2dT%2d%2d%2d", &tm.tm_year, &tm.tm_mon, &tm.tm_mday,
@@ -67,11 +67,11 @@ int pp_dss_id_time(const char *id, time_t *out) {
   return 0;
 }
 
-int pp_dss_message_id(const char *id, const char *from, char *out,
+int pp_fleet_message_id(const char *id, const char *from, char *out,
                       size_t outlen) {
   const char *at = from != NULL ? strrchr(from, '@') : NULL;
   const char *domain = at != NULL && at[1] != '\0' ? at + 1 : "localhost";
-  if (!pp_dss_id_ok(id) || !pp_mail_address_ok(from))
+  if (!pp_fleet_id_ok(id) || !pp_mail_address_ok(from))
     return -EINVAL;
   int n = snprintf(out, outlen, "<%s.printprobe@%s>", id, domain);
   return n > 0 && (size_t)n < outlen ? 0 : -E2BIG;
@@ -107,9 +107,9 @@ static bool printer_in_error(const struct pp_printer *p) {
           has_critical_alert(p));
 }
 
-void pp_dss_totals(const struct pp_printer *printers, size_t count,
-                   struct pp_dss_totals *out) {
-  *out = (struct pp_dss_totals){.printers = count};
+void pp_fleet_totals(const struct pp_printer *printers, size_t count,
+                   struct pp_fleet_totals *out) {
+  *out = (struct pp_fleet_totals){.printers = count};
   for (size_t i = 0; i < count; i++) {
     const struct pp_printer *p = &printers[i];
     out->reachable += p->reachable;
@@ -119,7 +119,7 @@ void pp_dss_totals(const struct pp_printer *printers, size_t count,
   }
 }
 
-int pp_dss_totals_format(const struct pp_dss_totals *t, char *out,
+int pp_fleet_totals_format(const struct pp_fleet_totals *t, char *out,
                          size_t outlen) {
   int n = snprintf(out, outlen,
                    "printers=%zu reachable=%zu in_error=%zu supplies_low=%zu\n",
@@ -127,7 +127,7 @@ int pp_dss_totals_format(const struct pp_dss_totals *t, char *out,
   return n > 0 && (size_t)n < outlen ? 0 : -E2BIG;
 }
 
-int pp_dss_totals_parse(const char *line, struct pp_dss_totals *out) {
+int pp_fleet_totals_parse(const char *line, struct pp_fleet_totals *out) {
   /* %zu takes "-1" and wraps it to a huge count. */
   if (strchr(line, '-') != NULL)
     return -EINVAL;
@@ -157,7 +157,7 @@ static void report_date(time_t t, char *out, size_t outlen) {
            tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
 }
 
-void pp_dss_subject(const struct pp_dss_report *r, char *out, size_t outlen) {
+void pp_fleet_subject(const struct pp_fleet_report *r, char *out, size_t outlen) {
   char customer[LINE_TEXT_MAX];
   char raw[LINE_TEXT_MAX + 64];
   struct tm tm;
@@ -209,8 +209,8 @@ static int supply_line(struct pp_buf *out, const struct pp_printer *p,
   return pp_buf_printf(out, " (%s)\n", pp_supply_state_name(s->state));
 }
 
-static int summary_lists(struct pp_buf *out, const struct pp_dss_report *r,
-                         const struct pp_dss_totals *t) {
+static int summary_lists(struct pp_buf *out, const struct pp_fleet_report *r,
+                         const struct pp_fleet_totals *t) {
   if (t->reachable < t->printers) {
     PP_TRY(pp_buf_addstr(out, "\nNot reachable:\n"));
     for (size_t i = 0; i < r->count; i++) {
@@ -247,10 +247,10 @@ static int summary_lists(struct pp_buf *out, const struct pp_dss_report *r,
   return 0;
 }
 
-int pp_dss_summary(const struct pp_dss_report *r, struct pp_buf *out) {
-  struct pp_dss_totals t;
+int pp_fleet_summary(const struct pp_fleet_report *r, struct pp_buf *out) {
+  struct pp_fleet_totals t;
   char date[64];
-  pp_dss_totals(r->printers, r->count, &t);
+  pp_fleet_totals(r->printers, r->count, &t);
   report_date(r->created, date, sizeof(date));
   PP_TRY(pp_buf_addstr(out, "Printer fleet report"));
   if (r->customer != NULL && r->customer[0] != '\0') {
@@ -288,18 +288,18 @@ static void rendered_free(struct rendered *r) {
   pp_buf_free(&r->counters);
 }
 
-static int render_parts(const struct pp_dss_report *r, struct rendered *out) {
+static int render_parts(const struct pp_fleet_report *r, struct rendered *out) {
   pp_buf_init(&out->text, ATTACHMENT_MAX);
   pp_buf_init(&out->json, ATTACHMENT_MAX);
   pp_buf_init(&out->supplies, ATTACHMENT_MAX);
   pp_buf_init(&out->counters, ATTACHMENT_MAX);
-  PP_TRY(pp_dss_summary(r, &out->text));
+  PP_TRY(pp_fleet_summary(r, &out->text));
   PP_TRY(pp_report_json(r->printers, r->count, &out->json));
   PP_TRY(pp_report_csv_supplies(r->printers, r->count, &out->supplies));
   return pp_report_csv_counters(r->printers, r->count, &out->counters);
 }
 
-int pp_dss_message(const struct pp_dss_report *r, struct pp_buf *out) {
+int pp_fleet_message(const struct pp_fleet_report *r, struct pp_buf *out) {
   struct rendered parts;
   int err = render_parts(r, &parts);
   if (err != 0) {
@@ -308,7 +308,7 @@ int pp_dss_message(const struct pp_dss_report *r, struct pp_buf *out) {
     return err;
   }
   char subject[LINE_TEXT_MAX + 64];
-  pp_dss_subject(r, subject, sizeof(subject));
+  pp_fleet_subject(r, subject, sizeof(subject));
   const struct pp_mail_attachment files[] = {
       {"report.json", "application/json; charset=utf-8", parts.json.data,
        parts.json.len},
@@ -479,7 +479,7 @@ static int html_printer_row(struct pp_buf *out, const struct pp_printer *p) {
   return pp_buf_addstr(out, "</td></tr>\n");
 }
 
-static int html_totals(struct pp_buf *out, const struct pp_dss_totals *t) {
+static int html_totals(struct pp_buf *out, const struct pp_fleet_totals *t) {
   return pp_buf_printf(out,
                        "<p>Printers: %zu &middot; reachable: %zu &middot; "
                        "in error: <span class=\"%s\">%zu</span> &middot; "
@@ -490,13 +490,13 @@ static int html_totals(struct pp_buf *out, const struct pp_dss_totals *t) {
                        t->supplies_low);
 }
 
-int pp_dss_html_page(const struct pp_dss_report *r, struct pp_buf *out) {
+int pp_fleet_html_page(const struct pp_fleet_report *r, struct pp_buf *out) {
   char subject[LINE_TEXT_MAX + 64];
   char date[64];
-  struct pp_dss_totals t;
-  pp_dss_subject(r, subject, sizeof(subject));
+  struct pp_fleet_totals t;
+  pp_fleet_subject(r, subject, sizeof(subject));
   report_date(r->created, date, sizeof(date));
-  pp_dss_totals(r->printers, r->count, &t);
+  pp_fleet_totals(r->printers, r->count, &t);
   PP_TRY(html_head(out, subject));
   PP_TRY(pp_buf_printf(out, "<p>Report %s, made %s. Message-ID ", r->id, date));
   PP_TRY(pp_html_escape(out, r->message_id));
@@ -515,12 +515,12 @@ int pp_dss_html_page(const struct pp_dss_report *r, struct pp_buf *out) {
 }
 
 static int html_index_row(struct pp_buf *out,
-                          const struct pp_dss_index_entry *e) {
+                          const struct pp_fleet_index_entry *e) {
   time_t t;
   char date[64] = "?";
-  if (pp_dss_id_time(e->id, &t) == 0)
+  if (pp_fleet_id_time(e->id, &t) == 0)
     report_date(t, date, sizeof(date));
-  /* ids were checked with pp_dss_id_ok: safe in a path and in HTML. */
+  /* ids were checked with pp_fleet_id_ok: safe in a path and in HTML. */
   char dir[8];
   snprintf(dir, sizeof(dir), "%.4s/%.2s", e->id, e->id + 4);
   PP_TRY(pp_buf_printf(out,
@@ -544,8 +544,8 @@ static int html_index_row(struct pp_buf *out,
   return pp_buf_addstr(out, "</td></tr>\n");
 }
 
-int pp_dss_html_index(const char *customer,
-                      const struct pp_dss_index_entry *entries, size_t count,
+int pp_fleet_html_index(const char *customer,
+                      const struct pp_fleet_index_entry *entries, size_t count,
                       struct pp_buf *out) {
   char title[LINE_TEXT_MAX + 64];
   char clean[LINE_TEXT_MAX];

@@ -251,7 +251,7 @@ fuzz: fuzz-build
 	echo "fuzz: no crash in $(FUZZ_TARGETS)"
 
 format:
-	clang-format -i $(wildcard common/*/*.[ch] plugins/*.[ch] cli/*.[ch] nagios/*.[ch] collectd/*.[ch] tests/unit/*.[ch] tests/tools/*.c tests/fuzz/*.[ch])
+	clang-format -i $(wildcard common/*/*.[ch] plugins/*.[ch] cli/*.[ch] nagios/*.[ch] collectd/*.[ch] tests/unit/*.[ch] tests/tools/*.[ch] tests/fuzz/*.[ch])
 
 clean:
 	rm -rf build

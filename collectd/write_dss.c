@@ -709,7 +709,7 @@ static int render_report(const struct dss *d, struct pp_fleet_report *r,
   int rc = pp_fleet_new_id(r->created, r->id, sizeof(r->id));
   if (rc == 0)
     rc = pp_fleet_message_id(r->id, d->cfg.from, r->message_id,
-                           sizeof(r->message_id));
+                             sizeof(r->message_id));
   if (rc != 0)
     return rc;
   pp_strlcpy(p->id, r->id, sizeof(p->id));

@@ -68,7 +68,7 @@ int pp_fleet_id_time(const char *id, time_t *out) {
 }
 
 int pp_fleet_message_id(const char *id, const char *from, char *out,
-                      size_t outlen) {
+                        size_t outlen) {
   const char *at = from != NULL ? strrchr(from, '@') : NULL;
   const char *domain = at != NULL && at[1] != '\0' ? at + 1 : "localhost";
   if (!pp_fleet_id_ok(id) || !pp_mail_address_ok(from))
@@ -108,7 +108,7 @@ static bool printer_in_error(const struct pp_printer *p) {
 }
 
 void pp_fleet_totals(const struct pp_printer *printers, size_t count,
-                   struct pp_fleet_totals *out) {
+                     struct pp_fleet_totals *out) {
   *out = (struct pp_fleet_totals){.printers = count};
   for (size_t i = 0; i < count; i++) {
     const struct pp_printer *p = &printers[i];
@@ -120,7 +120,7 @@ void pp_fleet_totals(const struct pp_printer *printers, size_t count,
 }
 
 int pp_fleet_totals_format(const struct pp_fleet_totals *t, char *out,
-                         size_t outlen) {
+                           size_t outlen) {
   int n = snprintf(out, outlen,
                    "printers=%zu reachable=%zu in_error=%zu supplies_low=%zu\n",
                    t->printers, t->reachable, t->in_error, t->supplies_low);
@@ -157,7 +157,8 @@ static void report_date(time_t t, char *out, size_t outlen) {
            tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min);
 }
 
-void pp_fleet_subject(const struct pp_fleet_report *r, char *out, size_t outlen) {
+void pp_fleet_subject(const struct pp_fleet_report *r, char *out,
+                      size_t outlen) {
   char customer[LINE_TEXT_MAX];
   char raw[LINE_TEXT_MAX + 64];
   struct tm tm;
@@ -545,8 +546,8 @@ static int html_index_row(struct pp_buf *out,
 }
 
 int pp_fleet_html_index(const char *customer,
-                      const struct pp_fleet_index_entry *entries, size_t count,
-                      struct pp_buf *out) {
+                        const struct pp_fleet_index_entry *entries,
+                        size_t count, struct pp_buf *out) {
   char title[LINE_TEXT_MAX + 64];
   char clean[LINE_TEXT_MAX];
   pp_mail_header_text(customer, clean, sizeof(clean));

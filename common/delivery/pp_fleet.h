@@ -52,10 +52,10 @@ int pp_fleet_id_time(const char *id, time_t *out);
 /* "<id.printprobe@domain-of-from>": the same id always gives the same
  * Message-ID, so a retry sends the same identity. */
 int pp_fleet_message_id(const char *id, const char *from, char *out,
-                      size_t outlen);
+                        size_t outlen);
 
 void pp_fleet_totals(const struct pp_printer *printers, size_t count,
-                   struct pp_fleet_totals *out);
+                     struct pp_fleet_totals *out);
 
 /* The whole message (.eml bytes): summary + report.json + supplies.csv +
  * counters.csv. Returns 0, -EINVAL (bad address or id), -E2BIG, -ENOMEM. */
@@ -64,15 +64,16 @@ int pp_fleet_message(const struct pp_fleet_report *report, struct pp_buf *out);
 int pp_fleet_summary(const struct pp_fleet_report *report, struct pp_buf *out);
 /* The subject line (cleaned, one line). */
 void pp_fleet_subject(const struct pp_fleet_report *report, char *out,
-                    size_t outlen);
+                      size_t outlen);
 
 /* The archive page of one report: a table of printers. */
-int pp_fleet_html_page(const struct pp_fleet_report *report, struct pp_buf *out);
+int pp_fleet_html_page(const struct pp_fleet_report *report,
+                       struct pp_buf *out);
 
 /* Totals as one line, and back: kept next to each archived report so the
  * index can show them without reading the message. */
 int pp_fleet_totals_format(const struct pp_fleet_totals *t, char *out,
-                         size_t outlen);
+                           size_t outlen);
 int pp_fleet_totals_parse(const char *line, struct pp_fleet_totals *out);
 
 struct pp_fleet_index_entry {
@@ -85,8 +86,8 @@ struct pp_fleet_index_entry {
 /* index.html: every report, in the order given (newest first), linking to
  * YYYY/MM/<id>.html and .eml. */
 int pp_fleet_html_index(const char *customer,
-                      const struct pp_fleet_index_entry *entries, size_t count,
-                      struct pp_buf *out);
+                        const struct pp_fleet_index_entry *entries,
+                        size_t count, struct pp_buf *out);
 
 /* Text with & < > " ' escaped. */
 int pp_html_escape(struct pp_buf *out, const char *s);

@@ -5,9 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-void pp_packed_init(struct pp_packed *store) {
-  *store = (struct pp_packed){0};
-}
+void pp_packed_init(struct pp_packed *store) { *store = (struct pp_packed){0}; }
 
 void pp_packed_free(struct pp_packed *store) {
   free(store->data);

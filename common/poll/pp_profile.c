@@ -19,8 +19,8 @@ static bool is_generic(const struct pp_profile *profile) {
 }
 
 const struct pp_profile *
-pp_profile_select(const struct pp_profile *const *table,
-                  uint32_t enterprise, const char *sys_descr) {
+pp_profile_select(const struct pp_profile *const *table, uint32_t enterprise,
+                  const char *sys_descr) {
   const struct pp_profile *generic = NULL;
   for (size_t i = 0; table[i] != NULL; i++) {
     if (enterprise != 0 && table[i]->enterprise == enterprise)

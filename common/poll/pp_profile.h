@@ -38,7 +38,7 @@ struct pp_profile {
  * enterprise 0 and no match list (the generic one). The table is
  * NULL-terminated. */
 const struct pp_profile *
-pp_profile_select(const struct pp_profile *const *table,
-                  uint32_t enterprise, const char *sys_descr);
+pp_profile_select(const struct pp_profile *const *table, uint32_t enterprise,
+                  const char *sys_descr);
 
 #endif

@@ -101,9 +101,9 @@ static int set_auth_proto(struct pp_snmp_opts *o, const char *value) {
   static const struct {
     const char *name;
     enum pp_auth_proto proto;
-  } protos[] = {{"MD5", PP_AUTH_MD5},         {"SHA", PP_AUTH_SHA},
-                {"SHA1", PP_AUTH_SHA},        {"SHA-256", PP_AUTH_SHA256},
-                {"SHA256", PP_AUTH_SHA256},   {"SHA-512", PP_AUTH_SHA512},
+  } protos[] = {{"MD5", PP_AUTH_MD5},       {"SHA", PP_AUTH_SHA},
+                {"SHA1", PP_AUTH_SHA},      {"SHA-256", PP_AUTH_SHA256},
+                {"SHA256", PP_AUTH_SHA256}, {"SHA-512", PP_AUTH_SHA512},
                 {"SHA512", PP_AUTH_SHA512}};
   for (size_t i = 0; i < sizeof(protos) / sizeof(protos[0]); i++) {
     if (strcasecmp(value, protos[i].name) == 0) {
@@ -141,16 +141,16 @@ static int secret_file(const char *path, char *out, size_t outlen, char *err,
   return pp_secret_from_file(path, out, outlen, err, errlen) ? -EINVAL : 0;
 }
 
-int pp_snmp_opts_set(struct pp_snmp_opts *o, const char *key,
-                     const char *value, char *err, size_t errlen) {
+int pp_snmp_opts_set(struct pp_snmp_opts *o, const char *key, const char *value,
+                     char *err, size_t errlen) {
   int k = find_key(key);
   if (k < 0)
     return -ENOENT;
   switch ((enum opt_key)k) {
   case OPT_VERSION:
-    return set_version(o, value) ? bad(err, errlen, key, value,
-                                       "must be 1, 2c or 3")
-                                 : 0;
+    return set_version(o, value)
+               ? bad(err, errlen, key, value, "must be 1, 2c or 3")
+               : 0;
   case OPT_COMMUNITY:
     /* The value is a secret: name the problem, not the value. */
     pp_secret_guard_process();
@@ -166,9 +166,9 @@ int pp_snmp_opts_set(struct pp_snmp_opts *o, const char *key,
                ? bad(err, errlen, key, value, "must be 1..65535")
                : 0;
   case OPT_TIMEOUT:
-    return set_timeout(o, value) ? bad(err, errlen, key, value,
-                                       "must be seconds, 0.001..60")
-                                 : 0;
+    return set_timeout(o, value)
+               ? bad(err, errlen, key, value, "must be seconds, 0.001..60")
+               : 0;
   case OPT_RETRIES:
     return parse_uint(value, 0, 10, &o->retries)
                ? bad(err, errlen, key, value, "must be 0..10")

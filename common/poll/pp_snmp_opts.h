@@ -22,7 +22,6 @@ int pp_snmp_opts_set(struct pp_snmp_opts *opts, const char *key,
 
 /* Takes secrets from PRINTPROBE_COMMUNITY, PRINTPROBE_AUTH_PASS and
  * PRINTPROBE_PRIV_PASS when set (files and options given later win). */
-int pp_snmp_opts_from_env(struct pp_snmp_opts *opts, char *err,
-                          size_t errlen);
+int pp_snmp_opts_from_env(struct pp_snmp_opts *opts, char *err, size_t errlen);
 
 #endif

@@ -58,7 +58,7 @@ int pp_snmp_opts_check(const struct pp_snmp_opts *opts, char *err,
 struct pp_target {
   char host[256]; /* name or numeric address, IPv6 without brackets */
   unsigned port;
-  bool ipv6;      /* host is a numeric IPv6 address */
+  bool ipv6;       /* host is a numeric IPv6 address */
   char label[300]; /* how reports name it: "host" or "host:port" */
   struct pp_snmp_opts snmp;
 };

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The report parser (common/report/pp_report_parse.c) on untrusted text: write_dss
- * reads each printer object from collectd meta data with it.
+/* The report parser (common/report/pp_report_parse.c) on untrusted text:
+ * write_dss reads each printer object from collectd meta data with it.
  *
  * Checked: a failure says why and leaves nothing allocated; a success gives
  * a model within the parser's limits whose report, written again, parses

@@ -35,7 +35,6 @@
 
 #include "st2_vectors.h"
 
-
 /* ---- building records --------------------------------------------------- */
 
 struct rec {

@@ -27,7 +27,6 @@
 
 #include "st2_vectors.h"
 
-
 /* ---- helpers ---------------------------------------------------------- */
 
 /* Parses a private, exactly-sized copy so that ASan sees any over-read. Even

@@ -374,12 +374,12 @@ static void hostile_printers(struct pp_printer p[2]) {
 static void report_of(struct pp_fleet_report *r, const struct pp_printer *p,
                       size_t n) {
   *r = (struct pp_fleet_report){.created = 1787745600,
-                              .customer = "ACME\r\nBcc: evil@example.com",
-                              .from = "probe@customer.example",
-                              .to = two_rcpts,
-                              .to_count = 2,
-                              .printers = p,
-                              .count = n};
+                                .customer = "ACME\r\nBcc: evil@example.com",
+                                .from = "probe@customer.example",
+                                .to = two_rcpts,
+                                .to_count = 2,
+                                .printers = p,
+                                .count = n};
   assert_int_equal(pp_fleet_new_id(r->created, r->id, sizeof(r->id)), 0);
   assert_int_equal(
       pp_fleet_message_id(r->id, r->from, r->message_id, sizeof(r->message_id)),
@@ -403,8 +403,8 @@ static void test_dss_ids(void **state) {
   for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
     assert_false(pp_fleet_id_ok(bad[i]));
   char mid[PP_FLEET_MESSAGE_ID_LEN];
-  assert_int_equal(pp_fleet_message_id(a, "x@customer.example", mid, sizeof(mid)),
-                   0);
+  assert_int_equal(
+      pp_fleet_message_id(a, "x@customer.example", mid, sizeof(mid)), 0);
   assert_non_null(strstr(mid, ".printprobe@customer.example>"));
 }
 
@@ -481,12 +481,12 @@ static void test_dss_totals_line(void **state) {
   /* Negative counts would wrap to huge ones; more reachable than printers
    * is no archive of ours. */
   assert_int_equal(pp_fleet_totals_parse("printers=-1 reachable=0 in_error=0 "
-                                       "supplies_low=0",
-                                       &back),
+                                         "supplies_low=0",
+                                         &back),
                    -EINVAL);
   assert_int_equal(pp_fleet_totals_parse("printers=2 reachable=3 in_error=0 "
-                                       "supplies_low=0",
-                                       &back),
+                                         "supplies_low=0",
+                                         &back),
                    -EINVAL);
 }
 

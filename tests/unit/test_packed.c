@@ -1,12 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 /* The packed store must give back exactly what went in, in any order of
  * names, for every value type. */
-#include <setjmp.h>
 #include <errno.h>
+#include <setjmp.h>
 #include <stdarg.h>
-#include <stdio.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -46,9 +46,8 @@ static void add_both(struct pp_packed *packed, struct pp_varset *direct,
         pp_varset_add_int(direct, &name, PP_V_UNSIGNED, INT64_MAX - i), 0);
     break;
   case 2:
-    assert_int_equal(pp_packed_add(packed, &name, PP_V_OCTETS, 0, text,
-                                   (size_t)n, NULL),
-                     0);
+    assert_int_equal(
+        pp_packed_add(packed, &name, PP_V_OCTETS, 0, text, (size_t)n, NULL), 0);
     assert_int_equal(
         pp_varset_add_bytes(direct, &name, PP_V_OCTETS, text, (size_t)n), 0);
     break;

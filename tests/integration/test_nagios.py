@@ -766,8 +766,21 @@ def icinga_verify(conf_path):
         # icinga2 reads its config as the user it drops to (nagios).
         os.chmod(tmp, 0o755)
         os.chmod(main, 0o644)
-        r = subprocess.run(["icinga2", "daemon", "-C", "-c", main],
-                           capture_output=True, text=True, timeout=120)
+        # As a normal user it stays that user (it may not switch).
+        # It writes its caches in its own folders: ours, for a normal
+        # user who may not write Debian's.
+        env = dict(os.environ)
+        argv = ["icinga2", "daemon", "-C", "-c", main]
+        if not AS_ROOT:
+            env["ICINGA2_USER"], env["ICINGA2_GROUP"] = NAGIOS_USER
+            argv += ["-DConfiguration.%s=%s" % (key, tmp) for key in
+                     ("CacheDir", "DataDir", "LogDir", "RunDir")]
+            argv += ["-DConfiguration.ObjectsPath=%s/objects" % tmp,
+                     "-DConfiguration.VarsPath=%s/vars" % tmp,
+                     "-DConfiguration.StatePath=%s/state" % tmp]
+        r = subprocess.run(argv,
+                           capture_output=True, text=True, timeout=120,
+                           env=env)
         return r.returncode, r.stdout + r.stderr
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

@@ -23,6 +23,17 @@ CORPUS = os.path.join(ROOT, "tests", "corpus")
 BUILD = os.environ.get("PP_BUILD", os.path.join(ROOT, "build", "san"))
 REL = os.path.join(ROOT, "build", "rel")
 HOST = "127.0.0.1"
+def _raise_open_files_limit():
+    """The fleet tests hold a socket per simulated printer: a normal user's
+    default of 1024 open files is too few, its hard limit is not."""
+    import resource
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard != resource.RLIM_INFINITY and soft < hard:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
+
+
+_raise_open_files_limit()
+
 # make check also runs as a normal user: what needs root (mounting a small
 # file system, installing a package) is then skipped, saying so.
 AS_ROOT = os.geteuid() == 0

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "pp_archive.h"
 #include "pp_buf.h"
+#include "pp_file.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -130,20 +131,21 @@ static int list_month(const char *dir, struct pp_id_list *out) {
   return rc;
 }
 
+struct numbered {
+  size_t digits;
+  struct pp_buf *out;
+};
+
+static int add_numbered(const char *name, void *arg) {
+  const struct numbered *n = arg;
+  return all_digits(name, n->digits) ? pp_buf_printf(n->out, "%s\n", name) : 0;
+}
+
 /* Names of the subfolders of dir that are `digits` digits long. */
 static int list_numbered(const char *dir, size_t digits, struct pp_buf *out) {
   pp_buf_init(out, 1024 * 1024);
-  DIR *d = opendir(dir);
-  if (d == NULL)
-    return errno == ENOENT ? 0 : -errno;
-  int rc = 0;
-  struct dirent *e;
-  while (rc == 0 && (e = readdir(d)) != NULL) {
-    if (all_digits(e->d_name, digits))
-      rc = pp_buf_printf(out, "%s\n", e->d_name);
-  }
-  closedir(d);
-  return rc;
+  struct numbered n = {.digits = digits, .out = out};
+  return pp_dir_each(dir, add_numbered, &n);
 }
 
 static int join(char *out, size_t outlen, const char *dir, const char *name) {

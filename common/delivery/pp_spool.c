@@ -62,21 +62,23 @@ static void id_of(const char *name, const char *suffix, char *id) {
     id[0] = '\0';
 }
 
+struct id_filter {
+  const char *suffix;
+  struct pp_id_list *out;
+};
+
+static int add_id(const char *name, void *arg) {
+  const struct id_filter *f = arg;
+  char id[PP_FLEET_ID_LEN];
+  id_of(name, f->suffix, id);
+  return id[0] != '\0' ? id_list_add(f->out, id) : 0;
+}
+
 int pp_id_list_dir(const char *dir, const char *suffix,
                    struct pp_id_list *out) {
   *out = (struct pp_id_list){0};
-  DIR *d = opendir(dir);
-  if (d == NULL)
-    return errno == ENOENT ? 0 : -errno;
-  int rc = 0;
-  struct dirent *e;
-  while (rc == 0 && (e = readdir(d)) != NULL) {
-    char id[PP_FLEET_ID_LEN];
-    id_of(e->d_name, suffix, id);
-    if (id[0] != '\0')
-      rc = id_list_add(out, id);
-  }
-  closedir(d);
+  struct id_filter f = {.suffix = suffix, .out = out};
+  int rc = pp_dir_each(dir, add_id, &f);
   if (rc != 0) {
     pp_id_list_free(out);
     return rc;

@@ -126,6 +126,21 @@ int pp_dir_make(const char *path) {
   return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
+int pp_dir_each(const char *dir, int (*fn)(const char *name, void *arg),
+                void *arg) {
+  DIR *d = opendir(dir);
+  if (d == NULL)
+    return errno == ENOENT ? 0 : -errno;
+  int rc = 0;
+  struct dirent *e;
+  while (rc == 0 && (e = readdir(d)) != NULL) {
+    if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+      rc = fn(e->d_name, arg);
+  }
+  closedir(d);
+  return rc;
+}
+
 void pp_dir_clean_temp(const char *dir) {
   DIR *d = opendir(dir);
   if (d == NULL)

@@ -27,6 +27,11 @@ int pp_file_read(const char *path, size_t limit, struct pp_buf *out);
 int pp_dir_make(const char *path);
 /* fsync of a directory, making renames and unlinks in it durable. */
 int pp_dir_sync(const char *path);
+/* Calls fn with the name of each entry of dir (but "." and ".."), until fn
+ * returns non-zero, which is then returned. A missing dir has no entries:
+ * 0. Otherwise 0 or a negative errno. */
+int pp_dir_each(const char *dir, int (*fn)(const char *name, void *arg),
+                void *arg);
 /* Removes temporary files a crash left behind in dir. */
 void pp_dir_clean_temp(const char *dir);
 

@@ -179,7 +179,7 @@ static bool name_taken(char (*names)[PP_SUPPLY_NAME_MAX], size_t before,
 void pp_policy_supply_names(const struct pp_printer *p,
                             char (*names)[PP_SUPPLY_NAME_MAX]) {
   for (size_t i = 0; i < p->supply_count; i++) {
-    /* Room for "_NNNNNN" after the base. */
+    /* Room for "_NNNNNNN" after the base. */
     char base[PP_SUPPLY_NAME_MAX - 8];
     base_name(&p->supplies[i], base, sizeof(base));
     pp_strlcpy(names[i], base, PP_SUPPLY_NAME_MAX);

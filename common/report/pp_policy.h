@@ -52,8 +52,9 @@ bool pp_policy_in_error(const struct pp_printer *p);
 
 /* --- supplies --- */
 
-/* Room for a supply's display name, terminator included. */
-#define PP_SUPPLY_NAME_MAX 64
+/* Room for a supply's display name, terminator included: 48 bytes, what a
+ * perfdata label keeps (nagios/np_util.h), so no front end cuts it. */
+#define PP_SUPPLY_NAME_MAX 49
 
 /* One display name per supply, unique within the printer, the same in
  * every output: lower case, words joined by '_' (already a valid collectd
@@ -61,7 +62,8 @@ bool pp_policy_in_error(const struct pp_printer *p);
  * its colour ("black"); another supply with a colour is its type and
  * colour ("opc_black"); without a colour its type ("waste_toner"), or its
  * description when the type says nothing ("toner_schwarz"); "supply_N"
- * when all are empty. A second "black" becomes "black_2". names must hold
+ * when all are empty. A second "black" becomes "black_2". At most 39
+ * bytes before that suffix. names must hold
  * p->supply_count entries. */
 void pp_policy_supply_names(const struct pp_printer *p,
                             char (*names)[PP_SUPPLY_NAME_MAX]);

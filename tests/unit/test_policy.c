@@ -105,7 +105,8 @@ static void test_supply_names(void **state) {
   supply(&p, 1, "", "Toner Schwarz");
   supply(&p, 3, "black", "Second black");
   supply(&p, 1, "", "");
-  char names[7][PP_SUPPLY_NAME_MAX];
+  supply(&p, 1, "", "Drum Cartridge (R1) PN 013R00662 SN5238EF80E000048E");
+  char names[8][PP_SUPPLY_NAME_MAX];
   pp_policy_supply_names(&p, names);
   assert_string_equal(names[0], "black");
   assert_string_equal(names[1], "opc");
@@ -114,6 +115,9 @@ static void test_supply_names(void **state) {
   assert_string_equal(names[4], "toner_schwarz");
   assert_string_equal(names[5], "black_2");
   assert_string_equal(names[6], "supply_7");
+  /* Perfdata keeps 48 bytes of a label: the name must fit whole. */
+  assert_true(strlen(names[7]) <= 39);
+  assert_string_equal(names[7], "drum_cartridge_r1_pn_013r00662_sn5238ef");
   pp_printer_clear(&p);
 }
 

@@ -81,6 +81,7 @@ def collectd_view(d, host, notifications):
         "notified": notifications.get(host, "ok"),
         "supplies": supplies,
         "pages": first_value(d, host, "derive-pages_total"),
+        "errors": first_value(d, host, "gauge-errors"),
     }
 
 
@@ -149,6 +150,9 @@ def compare_state(v, c, problems):
     if c["state"] != nagios:
         problems.append("state: check_printer_status %s (%s), collectd "
                         "gauge-state %s" % (nagios, status.text, c["state"]))
+    if nagios == "ok" and c["errors"]:
+        problems.append("state: check_printer_status ok (%s), collectd "
+                        "gauge-errors %d" % (status.text, c["errors"]))
     if c["notified"] != nagios:
         problems.append("state: check_printer_status %s, collectd "
                         "notification %s" % (nagios, c["notified"]))

@@ -13,6 +13,7 @@
 #include "pp_buf.h"
 #include "pp_engine.h"
 #include "pp_log.h"
+#include "pp_policy.h"
 #include "pp_report.h"
 #include "pp_snmp_opts.h"
 #include "pp_str.h"
@@ -289,24 +290,32 @@ static int parse_args(struct cli *cli, int argc, char **argv) {
 
 /* --- the table for people --- */
 
+/* Names and wording from the policy: the table says what the checks and
+ * collectd say. */
 static void supply_summary(const struct pp_printer *p, char *out,
                            size_t outlen) {
   size_t used = 0;
   out[0] = '\0';
+  char(*names)[PP_SUPPLY_NAME_MAX] =
+      calloc(p->supply_count + 1, sizeof(*names));
+  if (names == NULL)
+    return;
+  pp_policy_supply_names(p, names);
   for (size_t i = 0; i < p->supply_count && used < outlen; i++) {
     const struct pp_supply *s = &p->supplies[i];
-    const char *label = s->colour[0] ? s->colour : pp_supply_type_name(s->type);
+    const char *text = pp_policy_supply_text(s);
     int n;
     if (s->percent != PP_NO_PERCENT)
       n = snprintf(out + used, outlen - used, "%s%s %d%%", used ? ", " : "",
-                   label, s->percent);
+                   names[i], s->percent);
     else
       n = snprintf(out + used, outlen - used, "%s%s %s", used ? ", " : "",
-                   label, pp_supply_state_name(s->state));
+                   names[i], text);
     if (n < 0)
-      return;
+      break;
     used += (size_t)n;
   }
+  free(names);
 }
 
 static void error_summary(const struct pp_printer *p, char *out,
@@ -315,8 +324,10 @@ static void error_summary(const struct pp_printer *p, char *out,
   out[0] = '\0';
   if (p->status.asleep)
     used += (size_t)snprintf(out, outlen, "asleep");
+  /* Offline is no error while asleep (pp_policy.h). */
+  uint32_t errors = pp_policy_active_errors(p);
   for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT && used < outlen; bit++) {
-    if (!(p->status.errors & (1u << bit)))
+    if (!(errors & (1u << bit)))
       continue;
     int n = snprintf(out + used, outlen - used, "%s%s", used ? ", " : "",
                      pp_error_bit_name(bit));

@@ -16,13 +16,19 @@
  *   duration-poll          seconds the poll of this printer took
  *   gauge-printer_status   hrPrinterStatus (1 other .. 5 warmup)
  *   gauge-device_status    hrDeviceStatus (1 unknown .. 5 down)
- *   gauge-errors           active hrPrinterDetectedErrorState bits
+ *   gauge-errors           active hrPrinterDetectedErrorState bits (offline
+ *                          while asleep is not one: pp_policy.h)
  *   gauge-asleep           1 in power save
- *   gauge-alerts_critical, gauge-alerts_warning   prtAlertTable rows
+ *   gauge-state            0 ok, 1 warning, 2 critical: the printer's
+ *                          severity, as check_printer_status judges it
+ *   gauge-alerts_critical, gauge-alerts_warning   prtAlertTable rows of
+ *                          that severity (power-saver alerts of a printer
+ *                          asleep do not count)
  *   derive-pages_total, derive-pages_power_on, derive-pages_<vendor>
  *                          page counters (a decrease is notified, and
  *                          DERIVE's minimum 0 turns its rate into NaN)
- *   percent-<colour or supply>  supply levels; for a receptacle (waste
+ *   percent-<supply name>  supply levels (names from pp_policy_supply_names,
+ *                          as everywhere); for a receptacle (waste
  *                          toner) the free space. An unknown level is
  *                          never dispatched, in particular never as 0.
  *
@@ -62,6 +68,7 @@
 #include "pp_engine.h"
 #include "pp_log.h"
 #include "pp_model.h"
+#include "pp_policy.h"
 #include "pp_report.h"
 #include "pp_report_parse.h"
 #include "pp_snmp_opts.h"
@@ -466,21 +473,18 @@ static int dedupe_targets(struct block *b) {
   return 0;
 }
 
-/* Per printer: the engine's default deadline (room for a GET, a failed
- * GETBULK and the GETNEXT walk, each with all tries), but never more than
- * the block's share of the interval, split among the waves MaxInflight
- * makes. */
+/* Per printer: the policy's deadline, but never more than the block's
+ * share of the interval, split among the waves MaxInflight makes. */
 static void set_deadline(struct block *b, const struct pp_snmp_opts *snmp) {
-  double all_tries = 0;
-  for (unsigned a = 0; a <= snmp->retries; a++)
-    all_tries += snmp->timeout_ms / 1000.0 * pow(b->engine.backoff, a);
-  double usual = fmax(5.0, 4 * all_tries);
+  double timeout_s = snmp->timeout_ms / 1000.0;
+  double all_tries = timeout_s * ((double)snmp->retries + 1);
+  double usual =
+      pp_policy_deadline_s(timeout_s, snmp->retries, b->engine.backoff);
   size_t inflight = b->engine.max_inflight ? b->engine.max_inflight : 1;
   size_t waves = (b->targets.count + inflight - 1) / inflight;
   double budget =
       CDTIME_T_TO_DOUBLE(b->interval) * POLL_SHARE / (waves ? waves : 1);
-  if (budget < usual)
-    b->engine.deadline_ms = (unsigned)fmax(1.0, budget * 1000);
+  b->engine.deadline_ms = (unsigned)fmax(1.0, fmin(usual, budget) * 1000);
   if (budget < all_tries)
     NOTICE(PLUGIN_NAME " plugin: <%s \"%s\">: Timeout and Retries take "
                        "%.1f s, a poll may take %.1f s: silent printers are "
@@ -739,53 +743,6 @@ static void clean_instance(const char *in, char *out, size_t outlen) {
   out[n] = '\0';
 }
 
-static bool colour_names_supply(int type) {
-  /* unread, other, unknown, toner, ink, inkCartridge, inkRibbon,
-   * solidWax, tonerCartridge: the colour alone says which one it is */
-  static const int types[] = {0, 1, 2, 3, 5, 6, 7, 12, 21};
-  for (size_t i = 0; i < STATIC_ARRAY_SIZE(types); i++) {
-    if (types[i] == type)
-      return true;
-  }
-  return false;
-}
-
-static void supply_base_name(const struct pp_supply *s, char *out,
-                             size_t outlen) {
-  char text[160];
-  if (s->colour[0] != '\0' && colour_names_supply(s->type))
-    snprintf(text, sizeof(text), "%s", s->colour);
-  else if (s->colour[0] != '\0')
-    snprintf(text, sizeof(text), "%s %s", pp_supply_type_name(s->type),
-             s->colour);
-  else if (s->type > 2)
-    snprintf(text, sizeof(text), "%s", pp_supply_type_name(s->type));
-  else
-    snprintf(text, sizeof(text), "%s", s->description);
-  clean_instance(text, out, outlen);
-  if (out[0] == '\0')
-    snprintf(out, outlen, "supply_%d", s->index);
-}
-
-/* Names of one printer's supplies, unique: a second "black" (photo
- * printers) becomes "black_2". names must hold count entries. */
-static void supply_names(const struct pp_printer *p,
-                         char (*names)[DATA_MAX_NAME_LEN]) {
-  for (size_t i = 0; i < p->supply_count; i++) {
-    char base[DATA_MAX_NAME_LEN - 8];
-    supply_base_name(&p->supplies[i], base, sizeof(base));
-    sstrncpy(names[i], base, DATA_MAX_NAME_LEN);
-    for (unsigned n = 2;; n++) {
-      bool taken = false;
-      for (size_t j = 0; j < i && !taken; j++)
-        taken = strcmp(names[j], names[i]) == 0;
-      if (!taken)
-        break;
-      snprintf(names[i], DATA_MAX_NAME_LEN, "%s_%u", base, n);
-    }
-  }
-}
-
 /* The host name of a fleet's printer. Name and serial are remembered, so a
  * printer that stops answering keeps its name. */
 static void choose_host(const struct block *b, struct printer_state *st,
@@ -904,16 +861,17 @@ static void submit_status(value_list_t *vl, const struct pp_printer *p) {
   if (s->device != 0)
     submit_gauge(vl, "gauge", "device_status", s->device);
   if (s->error_bytes > 0)
-    submit_gauge(vl, "gauge", "errors", count_bits(s->errors));
+    submit_gauge(vl, "gauge", "errors", count_bits(pp_policy_active_errors(p)));
   submit_gauge(vl, "gauge", "asleep", s->asleep ? 1 : 0);
+  submit_gauge(vl, "gauge", "state", pp_policy_printer_severity(p));
 }
 
 static void submit_alerts(value_list_t *vl, const struct pp_printer *p) {
   unsigned critical = 0, warning = 0;
   for (size_t i = 0; i < p->alert_count; i++) {
-    int sev = p->alerts[i].severity;
-    critical += sev == PP_ALERT_CRITICAL;
-    warning += sev == PP_ALERT_WARNING || sev == PP_ALERT_WARNING_BINARY;
+    enum pp_severity sev = pp_policy_alert_severity(p, &p->alerts[i]);
+    critical += sev == PP_SEV_CRITICAL;
+    warning += sev == PP_SEV_WARNING;
   }
   submit_gauge(vl, "gauge", "alerts_critical", critical);
   submit_gauge(vl, "gauge", "alerts_warning", warning);
@@ -969,10 +927,10 @@ static void submit_counters(const struct block *b, struct printer_state *st,
 static void submit_supplies(value_list_t *vl, const struct pp_printer *p) {
   if (p->supply_count == 0)
     return;
-  char(*names)[DATA_MAX_NAME_LEN] = calloc(p->supply_count, sizeof(*names));
+  char(*names)[PP_SUPPLY_NAME_MAX] = calloc(p->supply_count, sizeof(*names));
   if (names == NULL)
     return;
-  supply_names(p, names);
+  pp_policy_supply_names(p, names);
   for (size_t i = 0; i < p->supply_count; i++) {
     const struct pp_supply *s = &p->supplies[i];
     if (s->percent == PP_NO_PERCENT)
@@ -1028,17 +986,10 @@ static void condition_add(struct condition *c, enum rank rank,
     c->rank = rank;
 }
 
-static enum rank error_bit_rank(unsigned bit) {
-  switch (bit) {
-  case PP_ERR_LOW_PAPER:
-  case PP_ERR_LOW_TONER:
-  case PP_ERR_OUTPUT_NEAR_FULL:
-  case PP_ERR_INPUT_TRAY_EMPTY:
-  case PP_ERR_OVERDUE_PREVENT_MAINT:
-    return RANK_WARNING;
-  default:
-    return RANK_FAILURE;
-  }
+static enum rank rank_of(enum pp_severity sev) {
+  return sev == PP_SEV_CRITICAL  ? RANK_FAILURE
+         : sev == PP_SEV_WARNING ? RANK_WARNING
+                                 : RANK_OK;
 }
 
 static uint64_t alert_hash(const struct pp_alert *a) {
@@ -1048,27 +999,32 @@ static uint64_t alert_hash(const struct pp_alert *a) {
   return fnv1a(h, a->group, strnlen(a->group, sizeof(a->group)));
 }
 
-/* Error bits (without "offline" while asleep: power save pages nobody) and
- * critical or warning alerts. Alerts are summed into the hash, so the order
- * of the rows does not matter. */
+/* Active error bits, the device status and critical or warning alerts, as
+ * pp_policy.h judges them (a printer asleep is not offline). Alerts are
+ * summed into the hash, so the order of the rows does not matter. */
 static void condition_of(const struct block *b, const struct pp_printer *p,
                          struct condition *c) {
   *c = (struct condition){0};
-  uint32_t errors = b->collect.status ? p->status.errors : 0;
-  if (p->status.asleep)
-    errors &= ~(1u << PP_ERR_OFFLINE);
+  uint32_t errors = b->collect.status ? pp_policy_active_errors(p) : 0;
   for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT; bit++) {
     if (errors & (1u << bit))
-      condition_add(c, error_bit_rank(bit), pp_error_bit_name(bit));
+      condition_add(c, rank_of(pp_policy_bit_severity(bit)),
+                    pp_error_bit_name(bit));
   }
   c->hash = errors ? fnv1a(1469598103934665603ull, &errors, sizeof(errors)) : 0;
+  enum rank device =
+      b->collect.status ? rank_of(pp_policy_device_severity(p)) : RANK_OK;
+  if (device != RANK_OK) {
+    char what[64];
+    snprintf(what, sizeof(what), "device %s",
+             pp_device_status_name(p->status.device));
+    condition_add(c, device, what);
+    c->hash += fnv1a(1469598103934665603ull, &p->status.device,
+                     sizeof(p->status.device));
+  }
   for (size_t i = 0; b->collect.alerts && i < p->alert_count; i++) {
     const struct pp_alert *a = &p->alerts[i];
-    enum rank rank = a->severity == PP_ALERT_CRITICAL ? RANK_FAILURE
-                     : a->severity == PP_ALERT_WARNING ||
-                             a->severity == PP_ALERT_WARNING_BINARY
-                         ? RANK_WARNING
-                         : RANK_OK;
+    enum rank rank = rank_of(pp_policy_alert_severity(p, a));
     if (rank == RANK_OK)
       continue; /* "other": status text such as "Sleep mode" */
     char what[256];

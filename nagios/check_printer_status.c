@@ -11,44 +11,16 @@
 #include "np_common.h"
 #include "np_util.h"
 #include "pp_model.h"
+#include "pp_policy.h"
 
 #define PROGNAME "check_printer_status"
 #define MAX_IGNORED_CODES 64
-
-/* prtAlertCode values that only say the printer dozes. */
-#define ALERT_SUBUNIT_OFFLINE 22
-#define ALERT_SUBUNIT_POWER_SAVER 23
-#define ALERT_SUBUNIT_WARMING_UP 24
-
-/* hrDeviceStatus */
-#define DEVICE_WARNING 3
-#define DEVICE_DOWN 5
 
 struct status_cfg {
   uint32_t ignored_bits;
   int ignored_codes[MAX_IGNORED_CODES];
   size_t ignored_code_count;
   enum np_state unreachable;
-};
-
-/* The state each hrPrinterDetectedErrorState bit raises (--help prints
- * this table). offline is OK while the printer is asleep. */
-static const enum np_state bit_states[PP_ERR_BIT_COUNT] = {
-    [PP_ERR_LOW_PAPER] = NP_WARNING,
-    [PP_ERR_NO_PAPER] = NP_CRITICAL,
-    [PP_ERR_LOW_TONER] = NP_WARNING,
-    [PP_ERR_NO_TONER] = NP_CRITICAL,
-    [PP_ERR_DOOR_OPEN] = NP_CRITICAL,
-    [PP_ERR_JAMMED] = NP_CRITICAL,
-    [PP_ERR_OFFLINE] = NP_CRITICAL,
-    [PP_ERR_SERVICE_REQUESTED] = NP_CRITICAL,
-    [PP_ERR_INPUT_TRAY_MISSING] = NP_CRITICAL,
-    [PP_ERR_OUTPUT_TRAY_MISSING] = NP_CRITICAL,
-    [PP_ERR_MARKER_SUPPLY_MISSING] = NP_CRITICAL,
-    [PP_ERR_OUTPUT_NEAR_FULL] = NP_WARNING,
-    [PP_ERR_OUTPUT_FULL] = NP_CRITICAL,
-    [PP_ERR_INPUT_TRAY_EMPTY] = NP_WARNING,
-    [PP_ERR_OVERDUE_PREVENT_MAINT] = NP_WARNING,
 };
 
 static const char usage[] =
@@ -64,7 +36,7 @@ static void print_bit_table(void) {
     printf("    %s:", np_state_name(want));
     int col = 6 + (int)strlen(np_state_name(want));
     for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT; bit++) {
-      if (bit_states[bit] != want)
+      if (np_state_of(pp_policy_bit_severity(bit)) != want)
         continue;
       const char *name = pp_error_bit_name(bit);
       if (col + (int)strlen(name) + 2 > 78) {
@@ -206,10 +178,10 @@ static bool code_ignored(const struct status_cfg *cfg, int code) {
   return false;
 }
 
-static enum np_state bit_state(unsigned bit, bool asleep) {
-  if (bit == PP_ERR_OFFLINE && asleep)
-    return NP_OK;
-  return bit_states[bit];
+static enum np_state bit_state(const struct pp_printer *p, unsigned bit) {
+  if (!(pp_policy_active_errors(p) & (1u << bit)))
+    return NP_OK; /* offline while asleep */
+  return np_state_of(pp_policy_bit_severity(bit));
 }
 
 static void long_line(struct verdict *v, const char *fmt, const char *a,
@@ -230,7 +202,7 @@ static enum np_state judge_bits(const struct status_cfg *cfg,
       if (!(p->status.errors & (1u << bit)))
         continue;
       bool ignored = cfg->ignored_bits & (1u << bit);
-      enum np_state s = ignored ? NP_OK : bit_state(bit, p->status.asleep);
+      enum np_state s = ignored ? NP_OK : bit_state(p, bit);
       if (s != order[o])
         continue;
       long_line(v, "error %s: %s", pp_error_bit_name(bit),
@@ -255,11 +227,7 @@ static void judge_device(const struct pp_printer *p, enum np_state bits,
   const char *name = pp_device_status_name(p->status.device);
   if (name == NULL)
     return;
-  enum np_state s = NP_OK;
-  if (!p->status.asleep && p->status.device == DEVICE_DOWN)
-    s = NP_CRITICAL;
-  else if (!p->status.asleep && p->status.device == DEVICE_WARNING)
-    s = NP_WARNING;
+  enum np_state s = np_state_of(pp_policy_device_severity(p));
   if (s != NP_OK || verbosity >= 1)
     long_line(v, "device status %s: %s", name, np_state_name(s));
   /* "jammed" already says why the device is down. */
@@ -271,18 +239,11 @@ static void judge_device(const struct pp_printer *p, enum np_state bits,
 }
 
 static enum np_state alert_state(const struct status_cfg *cfg,
-                                 const struct pp_alert *a, bool asleep) {
+                                 const struct pp_printer *p,
+                                 const struct pp_alert *a) {
   if (code_ignored(cfg, a->code))
     return NP_OK;
-  if (asleep && (a->code == ALERT_SUBUNIT_OFFLINE ||
-                 a->code == ALERT_SUBUNIT_POWER_SAVER ||
-                 a->code == ALERT_SUBUNIT_WARMING_UP))
-    return NP_OK;
-  if (a->severity == PP_ALERT_CRITICAL)
-    return NP_CRITICAL;
-  if (a->severity == PP_ALERT_WARNING || a->severity == PP_ALERT_WARNING_BINARY)
-    return NP_WARNING;
-  return NP_OK;
+  return np_state_of(pp_policy_alert_severity(p, a));
 }
 
 static void alert_long_line(const struct status_cfg *cfg,
@@ -302,7 +263,7 @@ static void judge_alerts(const struct status_cfg *cfg,
   for (size_t o = 0; o < sizeof(order) / sizeof(order[0]); o++) {
     for (size_t i = 0; i < p->alert_count; i++) {
       const struct pp_alert *a = &p->alerts[i];
-      enum np_state s = alert_state(cfg, a, p->status.asleep);
+      enum np_state s = alert_state(cfg, p, a);
       if (s != order[o])
         continue;
       if (s != NP_OK || verbosity >= 1)

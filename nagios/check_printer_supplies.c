@@ -10,12 +10,11 @@
 #include "np_common.h"
 #include "np_util.h"
 #include "pp_model.h"
+#include "pp_policy.h"
 #include "pp_str.h"
 
 #define PROGNAME "check_printer_supplies"
 #define MAX_FILTERS 32
-/* prtMarkerSuppliesTypeTC numbers stop well below this. */
-#define MAX_SUPPLY_TYPE 64
 /* The status line lists OK supplies only while it is shorter than this;
  * the long output has them all. */
 #define LINE_SOFT_LIMIT 160
@@ -27,7 +26,7 @@ struct supplies_cfg {
   struct np_range crit;
   const char *names[MAX_FILTERS]; /* --supply */
   size_t name_count;
-  const char *types[MAX_FILTERS]; /* --type, canonical spelling */
+  const char *types[MAX_FILTERS]; /* --type: a family or a type name */
   size_t type_count;
   enum np_state unknown_state;
 };
@@ -57,9 +56,11 @@ static void help(void) {
       "    Only supplies whose colour is TEXT or whose description contains\n"
       "    it (case-insensitive); repeatable\n"
       " --type=TYPE\n"
-      "    Only supplies of this type: toner, ink, inkCartridge, wasteToner,\n"
-      "    wasteInk, opc, fuser, transferUnit, tonerCartridge, ...; "
-      "repeatable\n"
+      "    Only supplies of this family or type; repeatable. Families: toner\n"
+      "    (toner, tonerCartridge, matteToner), ink (ink, inkCartridge,\n"
+      "    inkRibbon, matteInk), waste (wasteToner, wasteInk, wasteWater,\n"
+      "    wasteWax, wastePaper), opc or drum, fuser (fuser, fuserOil, ...);\n"
+      "    any other type name (transferUnit, ...) selects that type only\n"
       " --unknown-state=[ok|warning|critical|unknown]\n"
       "    State for a supply whose level the printer does not tell (levels\n"
       "    -1 and -2, no maximum; default: ok)\n"
@@ -79,7 +80,8 @@ static void help(void) {
       "  none selected: UNKNOWN.\n"
       "\nPerformance data: 'label'=percent%%;warn;crit;0;100 per supply, U "
       "when\n"
-      "unknown; the label is the colour when unique, else the description.\n"
+      "unknown; the label is the supply's name, as in printprobe scan and\n"
+      "collectd: the colour of a toner or ink, else type and colour, or type.\n"
       "\nExamples:\n"
       "  " PROGNAME " -H 192.0.2.7 -C public --type toner -w 15: -c 5:\n"
       "  " PROGNAME " -H 192.0.2.7 -C public --supply cyan --supply "
@@ -113,15 +115,6 @@ static void set_range(struct np_range *range, const char *opt,
                    opt, text);
 }
 
-static const char *canonical_type(const char *name) {
-  for (int type = 1; type < MAX_SUPPLY_TYPE; type++) {
-    const char *known = pp_supply_type_name(type);
-    if (strcasecmp(known, name) == 0)
-      return known;
-  }
-  return NULL;
-}
-
 static void add_filter(const char **list, size_t *count, const char *opt,
                        const char *value) {
   if (*count == MAX_FILTERS)
@@ -142,16 +135,14 @@ static void check_option(struct supplies_cfg *cfg, int opt, char **argv) {
   case OPT_SUPPLY:
     add_filter(cfg->names, &cfg->name_count, "--supply", optarg);
     break;
-  case OPT_TYPE: {
-    const char *type = canonical_type(optarg);
-    if (type == NULL)
+  case OPT_TYPE:
+    if (!pp_policy_type_known(optarg))
       np_usage_error(&common,
-                     "--type \"%s\": not a supply type (toner, ink, "
-                     "wasteToner, opc, ...)",
+                     "--type \"%s\": not a supply family or type (toner, "
+                     "ink, waste, opc, fuser, wasteToner, ...)",
                      optarg);
-    add_filter(cfg->types, &cfg->type_count, "--type", type);
+    add_filter(cfg->types, &cfg->type_count, "--type", optarg);
     break;
-  }
   case OPT_UNKNOWN_STATE:
     if (np_state_from_name(optarg, &cfg->unknown_state) != 0)
       np_usage_error(&common,
@@ -183,7 +174,7 @@ static void parse_args(struct supplies_cfg *cfg, int argc, char **argv) {
 
 struct judged {
   const struct pp_supply *supply;
-  char name[128];
+  char name[PP_SUPPLY_NAME_MAX];
   enum np_state state;
   const char *why; /* "full", "missing", ... or NULL: the percent says it */
 };
@@ -206,7 +197,7 @@ static bool name_matches(const char *want, const struct pp_supply *s) {
 }
 
 static bool type_matches(const char *want, const struct pp_supply *s) {
-  return strcmp(pp_supply_type_name(s->type), want) == 0;
+  return pp_policy_type_matches(want, s->type);
 }
 
 static bool selected(const struct supplies_cfg *cfg,
@@ -215,55 +206,29 @@ static bool selected(const struct supplies_cfg *cfg,
          any_match(cfg->types, cfg->type_count, type_matches, s);
 }
 
-/* The colour names a supply when no other selected supply has it; two
- * "black" rows (toner and drum) fall back to their descriptions. */
-static void name_supply(struct judged *all, size_t count, size_t i) {
-  const struct pp_supply *s = all[i].supply;
-  bool unique = s->colour[0] != '\0';
-  for (size_t j = 0; j < count && unique; j++) {
-    if (j != i && strcasecmp(all[j].supply->colour, s->colour) == 0)
-      unique = false;
-  }
-  const char *name = unique ? s->colour : s->description;
-  if (name[0] == '\0')
-    name = pp_supply_type_name(s->type);
-  pp_strlcpy(all[i].name, name, sizeof(all[i].name));
-}
-
 /* --- judging --- */
 
 static void judge_supply(const struct supplies_cfg *cfg, struct judged *j) {
   const struct pp_supply *s = j->supply;
-  j->why = NULL;
+  j->why = pp_policy_supply_text(s);
   switch (s->state) {
   case PP_SUPPLY_MISSING:
   case PP_SUPPLY_FAILED:
-    j->state = NP_CRITICAL;
-    j->why = pp_supply_state_name(s->state);
-    return;
   case PP_SUPPLY_FULL: /* whatever the thresholds: nothing prints */
     j->state = NP_CRITICAL;
-    j->why = "full";
     return;
   case PP_SUPPLY_SOME_REMAINING:
     j->state = NP_OK;
-    j->why = "some remaining";
     return;
   default:
     break;
   }
-  if (s->percent != PP_NO_PERCENT) {
+  if (s->percent != PP_NO_PERCENT)
     j->state = np_range_state(&cfg->warn, &cfg->crit, s->percent);
-    return;
-  }
-  if (s->state == PP_SUPPLY_LOW || s->state == PP_SUPPLY_NEAR_FULL) {
-    /* A level the printer itself calls near its end, without a number. */
-    j->state = NP_WARNING;
-    j->why = s->receptacle ? "near full" : "near end";
-    return;
-  }
-  j->state = cfg->unknown_state;
-  j->why = "level unknown";
+  else if (s->state == PP_SUPPLY_LOW || s->state == PP_SUPPLY_NEAR_FULL)
+    j->state = NP_WARNING; /* the printer's own near-end mark */
+  else
+    j->state = cfg->unknown_state;
 }
 
 static void describe(const struct judged *j, struct np_text *text) {
@@ -374,13 +339,20 @@ static void partial_text(const struct pp_printer *p, struct result *r) {
 static void judge_printer(const struct supplies_cfg *cfg,
                           const struct pp_printer *p, struct result *r) {
   struct judged *all = calloc(p->supply_count + 1, sizeof(*all));
-  if (all == NULL)
+  char(*names)[PP_SUPPLY_NAME_MAX] =
+      calloc(p->supply_count + 1, sizeof(*names));
+  if (all == NULL || names == NULL)
     np_die(NP_UNKNOWN, "out of memory");
+  /* Named among all supplies, so that a filter does not rename one. */
+  pp_policy_supply_names(p, names);
   size_t count = 0;
   for (size_t i = 0; i < p->supply_count; i++) {
-    if (selected(cfg, &p->supplies[i]))
-      all[count++].supply = &p->supplies[i];
+    if (!selected(cfg, &p->supplies[i]))
+      continue;
+    all[count].supply = &p->supplies[i];
+    pp_strlcpy(all[count++].name, names[i], sizeof(all[0].name));
   }
+  free(names);
   if (count == 0) {
     r->state = NP_UNKNOWN;
     if (p->supply_count == 0)
@@ -393,10 +365,8 @@ static void judge_printer(const struct supplies_cfg *cfg,
     free(all);
     return;
   }
-  for (size_t i = 0; i < count; i++) {
-    name_supply(all, count, i);
+  for (size_t i = 0; i < count; i++)
     judge_supply(cfg, &all[i]);
-  }
   report(cfg, all, count, r);
   partial_text(p, r);
   free(all);

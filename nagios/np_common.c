@@ -15,10 +15,9 @@
 #include "profiles.h"
 
 #define MAX_VERBOSITY 3
-/* The engine may take this long beyond the tries of one request: a silent
- * GETBULK round, then the GETNEXT walk that replaces it. */
-#define DEADLINE_ROUNDS 2.0
-#define DEADLINE_SLACK_S 2.0
+/* Every try waits -t seconds, as check_snmp's do: an administrator can
+ * compute the worst case from the command line. */
+#define CHECK_BACKOFF 1.0
 /* check_snmp's tolerance between its own timeout and the alarm. */
 #define ALARM_TOLERANCE_S 5
 
@@ -99,9 +98,8 @@ void np_help_common_options(void) {
       "    Seconds to wait for one answer, fractions allowed (default: 1)\n"
       " -e, --retries=INTEGER\n"
       "    Tries after the first one (default: 2). The whole poll ends after\n"
-      "    2 x timeout x (retries + 1) + 2 seconds; a backstop timer 5 s "
-      "later\n"
-      "    ends the check UNKNOWN.\n"
+      "    4 x timeout x (retries + 1) seconds, at least 5; a backstop timer\n"
+      "    5 s later ends the check UNKNOWN.\n"
       " -P, --protocol=[1|2c|3]\n"
       "    SNMP protocol version (default: 2c)\n"
       " -C, --community=STRING\n"
@@ -290,9 +288,21 @@ void np_common_finish(struct np_common *c, int argc, char **argv) {
 
 /* --- polling --- */
 
+enum np_state np_state_of(enum pp_severity sev) {
+  switch (sev) {
+  case PP_SEV_CRITICAL:
+    return NP_CRITICAL;
+  case PP_SEV_WARNING:
+    return NP_WARNING;
+  case PP_SEV_OK:
+    break;
+  }
+  return NP_OK;
+}
+
 double np_deadline_s(const struct pp_snmp_opts *snmp) {
-  double tries = (double)snmp->retries + 1;
-  return DEADLINE_ROUNDS * snmp->timeout_ms / 1000.0 * tries + DEADLINE_SLACK_S;
+  return pp_policy_deadline_s(snmp->timeout_ms / 1000.0, snmp->retries,
+                              CHECK_BACKOFF);
 }
 
 unsigned np_alarm_s(const struct pp_snmp_opts *snmp) {
@@ -325,9 +335,7 @@ void np_poll_printer(struct np_common *c, struct pp_printer *printer) {
   struct pp_engine_opts engine;
   pp_engine_opts_default(&engine);
   engine.max_inflight = 1;
-  /* Every try waits -t seconds, as check_snmp's do: an administrator can
-   * compute the worst case from the command line. */
-  engine.backoff = 1.0;
+  engine.backoff = CHECK_BACKOFF;
   engine.deadline_ms = (unsigned)lround(np_deadline_s(&c->snmp) * 1000);
   arm_backstop(&c->snmp);
   int err = pp_poll(c->targets.items, 1, pp_profiles, &engine, printer);

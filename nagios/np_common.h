@@ -12,6 +12,7 @@
 
 #include "np_util.h"
 #include "pp_model.h"
+#include "pp_policy.h"
 #include "pp_target.h"
 
 /* Long-only options of the common set; a check numbers its own from
@@ -62,6 +63,9 @@ void np_common_finish(struct np_common *c, int argc, char **argv);
  * error says why); a poll that could not run at all dies UNKNOWN. A backstop
  * alarm ends the process UNKNOWN should the engine overrun its deadline. */
 void np_poll_printer(struct np_common *c, struct pp_printer *printer);
+
+/* The plugin state of a policy severity (pp_policy.h decides them). */
+enum np_state np_state_of(enum pp_severity sev);
 
 /* The deadline np_poll_printer gives the engine and the alarm, seconds. */
 double np_deadline_s(const struct pp_snmp_opts *snmp);

@@ -5,11 +5,13 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/random.h>
 
 #include "pp_mail.h"
+#include "pp_policy.h"
 #include "pp_report.h"
 #include "pp_str.h"
 
@@ -93,27 +95,13 @@ static bool supply_needs_attention(const struct pp_supply *s) {
   }
 }
 
-static bool has_critical_alert(const struct pp_printer *p) {
-  for (size_t i = 0; i < p->alert_count; i++) {
-    if (p->alerts[i].severity == PP_ALERT_CRITICAL)
-      return true;
-  }
-  return false;
-}
-
-static bool printer_in_error(const struct pp_printer *p) {
-  return p->reachable &&
-         (p->status.errors != 0 || p->status.device == DEVICE_DOWN ||
-          has_critical_alert(p));
-}
-
 void pp_fleet_totals(const struct pp_printer *printers, size_t count,
                      struct pp_fleet_totals *out) {
   *out = (struct pp_fleet_totals){.printers = count};
   for (size_t i = 0; i < count; i++) {
     const struct pp_printer *p = &printers[i];
     out->reachable += p->reachable;
-    out->in_error += printer_in_error(p);
+    out->in_error += pp_policy_in_error(p);
     for (size_t k = 0; p->reachable && k < p->supply_count; k++)
       out->supplies_low += supply_needs_attention(&p->supplies[k]);
   }
@@ -201,13 +189,35 @@ static int error_words(struct pp_buf *out, const struct pp_printer *p) {
 }
 
 static int supply_line(struct pp_buf *out, const struct pp_printer *p,
-                       const struct pp_supply *s) {
+                       const struct pp_supply *s, const char *name) {
   PP_TRY(printer_label(out, p));
-  PP_TRY(pp_buf_addstr(out, ": "));
-  PP_TRY(line_text(out, s->description, pp_supply_type_name(s->type)));
+  PP_TRY(pp_buf_printf(out, ": %s", name));
   if (s->percent != PP_NO_PERCENT)
     PP_TRY(pp_buf_printf(out, " %d%%", s->percent));
   return pp_buf_printf(out, " (%s)\n", pp_supply_state_name(s->state));
+}
+
+/* The policy's names, as the checks and collectd show them; NULL when
+ * memory ran out. Freed by the caller. */
+static char (*names_of(const struct pp_printer *p))[PP_SUPPLY_NAME_MAX] {
+  char(*names)[PP_SUPPLY_NAME_MAX] =
+      calloc(p->supply_count + 1, sizeof(*names));
+  if (names != NULL)
+    pp_policy_supply_names(p, names);
+  return names;
+}
+
+static int low_supplies(struct pp_buf *out, const struct pp_printer *p) {
+  char(*names)[PP_SUPPLY_NAME_MAX] = names_of(p);
+  if (names == NULL)
+    return -ENOMEM;
+  int err = 0;
+  for (size_t k = 0; err == 0 && k < p->supply_count; k++) {
+    if (supply_needs_attention(&p->supplies[k]))
+      err = supply_line(out, p, &p->supplies[k], names[k]);
+  }
+  free(names);
+  return err;
 }
 
 static int summary_lists(struct pp_buf *out, const struct pp_fleet_report *r,
@@ -228,7 +238,7 @@ static int summary_lists(struct pp_buf *out, const struct pp_fleet_report *r,
     PP_TRY(pp_buf_addstr(out, "\nPrinters in error:\n"));
     for (size_t i = 0; i < r->count; i++) {
       const struct pp_printer *p = &r->printers[i];
-      if (!printer_in_error(p))
+      if (!pp_policy_in_error(p))
         continue;
       PP_TRY(printer_label(out, p));
       PP_TRY(error_words(out, p));
@@ -239,10 +249,8 @@ static int summary_lists(struct pp_buf *out, const struct pp_fleet_report *r,
     PP_TRY(pp_buf_addstr(out, "\nSupplies low or empty:\n"));
     for (size_t i = 0; i < r->count; i++) {
       const struct pp_printer *p = &r->printers[i];
-      for (size_t k = 0; p->reachable && k < p->supply_count; k++) {
-        if (supply_needs_attention(&p->supplies[k]))
-          PP_TRY(supply_line(out, p, &p->supplies[k]));
-      }
+      if (p->reachable)
+        PP_TRY(low_supplies(out, p));
     }
   }
   return 0;
@@ -404,14 +412,15 @@ static const char *supply_class(const struct pp_supply *s) {
   return supply_needs_attention(s) ? "warn" : "ok";
 }
 
-static int html_supplies(struct pp_buf *out, const struct pp_printer *p) {
+static int html_supplies(struct pp_buf *out, const struct pp_printer *p,
+                         char (*names)[PP_SUPPLY_NAME_MAX]) {
   if (p->supply_count == 0)
     return pp_buf_addstr(out, "&ndash;");
   for (size_t k = 0; k < p->supply_count; k++) {
     const struct pp_supply *s = &p->supplies[k];
     PP_TRY(pp_buf_printf(out, "%s<span class=\"%s\">", k ? "<br>" : "",
                          supply_class(s)));
-    PP_TRY(html_cell_text(out, s->description));
+    PP_TRY(html_cell_text(out, names[k]));
     if (s->percent != PP_NO_PERCENT)
       PP_TRY(pp_buf_printf(out, " %d&nbsp;%%", s->percent));
     PP_TRY(pp_buf_printf(out, " (%s)</span>", pp_supply_state_name(s->state)));
@@ -474,7 +483,12 @@ static int html_printer_row(struct pp_buf *out, const struct pp_printer *p) {
   else
     PP_TRY(pp_buf_printf(out, "%" PRIu64, p->counters.total));
   PP_TRY(pp_buf_addstr(out, "</td><td>"));
-  PP_TRY(html_supplies(out, p));
+  char(*names)[PP_SUPPLY_NAME_MAX] = names_of(p);
+  if (names == NULL)
+    return -ENOMEM;
+  int err = html_supplies(out, p, names);
+  free(names);
+  PP_TRY(err);
   PP_TRY(pp_buf_addstr(out, "</td><td>"));
   PP_TRY(html_errors(out, p));
   return pp_buf_addstr(out, "</td></tr>\n");

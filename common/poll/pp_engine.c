@@ -35,6 +35,7 @@
 #include "pp_decode.h"
 #include "pp_log.h"
 #include "pp_packed.h"
+#include "pp_policy.h"
 #include "pp_str.h"
 
 #define MAX_COLUMNS 96
@@ -224,15 +225,11 @@ static double try_timeout_s(const struct job *job, const struct poll_ctx *ctx,
   return timeout * tries * pow(backoff, attempt) / sum;
 }
 
-/* Default deadline: room for the GET, a GETBULK that fails and the GETNEXT
- * walk that follows, each with all its tries. */
+/* Default deadline: the policy's, one rule for every front end. */
 static double default_deadline_s(const struct job *job,
                                  const struct poll_ctx *ctx) {
-  double all_tries = 0;
-  for (unsigned a = 0; a <= job->target->snmp.retries; a++)
-    all_tries += try_timeout_s(job, ctx, a);
-  double d = 4 * all_tries;
-  return d < 5 ? 5 : d;
+  return pp_policy_deadline_s(job->target->snmp.timeout_ms / 1000.0,
+                              job->target->snmp.retries, ctx->opts->backoff);
 }
 
 /* --- OIDs --- */

@@ -8,11 +8,12 @@ PACKAGES="build-essential pkg-config libsnmp-dev snmp libcmocka-dev snmpsim
 libcurl4-openssl-dev collectd-core collectd-dev valgrind python3
 python3-aiosmtpd openssl nagios4-core icinga2-bin gnuplot-nox iproute2 procps
 chromium monitoring-plugins-standard debhelper lintian dpkg-dev fakeroot
-clang clang-format mandoc groff-base man-db librrd8 libmicrohttpd12 libprotobuf-c1"
+clang clang-format mandoc groff-base man-db librrd8 libmicrohttpd12 libprotobuf-c1 prometheus"
 
 # collectd-core leaves its writers' libraries to Recommends; the README and
 # the dashboard name rrdtool and write_prometheus, so they must load:
 # librrd8 (rrdtool), libmicrohttpd12 and libprotobuf-c1 (write_prometheus).
+# prometheus scrapes write_prometheus so that the dashboard's queries run.
 # clang builds the fuzz targets (libFuzzer); debhelper, lintian, dpkg-dev and
 # fakeroot build and check the Debian packages; clang-format checks the
 # layout of the C sources; mandoc and groff-base lint

@@ -11,6 +11,145 @@
 #include "pp_secret.h"
 #include "pp_str.h"
 
+/* net-snmp refuses shorter USM passphrases (USM_LENGTH_P_MIN). */
+#define PASSPHRASE_MIN 8
+#define TIMEOUT_MAX_MS 60000
+#define RETRIES_MAX 10
+#define PORT_MAX 65535
+
+/* ---- SNMP settings ---------------------------------------------------- */
+
+void pp_snmp_opts_default(struct pp_snmp_opts *opts) {
+  *opts = (struct pp_snmp_opts){
+      .version = PP_SNMP_V2C,
+      .port = PP_DEFAULT_PORT,
+      .timeout_ms = PP_DEFAULT_TIMEOUT_MS,
+      .retries = PP_DEFAULT_RETRIES,
+      .auth_proto = PP_AUTH_NONE,
+      .priv_proto = PP_PRIV_NONE,
+  };
+  memcpy(opts->community, "public", sizeof "public");
+}
+
+/* A field that fills its whole array has lost its terminator; strlen on it
+ * would read past the struct. */
+#define FIELD_LEN(field) strnlen((field), sizeof(field))
+#define FIELD_OVERFLOWS(field) (FIELD_LEN(field) == sizeof(field))
+
+/* Messages below name the field, never its value: several are secrets. */
+static int opts_fail(char *err, size_t errlen, const char *what) {
+  pp_errf(err, errlen, "%s", what);
+  return -EINVAL;
+}
+
+static int check_transport(const struct pp_snmp_opts *opts, char *err,
+                           size_t errlen) {
+  if (opts->port < 1 || opts->port > PORT_MAX) {
+    pp_errf(err, errlen, "port %u is outside 1..%d", opts->port, PORT_MAX);
+    return -EINVAL;
+  }
+  if (opts->timeout_ms < 1 || opts->timeout_ms > TIMEOUT_MAX_MS) {
+    pp_errf(err, errlen, "timeout %u ms is outside 1..%d ms", opts->timeout_ms,
+            TIMEOUT_MAX_MS);
+    return -EINVAL;
+  }
+  if (opts->retries > RETRIES_MAX) {
+    pp_errf(err, errlen, "retries %u is outside 0..%d", opts->retries,
+            RETRIES_MAX);
+    return -EINVAL;
+  }
+  return 0;
+}
+
+static int check_community(const struct pp_snmp_opts *opts, char *err,
+                           size_t errlen) {
+  if (FIELD_OVERFLOWS(opts->community))
+    return opts_fail(err, errlen, "community is too long");
+  if (opts->community[0] == '\0') {
+    pp_errf(err, errlen, "SNMP %s needs a community",
+            opts->version == PP_SNMP_V1 ? "v1" : "v2c");
+    return -EINVAL;
+  }
+  return 0;
+}
+
+static int check_auth(const struct pp_snmp_opts *opts, char *err,
+                      size_t errlen) {
+  switch (opts->auth_proto) {
+  case PP_AUTH_NONE:
+    return 0;
+  case PP_AUTH_MD5:
+  case PP_AUTH_SHA:
+  case PP_AUTH_SHA256:
+  case PP_AUTH_SHA512:
+    break;
+  default:
+    pp_errf(err, errlen, "unknown auth protocol %d", (int)opts->auth_proto);
+    return -EINVAL;
+  }
+  if (FIELD_OVERFLOWS(opts->auth_pass))
+    return opts_fail(err, errlen, "auth passphrase is too long");
+  if (FIELD_LEN(opts->auth_pass) < PASSPHRASE_MIN)
+    return opts_fail(err, errlen,
+                     "auth passphrase must have at least 8 characters");
+  return 0;
+}
+
+static int check_priv(const struct pp_snmp_opts *opts, char *err,
+                      size_t errlen) {
+  switch (opts->priv_proto) {
+  case PP_PRIV_NONE:
+    return 0;
+  case PP_PRIV_DES:
+  case PP_PRIV_AES:
+  case PP_PRIV_AES256:
+    break;
+  default:
+    pp_errf(err, errlen, "unknown privacy protocol %d", (int)opts->priv_proto);
+    return -EINVAL;
+  }
+  /* USM has no privacy without authentication (no authPriv without auth). */
+  if (opts->auth_proto == PP_AUTH_NONE)
+    return opts_fail(err, errlen, "privacy needs an auth protocol");
+  if (FIELD_OVERFLOWS(opts->priv_pass))
+    return opts_fail(err, errlen, "privacy passphrase is too long");
+  if (FIELD_LEN(opts->priv_pass) < PASSPHRASE_MIN)
+    return opts_fail(err, errlen,
+                     "privacy passphrase must have at least 8 characters");
+  return 0;
+}
+
+static int check_v3(const struct pp_snmp_opts *opts, char *err, size_t errlen) {
+  if (FIELD_OVERFLOWS(opts->username))
+    return opts_fail(err, errlen, "username is too long");
+  if (opts->username[0] == '\0')
+    return opts_fail(err, errlen, "SNMP v3 needs a username");
+  if (FIELD_OVERFLOWS(opts->context))
+    return opts_fail(err, errlen, "context is too long");
+  int rc = check_auth(opts, err, errlen);
+  if (rc != 0)
+    return rc;
+  return check_priv(opts, err, errlen);
+}
+
+int pp_snmp_opts_check(const struct pp_snmp_opts *opts, char *err,
+                       size_t errlen) {
+  int rc = check_transport(opts, err, errlen);
+  if (rc != 0)
+    return rc;
+  switch (opts->version) {
+  case PP_SNMP_V1:
+  case PP_SNMP_V2C:
+    return check_community(opts, err, errlen);
+  case PP_SNMP_V3:
+    return check_v3(opts, err, errlen);
+  }
+  pp_errf(err, errlen, "unknown SNMP version %d", (int)opts->version);
+  return -EINVAL;
+}
+
+/* ---- Setting options by name ------------------------------------------ */
+
 struct opt_name {
   const char *cli;
   const char *conf;

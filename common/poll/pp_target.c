@@ -21,157 +21,10 @@
 #define SPEC_SHOWN_MAX 300
 #define FIRST_CAP 16
 
-/* net-snmp refuses shorter USM passphrases (USM_LENGTH_P_MIN). */
-#define PASSPHRASE_MIN 8
-#define TIMEOUT_MAX_MS 60000
-#define RETRIES_MAX 10
 #define PORT_MAX 65535
 
 /* Separators between specs on one line of a targets file. */
 #define FILE_SEPARATORS " \t\r\n\v\f,"
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
-
-static void set_err(char *err, size_t errlen, const char *fmt, ...) {
-  if (err == NULL || errlen == 0)
-    return;
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(err, errlen, fmt, ap);
-  va_end(ap);
-}
-
-/* ---- SNMP settings ---------------------------------------------------- */
-
-void pp_snmp_opts_default(struct pp_snmp_opts *opts) {
-  *opts = (struct pp_snmp_opts){
-      .version = PP_SNMP_V2C,
-      .port = PP_DEFAULT_PORT,
-      .timeout_ms = PP_DEFAULT_TIMEOUT_MS,
-      .retries = PP_DEFAULT_RETRIES,
-      .auth_proto = PP_AUTH_NONE,
-      .priv_proto = PP_PRIV_NONE,
-  };
-  memcpy(opts->community, "public", sizeof "public");
-}
-
-/* A field that fills its whole array has lost its terminator; strlen on it
- * would read past the struct. */
-#define FIELD_LEN(field) strnlen((field), sizeof(field))
-#define FIELD_OVERFLOWS(field) (FIELD_LEN(field) == sizeof(field))
-
-/* Messages below name the field, never its value: several are secrets. */
-static int opts_fail(char *err, size_t errlen, const char *what) {
-  set_err(err, errlen, "%s", what);
-  return -EINVAL;
-}
-
-static int check_transport(const struct pp_snmp_opts *opts, char *err,
-                           size_t errlen) {
-  if (opts->port < 1 || opts->port > PORT_MAX) {
-    set_err(err, errlen, "port %u is outside 1..%d", opts->port, PORT_MAX);
-    return -EINVAL;
-  }
-  if (opts->timeout_ms < 1 || opts->timeout_ms > TIMEOUT_MAX_MS) {
-    set_err(err, errlen, "timeout %u ms is outside 1..%d ms", opts->timeout_ms,
-            TIMEOUT_MAX_MS);
-    return -EINVAL;
-  }
-  if (opts->retries > RETRIES_MAX) {
-    set_err(err, errlen, "retries %u is outside 0..%d", opts->retries,
-            RETRIES_MAX);
-    return -EINVAL;
-  }
-  return 0;
-}
-
-static int check_community(const struct pp_snmp_opts *opts, char *err,
-                           size_t errlen) {
-  if (FIELD_OVERFLOWS(opts->community))
-    return opts_fail(err, errlen, "community is too long");
-  if (opts->community[0] == '\0') {
-    set_err(err, errlen, "SNMP %s needs a community",
-            opts->version == PP_SNMP_V1 ? "v1" : "v2c");
-    return -EINVAL;
-  }
-  return 0;
-}
-
-static int check_auth(const struct pp_snmp_opts *opts, char *err,
-                      size_t errlen) {
-  switch (opts->auth_proto) {
-  case PP_AUTH_NONE:
-    return 0;
-  case PP_AUTH_MD5:
-  case PP_AUTH_SHA:
-  case PP_AUTH_SHA256:
-  case PP_AUTH_SHA512:
-    break;
-  default:
-    set_err(err, errlen, "unknown auth protocol %d", (int)opts->auth_proto);
-    return -EINVAL;
-  }
-  if (FIELD_OVERFLOWS(opts->auth_pass))
-    return opts_fail(err, errlen, "auth passphrase is too long");
-  if (FIELD_LEN(opts->auth_pass) < PASSPHRASE_MIN)
-    return opts_fail(err, errlen,
-                     "auth passphrase must have at least 8 characters");
-  return 0;
-}
-
-static int check_priv(const struct pp_snmp_opts *opts, char *err,
-                      size_t errlen) {
-  switch (opts->priv_proto) {
-  case PP_PRIV_NONE:
-    return 0;
-  case PP_PRIV_DES:
-  case PP_PRIV_AES:
-  case PP_PRIV_AES256:
-    break;
-  default:
-    set_err(err, errlen, "unknown privacy protocol %d", (int)opts->priv_proto);
-    return -EINVAL;
-  }
-  /* USM has no privacy without authentication (no authPriv without auth). */
-  if (opts->auth_proto == PP_AUTH_NONE)
-    return opts_fail(err, errlen, "privacy needs an auth protocol");
-  if (FIELD_OVERFLOWS(opts->priv_pass))
-    return opts_fail(err, errlen, "privacy passphrase is too long");
-  if (FIELD_LEN(opts->priv_pass) < PASSPHRASE_MIN)
-    return opts_fail(err, errlen,
-                     "privacy passphrase must have at least 8 characters");
-  return 0;
-}
-
-static int check_v3(const struct pp_snmp_opts *opts, char *err, size_t errlen) {
-  if (FIELD_OVERFLOWS(opts->username))
-    return opts_fail(err, errlen, "username is too long");
-  if (opts->username[0] == '\0')
-    return opts_fail(err, errlen, "SNMP v3 needs a username");
-  if (FIELD_OVERFLOWS(opts->context))
-    return opts_fail(err, errlen, "context is too long");
-  int rc = check_auth(opts, err, errlen);
-  if (rc != 0)
-    return rc;
-  return check_priv(opts, err, errlen);
-}
-
-int pp_snmp_opts_check(const struct pp_snmp_opts *opts, char *err,
-                       size_t errlen) {
-  int rc = check_transport(opts, err, errlen);
-  if (rc != 0)
-    return rc;
-  switch (opts->version) {
-  case PP_SNMP_V1:
-  case PP_SNMP_V2C:
-    return check_community(opts, err, errlen);
-  case PP_SNMP_V3:
-    return check_v3(opts, err, errlen);
-  }
-  set_err(err, errlen, "unknown SNMP version %d", (int)opts->version);
-  return -EINVAL;
-}
 
 /* ---- The list ---------------------------------------------------------- */
 
@@ -240,7 +93,7 @@ static int bad_spec(const struct spec_ctx *ctx, const char *fmt, ...) {
   vsnprintf(reason, sizeof reason, fmt, ap);
   va_end(ap);
   show_spec(ctx, shown, sizeof shown);
-  set_err(ctx->err, ctx->errlen, "bad target \"%s\": %s", shown, reason);
+  pp_errf(ctx->err, ctx->errlen, "bad target \"%s\": %s", shown, reason);
   return -EINVAL;
 }
 
@@ -257,7 +110,7 @@ static int reserve(const struct spec_ctx *ctx, size_t n) {
     return 0;
   char shown[SPEC_SHOWN_MAX + 4];
   show_spec(ctx, shown, sizeof shown);
-  set_err(ctx->err, ctx->errlen, "out of memory adding \"%s\"", shown);
+  pp_errf(ctx->err, ctx->errlen, "out of memory adding \"%s\"", shown);
   return -ENOMEM;
 }
 
@@ -644,7 +497,7 @@ static enum word_status next_word(const char **cursor, char *out,
 /* The words' messages never show a word: it may be (part of) a secret. */
 static int bad_word(enum word_status st, const char *path, unsigned lineno,
                     char *err, size_t errlen) {
-  set_err(err, errlen, "%s:%u: %s", path, lineno,
+  pp_errf(err, errlen, "%s:%u: %s", path, lineno,
           st == WORD_UNTERMINATED ? "a quote is not closed"
                                   : "a word is too long");
   return -EINVAL;
@@ -663,7 +516,7 @@ static int set_line_option(struct pp_snmp_opts *opts, char *word,
     rc = pp_snmp_opts_check(opts, msg, sizeof msg);
   if (rc == 0)
     return 0;
-  set_err(err, errlen, "%s:%u: %s", path, lineno, msg);
+  pp_errf(err, errlen, "%s:%u: %s", path, lineno, msg);
   return -EINVAL;
 }
 
@@ -687,7 +540,7 @@ static int line_options(const char *line, const struct pp_snmp_opts *defaults,
       rc = set_line_option(opts, word, path, lineno, err, errlen);
       after_option = true;
     } else if (after_option) {
-      set_err(err, errlen,
+      pp_errf(err, errlen,
               "%s:%u: a target after an option: targets come first, and an "
               "option value with blanks or commas is quoted "
               "(community=\"...\")",
@@ -712,7 +565,7 @@ static int read_line(struct pp_target_list *list, const char *line,
     char msg[512];
     rc = pp_targets_add_spec(list, word, &opts, msg, sizeof msg);
     if (rc != 0)
-      set_err(err, errlen, "%s:%u: %s", path, lineno, msg);
+      pp_errf(err, errlen, "%s:%u: %s", path, lineno, msg);
   }
   explicit_bzero(word, sizeof word);
   /* The line's copy may hold a secret. */
@@ -726,7 +579,7 @@ int pp_targets_read_file(struct pp_target_list *list, const char *path,
   FILE *f = fopen(path, "re");
   if (f == NULL) {
     int e = errno;
-    set_err(err, errlen, "cannot open %s: %s", path, strerror(e));
+    pp_errf(err, errlen, "cannot open %s: %s", path, strerror(e));
     return -e;
   }
   /* stdio's buffer is ours, to be wiped: lines may set a community. */
@@ -742,7 +595,7 @@ int pp_targets_read_file(struct pp_target_list *list, const char *path,
     lineno++;
     /* The word reader would silently drop whatever follows a NUL byte. */
     if (memchr(line, '\0', (size_t)n) != NULL) {
-      set_err(err, errlen, "%s:%u: line contains a NUL byte", path, lineno);
+      pp_errf(err, errlen, "%s:%u: line contains a NUL byte", path, lineno);
       rc = -EINVAL;
       break;
     }
@@ -753,7 +606,7 @@ int pp_targets_read_file(struct pp_target_list *list, const char *path,
   }
   if (rc == 0 && ferror(f)) {
     int e = errno != 0 ? errno : EIO;
-    set_err(err, errlen, "cannot read %s: %s", path, strerror(e));
+    pp_errf(err, errlen, "cannot read %s: %s", path, strerror(e));
     rc = -e;
   }
   if (line != NULL)

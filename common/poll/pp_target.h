@@ -6,54 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-enum pp_snmp_version {
-  PP_SNMP_V1 = 1,
-  PP_SNMP_V2C = 2,
-  PP_SNMP_V3 = 3,
-};
-
-enum pp_auth_proto {
-  PP_AUTH_NONE = 0,
-  PP_AUTH_MD5,
-  PP_AUTH_SHA,
-  PP_AUTH_SHA256,
-  PP_AUTH_SHA512,
-};
-
-enum pp_priv_proto {
-  PP_PRIV_NONE = 0,
-  PP_PRIV_DES,
-  PP_PRIV_AES, /* AES-128 */
-  PP_PRIV_AES256,
-};
-
-#define PP_DEFAULT_PORT 161
-#define PP_DEFAULT_TIMEOUT_MS 1000
-#define PP_DEFAULT_RETRIES 2
-
-/* SNMP settings of one target. Secrets live here only in memory: they come
- * from files or the environment, never from a command line or a log. */
-struct pp_snmp_opts {
-  enum pp_snmp_version version;
-  char community[256];
-  unsigned port;
-  unsigned timeout_ms; /* first try; later tries back off */
-  unsigned retries;
-  char username[128];
-  enum pp_auth_proto auth_proto;
-  char auth_pass[256];
-  enum pp_priv_proto priv_proto;
-  char priv_pass[256];
-  char context[128];
-};
-
-/* Version 2c, community "public", port 161, default timeout and retries. */
-void pp_snmp_opts_default(struct pp_snmp_opts *opts);
-
-/* Checks that the settings can work (v3 needs a user, authPriv needs both
- * passphrases of at least 8 characters, ...). Writes the reason to err. */
-int pp_snmp_opts_check(const struct pp_snmp_opts *opts, char *err,
-                       size_t errlen);
+#include "pp_snmp_opts.h"
 
 struct pp_target {
   char host[256]; /* name or numeric address, IPv6 without brackets */

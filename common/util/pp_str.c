@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include "pp_str.h"
 
+#include <stdarg.h>
+
 #include <ctype.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -332,4 +335,13 @@ const char *pp_colour_from_text(const char *text) {
     pp_strlcpy(prev, word, sizeof(prev));
   }
   return found;
+}
+
+void pp_errf(char *err, size_t errlen, const char *fmt, ...) {
+  if (err == NULL || errlen == 0)
+    return;
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(err, errlen, fmt, ap);
+  va_end(ap);
 }

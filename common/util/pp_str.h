@@ -37,4 +37,9 @@ bool pp_contains_ci(const char *haystack, const char *needle);
  * NULL when the text names none or names two different colours. */
 const char *pp_colour_from_text(const char *text);
 
+/* snprintf into an error buffer that may be NULL or empty (then nothing is
+ * written): one way to fill the err/errlen pair of the core's calls. */
+void pp_errf(char *err, size_t errlen, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+
 #endif

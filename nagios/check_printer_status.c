@@ -287,7 +287,7 @@ static void ok_text(const struct pp_printer *p, struct verdict *v) {
   const char *printer = pp_printer_status_name(p->status.printer);
   if (p->status.asleep)
     np_text_add(&v->line, "asleep (power save)");
-  else if (printer != NULL && p->status.printer > 2)
+  else if (printer != NULL && p->status.printer > PP_PRINTER_UNKNOWN)
     np_text_add(&v->line, "%s", printer);
   else
     np_text_add(&v->line, "no errors");

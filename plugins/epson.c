@@ -230,9 +230,6 @@ static struct consumable *take_consumable(struct consumables *t, bool box,
 
 /* --- Printer-MIB rows that Epson's own data replaces --- */
 
-#define TYPE_INK 5
-#define TYPE_INK_CARTRIDGE 6
-#define TYPE_WASTE_INK 8
 #define UNIT_PERCENT 19
 /* Indexes of supplies made here, clear of the Printer-MIB's 1..N. */
 #define INK_INDEX_BASE 1001
@@ -246,15 +243,15 @@ struct mib_rows {
 };
 
 static bool mib_is_box(const struct pp_supply *s) {
-  return s->receptacle && (s->type == TYPE_WASTE_INK ||
+  return s->receptacle && (s->type == PP_SUPPLY_TYPE_WASTE_INK ||
                            pp_contains_ci(s->description, "maintenance"));
 }
 
 /* An inkjet has no toner: a consumed row with a colour is an ink too. */
 static bool mib_is_ink(const struct pp_supply *s) {
   return !s->receptacle &&
-         (s->type == TYPE_INK || s->type == TYPE_INK_CARTRIDGE ||
-          s->colour[0] != '\0');
+         (s->type == PP_SUPPLY_TYPE_INK ||
+          s->type == PP_SUPPLY_TYPE_INK_CARTRIDGE || s->colour[0] != '\0');
 }
 
 static const struct pp_supply *take_mib(struct mib_rows *m, bool box,
@@ -386,7 +383,7 @@ static int add_st2_ink(struct pp_printer *p, const struct pp_st2 *st2, size_t i,
   if (s == NULL)
     return -ENOMEM;
   s->index = INK_INDEX_BASE + (int)i;
-  s->type = TYPE_INK;
+  s->type = PP_SUPPLY_TYPE_INK;
   if (mib != NULL && mib->colour[0] != '\0')
     colour = mib->colour;
   pp_strlcpy(s->colour, colour != NULL ? colour : "", sizeof(s->colour));
@@ -408,7 +405,7 @@ static int add_table_ink(struct pp_printer *p, struct consumable *c, size_t i,
   if (s == NULL)
     return -ENOMEM;
   s->index = INK_INDEX_BASE + (int)i;
-  s->type = TYPE_INK;
+  s->type = PP_SUPPLY_TYPE_INK;
   s->unit = UNIT_PERCENT;
   pp_text_copy(s->description, c->name, sizeof(s->description));
   pp_strlcpy(s->colour, c->colour, sizeof(s->colour));
@@ -436,7 +433,7 @@ static int add_box(struct pp_printer *p, size_t n, size_t total,
     *s = *mib;
   else
     s->index = BOX_INDEX_BASE + (int)n;
-  s->type = TYPE_WASTE_INK;
+  s->type = PP_SUPPLY_TYPE_WASTE_INK;
   s->receptacle = true;
   if (s->description[0] == '\0' && row != NULL)
     pp_text_copy(s->description, row->name, sizeof(s->description));
@@ -602,27 +599,27 @@ static int st2_error_bit(uint8_t code) {
 }
 
 /* hrPrinterStatus has only other, unknown, idle, printing and warmup. */
-static int printer_status_of(uint8_t st2_status) {
+static enum pp_printer_status printer_status_of(uint8_t st2_status) {
   switch (st2_status) {
-  case 0x01:  /* self-printing */
-  case 0x02:  /* busy */
-  case 0x0D:  /* busy */
-  case 0x07:  /* cleaning: the marking engine is at work, jobs wait */
-  case 0x0F:  /* nozzle check: prints a pattern */
-  case 0x11:  /* ink charging: the engine is busy for minutes */
-    return 4; /* printing */
-  case 0x03:  /* waiting: between or for pages, nothing marking; printing(4)
-                 would show a job that is not running */
-  case 0x04:  /* idle */
-    return 3; /* idle */
-  case 0x00:  /* error: RFC 3805 pairs a critical alert with other(1) and
-                 hrDeviceStatus down or warning */
-  case 0x05:  /* paused: not available, not broken */
-  case 0x08:  /* not initialised: waits for its first setup */
-  case 0x0A:  /* shutting down */
-    return 1; /* other */
+  case 0x01: /* self-printing */
+  case 0x02: /* busy */
+  case 0x0D: /* busy */
+  case 0x07: /* cleaning: the marking engine is at work, jobs wait */
+  case 0x0F: /* nozzle check: prints a pattern */
+  case 0x11: /* ink charging: the engine is busy for minutes */
+    return PP_PRINTER_PRINTING;
+  case 0x03: /* waiting: between or for pages, nothing marking; printing(4)
+                would show a job that is not running */
+  case 0x04: /* idle */
+    return PP_PRINTER_IDLE;
+  case 0x00: /* error: RFC 3805 pairs a critical alert with other(1) and
+                hrDeviceStatus down or warning */
+  case 0x05: /* paused: not available, not broken */
+  case 0x08: /* not initialised: waits for its first setup */
+  case 0x0A: /* shutting down */
+    return PP_PRINTER_OTHER;
   default:
-    return 2; /* unknown */
+    return PP_PRINTER_UNKNOWN;
   }
 }
 
@@ -637,14 +634,15 @@ static void set_error_bit(struct pp_status *s, int bit) {
 static void epson_status(struct pp_printer *p, const struct pp_st2 *st2) {
   if (!st2->has_status)
     return;
-  if (p->status.printer == 0)
+  if (p->status.printer == PP_PRINTER_UNREAD)
     p->status.printer = printer_status_of(st2->status);
   if (st2->status != 0x00)
     return;
   /* Without an error code the error is still an error, not a fatal one. */
   bool fatal = st2->has_error && st2_error_is_fatal(st2->error);
-  if (p->status.device == 0 || p->status.device == 2)
-    p->status.device = fatal ? 5 : 3;
+  if (p->status.device == PP_DEVICE_UNREAD ||
+      p->status.device == PP_DEVICE_RUNNING)
+    p->status.device = fatal ? PP_DEVICE_DOWN : PP_DEVICE_WARNING;
   int bit = st2->has_error ? st2_error_bit(st2->error) : -1;
   if (bit >= 0)
     set_error_bit(&p->status, bit);

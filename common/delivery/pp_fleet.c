@@ -16,7 +16,6 @@
 #include "pp_str.h"
 
 /* Device status "down" (hrDeviceStatus 5). */
-#define DEVICE_DOWN 5
 /* Caps for the attachments, rendered before they are encoded. */
 #define ATTACHMENT_MAX (16u * 1024 * 1024)
 /* One printer string on a summary line or in a subject. */
@@ -174,7 +173,7 @@ static int error_words(struct pp_buf *out, const struct pp_printer *p) {
     PP_TRY(pp_buf_printf(out, "%s%s", sep, pp_error_bit_name(bit)));
     sep = ", ";
   }
-  if (p->status.device == DEVICE_DOWN) {
+  if (p->status.device == PP_DEVICE_DOWN) {
     PP_TRY(pp_buf_printf(out, "%sdevice down", sep));
     sep = ", ";
   }

@@ -275,8 +275,10 @@ static void decode_counters(struct pp_varset *values, struct pp_printer *p) {
 }
 
 static bool is_waste_type(int type) {
-  /* wasteToner, wasteInk, wasteWax, wasteWater, wastePaper */
-  return type == 4 || type == 8 || type == 14 || type == 24 || type == 26;
+  return type == PP_SUPPLY_TYPE_WASTE_TONER ||
+         type == PP_SUPPLY_TYPE_WASTE_INK || type == PP_SUPPLY_TYPE_WASTE_WAX ||
+         type == PP_SUPPLY_TYPE_WASTE_WATER ||
+         type == PP_SUPPLY_TYPE_WASTE_PAPER;
 }
 
 static void supply_colour(struct pp_varset *values, const uint32_t *index,
@@ -456,7 +458,8 @@ static void decide_asleep(struct pp_printer *p) {
   for (size_t i = 0; i < p->alert_count && !says_sleep; i++)
     says_sleep = mentions_sleep(p->alerts[i].description);
   uint32_t serious = p->status.errors & ~(1u << PP_ERR_OFFLINE);
-  bool idle_like = p->status.printer == 1 || p->status.printer == 5;
+  bool idle_like = p->status.printer == PP_PRINTER_OTHER ||
+                   p->status.printer == PP_PRINTER_WARMUP;
   p->status.asleep = serious == 0 && (says_sleep || idle_like);
 }
 

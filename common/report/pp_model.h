@@ -120,6 +120,44 @@ struct pp_counters {
   size_t vendor_count;
 };
 
+/* hrPrinterStatus (RFC 2790); 0 when not read. */
+enum pp_printer_status {
+  PP_PRINTER_UNREAD = 0,
+  PP_PRINTER_OTHER = 1,
+  PP_PRINTER_UNKNOWN = 2,
+  PP_PRINTER_IDLE = 3,
+  PP_PRINTER_PRINTING = 4,
+  PP_PRINTER_WARMUP = 5,
+};
+
+/* hrDeviceStatus (RFC 2790); 0 when not read. */
+enum pp_device_status {
+  PP_DEVICE_UNREAD = 0,
+  PP_DEVICE_UNKNOWN = 1,
+  PP_DEVICE_RUNNING = 2,
+  PP_DEVICE_WARNING = 3,
+  PP_DEVICE_TESTING = 4,
+  PP_DEVICE_DOWN = 5,
+};
+
+/* prtMarkerSuppliesTypeTC (RFC 3805), the values the code names. */
+enum pp_supply_type {
+  PP_SUPPLY_TYPE_OTHER = 1,
+  PP_SUPPLY_TYPE_UNKNOWN = 2,
+  PP_SUPPLY_TYPE_TONER = 3,
+  PP_SUPPLY_TYPE_WASTE_TONER = 4,
+  PP_SUPPLY_TYPE_INK = 5,
+  PP_SUPPLY_TYPE_INK_CARTRIDGE = 6,
+  PP_SUPPLY_TYPE_INK_RIBBON = 7,
+  PP_SUPPLY_TYPE_WASTE_INK = 8,
+  PP_SUPPLY_TYPE_OPC = 9,
+  PP_SUPPLY_TYPE_WASTE_WAX = 14,
+  PP_SUPPLY_TYPE_FUSER = 15,
+  PP_SUPPLY_TYPE_TONER_CARTRIDGE = 21,
+  PP_SUPPLY_TYPE_WASTE_WATER = 24,
+  PP_SUPPLY_TYPE_WASTE_PAPER = 26,
+};
+
 struct pp_status {
   int printer;     /* hrPrinterStatus: 1 other 2 unknown 3 idle 4 printing
                       5 warmup; 0 when unread */

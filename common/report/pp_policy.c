@@ -12,8 +12,6 @@
 #define ALERT_SUBUNIT_POWER_SAVER 23
 #define ALERT_SUBUNIT_WARMING_UP 24
 /* hrDeviceStatus */
-#define DEVICE_WARNING 3
-#define DEVICE_DOWN 5
 #define DEADLINE_ROUNDS 4.0
 #define DEADLINE_MIN_S 5.0
 
@@ -83,9 +81,9 @@ enum pp_severity pp_policy_alert_severity(const struct pp_printer *p,
 enum pp_severity pp_policy_device_severity(const struct pp_printer *p) {
   if (p->status.asleep)
     return PP_SEV_OK;
-  if (p->status.device == DEVICE_DOWN)
+  if (p->status.device == PP_DEVICE_DOWN)
     return PP_SEV_CRITICAL;
-  if (p->status.device == DEVICE_WARNING)
+  if (p->status.device == PP_DEVICE_WARNING)
     return PP_SEV_WARNING;
   return PP_SEV_OK;
 }
@@ -149,7 +147,7 @@ static bool colour_names_supply(int type) {
 }
 
 /* Types other (1) and unknown (2) say nothing; the description does. */
-#define TYPE_SAYS_SOMETHING(type) ((type) > 2)
+#define TYPE_SAYS_SOMETHING(type) ((type) > PP_SUPPLY_TYPE_UNKNOWN)
 
 static void base_name(const struct pp_supply *s, char *out, size_t outlen) {
   char text[200];

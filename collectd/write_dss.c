@@ -99,6 +99,7 @@ struct pending {
 };
 
 struct dss {
+  cdtime_t interval; /* collectd's, read at init */
   struct dss_config cfg;
   struct pp_spool spool;
   struct pp_archive archive;
@@ -871,9 +872,19 @@ static void wait_until_nolock(struct dss *d, pthread_cond_t *cond, time_t until,
     pthread_cond_timedwait(cond, &d->lock, &ts);
 }
 
+/* The first report: a period end that comes before the printer plugin
+ * could poll every printer once (two of collectd's intervals after start)
+ * would mail a fleet of the few printers seen so far; it waits for the
+ * next one. */
+static time_t first_due(const struct dss_config *cfg, time_t start,
+                        cdtime_t interval) {
+  time_t settle = (time_t)(2 * CDTIME_T_TO_DOUBLE(interval) + 0.5);
+  return next_due(cfg, start + settle);
+}
+
 static void *batcher_main(void *arg) {
   struct dss *d = arg;
-  time_t due = next_due(&d->cfg, time(NULL));
+  time_t due = first_due(&d->cfg, time(NULL), d->interval);
   while (!atomic_load(&d->stopping)) {
     time_t wake = due;
     if (d->pending != NULL && time(NULL) + DISK_RETRY_S < wake)
@@ -1321,6 +1332,7 @@ static int dss_init(void) {
     ERROR(LOG_PREFIX "cannot start the sender thread");
     return -1;
   }
+  d->interval = plugin_get_interval();
   if (plugin_thread_create(&d->batcher, batcher_main, d, "dss batcher")) {
     ERROR(LOG_PREFIX "cannot start the batcher thread");
     atomic_store(&d->stopping, true);

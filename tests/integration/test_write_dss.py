@@ -515,6 +515,17 @@ BAD_OPTIONS = [
 ]
 
 
+def start_expecting_refusal(d, seconds=30):
+    """Starts collectd and waits, bounded, for it to give up: its exit
+    status (None when it kept running) and its log."""
+    d.start()
+    try:
+        d.process.proc.wait(seconds)
+    except subprocess.TimeoutExpired:
+        return None, d.log()
+    return d.process.proc.returncode, d.log()
+
+
 def test_bad_config_stops_startup(env):
     server = SmtpServer(env.certs)
     problems = []
@@ -523,17 +534,13 @@ def test_bad_config_stops_startup(env):
         d = dss_collectd(dss_block(server, env.certs, dirs, **options),
                          plugins=("write_dss",))
         try:
-            d.start()
-            try:
-                d.process.proc.wait(30)
-            except subprocess.TimeoutExpired:
+            status, text = start_expecting_refusal(d)
+            if status is None:
                 problems.append("%s: collectd kept running" % options)
-                continue
-            text = d.log()
-            if d.process.proc.returncode == 0 or message not in text or \
+            elif status == 0 or message not in text or \
                     "write_dss plugin: " not in text:
-                problems.append("%s: status %s, %r" % (
-                    options, d.process.proc.returncode, text[-300:]))
+                problems.append("%s: status %s, %r" % (options, status,
+                                                       text[-300:]))
         finally:
             d.cleanup()
             shutil.rmtree(dirs["base"], ignore_errors=True)
@@ -565,20 +572,14 @@ def test_url_credentials_refused(env):
                                    PasswordFile=None),
                          plugins=("write_dss",))
         try:
-            d.start()
-            try:
-                d.process.proc.wait(30)
-            except subprocess.TimeoutExpired:
+            status, text = start_expecting_refusal(d)
+            if URL_SECRET in text:
+                problems.append("%s: the password is in the log" % pattern)
+            if status is None:
                 problems.append("%s: collectd kept running" % pattern)
-                continue
-            finally:
-                text = d.log()
-                if URL_SECRET in text:
-                    problems.append("%s: the password is in the log" %
-                                    pattern)
-            if d.process.proc.returncode == 0 or message not in text:
-                problems.append("%s: status %s, %r" % (
-                    pattern, d.process.proc.returncode, text[-300:]))
+            elif status == 0 or message not in text:
+                problems.append("%s: status %s, %r" % (pattern, status,
+                                                       text[-300:]))
         finally:
             d.cleanup()
             shutil.rmtree(dirs["base"], ignore_errors=True)

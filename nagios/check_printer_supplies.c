@@ -18,8 +18,11 @@
 /* The status line lists OK supplies only while it is shorter than this;
  * the long output has them all. */
 #define LINE_SOFT_LIMIT 160
-#define DEFAULT_WARN "20:"
-#define DEFAULT_CRIT "10:"
+/* The policy's marks as ranges: alert below them. */
+#define STR2(x) #x
+#define STR(x) STR2(x)
+#define DEFAULT_WARN STR(PP_POLICY_SUPPLY_WARN_BELOW) ":"
+#define DEFAULT_CRIT STR(PP_POLICY_SUPPLY_CRIT_BELOW) ":"
 
 struct supplies_cfg {
   struct np_range warn;
@@ -210,20 +213,11 @@ static bool selected(const struct supplies_cfg *cfg,
 
 static void judge_supply(const struct supplies_cfg *cfg, struct judged *j) {
   const struct pp_supply *s = j->supply;
+  enum pp_severity fixed;
   j->why = pp_policy_supply_text(s);
-  switch (s->state) {
-  case PP_SUPPLY_MISSING:
-  case PP_SUPPLY_FAILED:
-  case PP_SUPPLY_FULL: /* whatever the thresholds: nothing prints */
-    j->state = NP_CRITICAL;
-    return;
-  case PP_SUPPLY_SOME_REMAINING:
-    j->state = NP_OK;
-    return;
-  default:
-    break;
-  }
-  if (s->percent != PP_NO_PERCENT)
+  if (pp_policy_supply_state_severity(s, &fixed))
+    j->state = np_state_of(fixed);
+  else if (s->percent != PP_NO_PERCENT)
     j->state = np_range_state(&cfg->warn, &cfg->crit, s->percent);
   else if (s->state == PP_SUPPLY_LOW || s->state == PP_SUPPLY_NEAR_FULL)
     j->state = NP_WARNING; /* the printer's own near-end mark */

@@ -80,18 +80,9 @@ int pp_fleet_message_id(const char *id, const char *from, char *out,
 
 /* --- totals --- */
 
+/* What the checks' default marks flag (pp_policy.h). */
 static bool supply_needs_attention(const struct pp_supply *s) {
-  switch (s->state) {
-  case PP_SUPPLY_LOW:
-  case PP_SUPPLY_EMPTY:
-  case PP_SUPPLY_MISSING:
-  case PP_SUPPLY_FAILED:
-  case PP_SUPPLY_NEAR_FULL:
-  case PP_SUPPLY_FULL:
-    return true;
-  default:
-    return false;
-  }
+  return pp_policy_supply_severity(s) != PP_SEV_OK;
 }
 
 void pp_fleet_totals(const struct pp_printer *printers, size_t count,
@@ -165,20 +156,24 @@ static int printer_label(struct pp_buf *out, const struct pp_printer *p) {
   return pp_buf_addstr(out, ")");
 }
 
+/* Why the policy holds a printer in error: its active error bits, a device
+ * status it judges, and the alerts it judges critical. */
 static int error_words(struct pp_buf *out, const struct pp_printer *p) {
   const char *sep = ": ";
+  uint32_t errors = pp_policy_active_errors(p);
   for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT; bit++) {
-    if (!(p->status.errors & (1u << bit)))
+    if (!(errors & (1u << bit)))
       continue;
     PP_TRY(pp_buf_printf(out, "%s%s", sep, pp_error_bit_name(bit)));
     sep = ", ";
   }
-  if (p->status.device == PP_DEVICE_DOWN) {
-    PP_TRY(pp_buf_printf(out, "%sdevice down", sep));
+  if (pp_policy_device_severity(p) != PP_SEV_OK) {
+    PP_TRY(pp_buf_printf(out, "%sdevice %s", sep,
+                         pp_device_status_name(p->status.device)));
     sep = ", ";
   }
   for (size_t i = 0; i < p->alert_count; i++) {
-    if (p->alerts[i].severity != PP_ALERT_CRITICAL)
+    if (pp_policy_alert_severity(p, &p->alerts[i]) != PP_SEV_CRITICAL)
       continue;
     PP_TRY(pp_buf_printf(out, "%scritical: ", sep));
     PP_TRY(line_text(out, p->alerts[i].description, "(no text)"));
@@ -187,13 +182,25 @@ static int error_words(struct pp_buf *out, const struct pp_printer *p) {
   return 0;
 }
 
+/* "12% (warning)", "missing (critical)": the words and the severity the
+ * checks give it with their default marks. */
+static int supply_words(struct pp_buf *out, const struct pp_supply *s) {
+  const char *text = pp_policy_supply_text(s);
+  if (text != NULL)
+    PP_TRY(pp_buf_printf(out, " %s", text));
+  if (s->percent != PP_NO_PERCENT)
+    PP_TRY(pp_buf_printf(out, text != NULL ? " (%d%%%s)" : " %d%%%s",
+                         s->percent, s->receptacle ? " free" : ""));
+  return pp_buf_printf(out, " (%s)",
+                       pp_severity_name(pp_policy_supply_severity(s)));
+}
+
 static int supply_line(struct pp_buf *out, const struct pp_printer *p,
                        const struct pp_supply *s, const char *name) {
   PP_TRY(printer_label(out, p));
   PP_TRY(pp_buf_printf(out, ": %s", name));
-  if (s->percent != PP_NO_PERCENT)
-    PP_TRY(pp_buf_printf(out, " %d%%", s->percent));
-  return pp_buf_printf(out, " (%s)\n", pp_supply_state_name(s->state));
+  PP_TRY(supply_words(out, s));
+  return pp_buf_addstr(out, "\n");
 }
 
 /* The policy's names, as the checks and collectd show them; NULL when
@@ -405,10 +412,8 @@ static int html_head(struct pp_buf *out, const char *title) {
 }
 
 static const char *supply_class(const struct pp_supply *s) {
-  if (s->state == PP_SUPPLY_EMPTY || s->state == PP_SUPPLY_MISSING ||
-      s->state == PP_SUPPLY_FAILED || s->state == PP_SUPPLY_FULL)
-    return "bad";
-  return supply_needs_attention(s) ? "warn" : "ok";
+  enum pp_severity sev = pp_policy_supply_severity(s);
+  return sev == PP_SEV_CRITICAL ? "bad" : sev == PP_SEV_WARNING ? "warn" : "ok";
 }
 
 static int html_supplies(struct pp_buf *out, const struct pp_printer *p,
@@ -420,9 +425,8 @@ static int html_supplies(struct pp_buf *out, const struct pp_printer *p,
     PP_TRY(pp_buf_printf(out, "%s<span class=\"%s\">", k ? "<br>" : "",
                          supply_class(s)));
     PP_TRY(html_cell_text(out, names[k]));
-    if (s->percent != PP_NO_PERCENT)
-      PP_TRY(pp_buf_printf(out, " %d&nbsp;%%", s->percent));
-    PP_TRY(pp_buf_printf(out, " (%s)</span>", pp_supply_state_name(s->state)));
+    PP_TRY(supply_words(out, s)); /* our words: nothing to escape */
+    PP_TRY(pp_buf_addstr(out, "</span>"));
   }
   return 0;
 }
@@ -434,17 +438,23 @@ static int html_errors(struct pp_buf *out, const struct pp_printer *p) {
     return pp_buf_addstr(out, "</span>");
   }
   bool any = false;
+  uint32_t errors = pp_policy_active_errors(p);
   for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT; bit++) {
-    if (!(p->status.errors & (1u << bit)))
+    if (!(errors & (1u << bit)))
       continue;
-    PP_TRY(pp_buf_printf(out, "%s<span class=\"bad\">%s</span>",
-                         any ? "<br>" : "", pp_error_bit_name(bit)));
+    PP_TRY(pp_buf_printf(
+        out, "%s<span class=\"%s\">%s</span>", any ? "<br>" : "",
+        pp_policy_bit_severity(bit) == PP_SEV_CRITICAL ? "bad" : "warn",
+        pp_error_bit_name(bit)));
     any = true;
   }
   for (size_t i = 0; i < p->alert_count; i++) {
     const struct pp_alert *a = &p->alerts[i];
+    enum pp_severity sev = pp_policy_alert_severity(p, a);
     PP_TRY(pp_buf_printf(out, "%s<span class=\"%s\">%s: ", any ? "<br>" : "",
-                         a->severity == PP_ALERT_CRITICAL ? "bad" : "warn",
+                         sev == PP_SEV_CRITICAL  ? "bad"
+                         : sev == PP_SEV_WARNING ? "warn"
+                                                 : "ok",
                          pp_alert_severity_name(a->severity)));
     PP_TRY(html_cell_text(out, a->description));
     PP_TRY(pp_buf_addstr(out, "</span>"));

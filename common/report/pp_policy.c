@@ -149,15 +149,23 @@ static bool colour_names_supply(int type) {
 /* Types other (1) and unknown (2) say nothing; the description does. */
 #define TYPE_SAYS_SOMETHING(type) ((type) > PP_SUPPLY_TYPE_UNKNOWN)
 
+/* A type code the MIB does not define reads "other" everywhere (and comes
+ * back as other from a report): it must name the supply as other does. */
+static int named_type(int type) {
+  return strcmp(pp_supply_type_name(type), "other") == 0 ? PP_SUPPLY_TYPE_OTHER
+                                                          : type;
+}
+
 static void base_name(const struct pp_supply *s, char *out, size_t outlen) {
+  int type = named_type(s->type);
   char text[200];
-  if (s->colour[0] != '\0' && colour_names_supply(s->type))
+  if (s->colour[0] != '\0' && colour_names_supply(type))
     snprintf(text, sizeof(text), "%s", s->colour);
   else if (s->colour[0] != '\0')
-    snprintf(text, sizeof(text), "%s %s", pp_supply_type_name(s->type),
+    snprintf(text, sizeof(text), "%s %s", pp_supply_type_name(type),
              s->colour);
-  else if (TYPE_SAYS_SOMETHING(s->type))
-    snprintf(text, sizeof(text), "%s", pp_supply_type_name(s->type));
+  else if (TYPE_SAYS_SOMETHING(type))
+    snprintf(text, sizeof(text), "%s", pp_supply_type_name(type));
   else
     snprintf(text, sizeof(text), "%s", s->description);
   name_clean(text, out, outlen);
@@ -259,6 +267,35 @@ const char *pp_policy_supply_text(const struct pp_supply *s) {
   if (s->state == PP_SUPPLY_EMPTY)
     return "empty";
   return "level unknown";
+}
+
+bool pp_policy_supply_state_severity(const struct pp_supply *s,
+                                     enum pp_severity *out) {
+  switch (s->state) {
+  case PP_SUPPLY_MISSING:
+  case PP_SUPPLY_FAILED:
+  case PP_SUPPLY_FULL:
+    *out = PP_SEV_CRITICAL;
+    return true;
+  case PP_SUPPLY_SOME_REMAINING:
+    *out = PP_SEV_OK;
+    return true;
+  default:
+    return false;
+  }
+}
+
+enum pp_severity pp_policy_supply_severity(const struct pp_supply *s) {
+  enum pp_severity sev;
+  if (pp_policy_supply_state_severity(s, &sev))
+    return sev;
+  if (s->percent != PP_NO_PERCENT)
+    return s->percent < PP_POLICY_SUPPLY_CRIT_BELOW   ? PP_SEV_CRITICAL
+           : s->percent < PP_POLICY_SUPPLY_WARN_BELOW ? PP_SEV_WARNING
+                                                      : PP_SEV_OK;
+  if (s->state == PP_SUPPLY_LOW || s->state == PP_SUPPLY_NEAR_FULL)
+    return PP_SEV_WARNING;
+  return PP_SEV_OK;
 }
 
 /* --- timing --- */

@@ -78,6 +78,23 @@ bool pp_policy_type_matches(const char *word, int type);
 /* Whether word is a family or a type name at all. */
 bool pp_policy_type_known(const char *word);
 
+/* The supply marks every front end applies unless told otherwise (they are
+ * the checks' -w/-c defaults): warning below 20 % left (free room, for a
+ * receptacle), critical below 10 %. */
+#define PP_POLICY_SUPPLY_WARN_BELOW 20
+#define PP_POLICY_SUPPLY_CRIT_BELOW 10
+
+/* Whether a supply's state sets its severity whatever the marks: missing,
+ * failed and a full receptacle are critical (nothing prints), "some
+ * remaining" (level -3) is OK. false when the percentage decides. */
+bool pp_policy_supply_state_severity(const struct pp_supply *s,
+                                     enum pp_severity *out);
+
+/* A supply's severity under the default marks. Without a percentage, the
+ * printer's own near-end or near-full mark is a warning and an unknown
+ * level OK (nothing known against it). */
+enum pp_severity pp_policy_supply_severity(const struct pp_supply *s);
+
 /* The words for a supply state a percentage cannot say, the same in every
  * front end: "missing", "failed", "full" (a receptacle), "some remaining"
  * (level -3), and without a percentage "near end" / "near full" (the

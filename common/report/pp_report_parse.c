@@ -560,11 +560,17 @@ static int st_errors(struct reader *r, void *t) {
   return parse_container(r, '[', ']', error_bit, &s->errors);
 }
 
+/* The policy's judgements the writer adds ("state", a supply's "name" and
+ * "severity"): recomputed from the data whenever a report is written
+ * again, so a producer cannot make them disagree with it. */
+static int derived_field(struct reader *r, void *t) {
+  (void)t;
+  return skip_value(r);
+}
+
 static const struct member status_members[] = {
-    {"printer", st_printer},
-    {"device", st_device},
-    {"asleep", st_asleep},
-    {"errors", st_errors},
+    {"state", derived_field}, {"printer", st_printer}, {"device", st_device},
+    {"asleep", st_asleep},    {"errors", st_errors},
 };
 
 /* --- counters --- */
@@ -700,6 +706,8 @@ static int su_state(struct reader *r, void *t) {
 }
 
 static const struct member supply_members[] = {
+    {"name", derived_field},
+    {"severity", derived_field},
     {"description", su_description},
     {"colour", su_colour},
     {"type", su_type},

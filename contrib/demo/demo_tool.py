@@ -249,7 +249,7 @@ set rmargin 28
 set xrange [0:%(xmax)d]
 set ylabel "supply level (%%)"
 set yrange [0:100]
-set title "supply levels (from percent-* values; 10 %% is low)" font ",10"
+set title "supply levels (from percent-* values; below 20 %% warns)" font ",10"
 set arrow 1 from 0,10 to %(xmax)d,10 nohead dt 2 lc rgb "#cc0000"
 %(marks)s
 plot %(levels)s

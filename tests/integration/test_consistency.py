@@ -4,24 +4,26 @@
 fixture snmpsim serves and each recording of the corpus, printprobe scan
 --json, check_printer_status, check_printer_supplies, check_printer_pages and
 the collectd plugin (a real collectd, one <Printer> block per printer, csv
-values, notifications through the logfile plugin) must agree on
+values, notifications through the logfile plugin) and the fleet report that
+write_dss builds in that same collectd (read from its archive: the mail
+server it names is down, so the report waits in the spool) must agree on
 reachability, state (ok/warning/critical), the supplies with their names and
-percentages, and the page counter. A failure names the printer and the
-field.
+percentages, which supplies are low, and the page counter. A failure names
+the printer and the field."""
 
-The fleet report (write_dss) is not compared here: its totals come from the
-same pp_policy_in_error() and names from pp_policy_supply_names(), tested in
-tests/unit/test_policy.c; driving write_dss needs a mail or spool set-up
-per run that would double this suite's time."""
-
+import email
+import email.policy
 import glob
+import json
 import os
 import re
+import shutil
 import sys
+import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
 from harness import (FIXTURES, HOST, Collectd, Runner, Snmpsim,
-                     corpus_recordings, scan)
+                     corpus_recordings, free_port, scan)
 from test_nagios import check, target
 
 CHECK_STATES = {0: "ok", 1: "warning", 2: "critical", 3: "unknown"}
@@ -50,7 +52,24 @@ def printers():
 
 # --- collectd -------------------------------------------------------------
 
-def collectd_config(port, names):
+def write_dss_config(folder):
+    """A fleet report every few seconds to a mail server that is not there:
+    write_dss archives each report before it sends it."""
+    return """LoadPlugin write_dss
+<Plugin write_dss>
+  Period 5
+  ArchiveDir "%s/archive"
+  SpoolDir "%s/spool"
+  URL "smtp://%s:%d"
+  From "printprobe@customer.example"
+  To "dss@vendor.example"
+  Timeout 2
+  RetryInterval 3600
+</Plugin>
+""" % (folder, folder, HOST, free_port())
+
+
+def collectd_config(port, names, folder):
     blocks = "".join("""  <Printer "%s">
     Address "%s:%d"
     Version 2
@@ -59,7 +78,49 @@ def collectd_config(port, names):
     Retries 1
   </Printer>
 """ % (n, HOST, port, n) for n in names)
-    return "LoadPlugin printer\n<Plugin printer>\n%s</Plugin>\n" % blocks
+    return ("LoadPlugin printer\n<Plugin printer>\n%s</Plugin>\n" % blocks +
+            write_dss_config(folder))
+
+
+def archived_reports(folder):
+    """The report.json of every report write_dss archived, oldest first."""
+    reports = []
+    for path in sorted(glob.glob(os.path.join(folder, "archive", "*", "*",
+                                              "*.eml"))):
+        with open(path, "rb") as f:
+            msg = email.message_from_binary_file(f,
+                                                 policy=email.policy.default)
+        for part in msg.walk():
+            if part.get_filename() == "report.json":
+                reports.append(json.loads(part.get_payload(decode=True)))
+    return reports
+
+
+def first_full_report(folder, names):
+    """The first archived report that holds every printer."""
+    for report in archived_reports(folder):
+        if len(report["printers"]) == len(names):
+            return report
+    return None
+
+
+def report_views(report, names, address):
+    """Each printer's part of the fleet report, by collectd host name: the
+    report lists printers in the order of write_dss's key, host@address
+    (every printer here shares snmpsim's address)."""
+    keyed = sorted(names, key=lambda n: ("%s@%s" % (n, address)).encode())
+    views = {}
+    for name, p in zip(keyed, report["printers"]):
+        supplies = p.get("supplies") or []
+        views[name] = {
+            "reachable": p["reachable"],
+            "state": (p.get("status") or {}).get("state"),
+            "supplies": {s["name"]: s["percent"] for s in supplies
+                         if s["percent"] is not None},
+            "severities": [(s["name"], s["severity"]) for s in supplies],
+            "pages": (p.get("counters") or {}).get("total"),
+        }
+    return views
 
 
 def first_value(d, host, name):
@@ -86,17 +147,24 @@ def collectd_view(d, host, notifications):
 
 
 def run_collectd(port, names):
-    """One daemon for all printers, stopped once each was polled, so that
-    the checks do not share snmpsim with it."""
-    d = Collectd(collectd_config(port, names), ["printer"],
+    """One daemon for all printers, stopped once each was polled and a
+    fleet report holds them all, so that the checks do not share snmpsim
+    with it."""
+    folder = tempfile.mkdtemp(prefix="pp-consistency-")
+    d = Collectd(collectd_config(port, names, folder), ["printer", "write_dss"],
                  name="consistency", interval=INTERVAL, read_threads=4)
     d.start()
     try:
         d.wait_for("every printer polled", lambda: all(
             first_value(d, n, "gauge-reachable") is not None
             for n in names), 120)
+        # write_dss's first report waits two intervals, then a Period end.
+        d.wait_for("a fleet report of every printer",
+                   lambda: first_full_report(folder, names) is not None, 60)
     finally:
         d.stop()
+    report = first_full_report(folder, names)
+    shutil.rmtree(folder, ignore_errors=True)
     notifications = {}
     for line in d.log().splitlines():
         m = NOTIF_RE.search(line)
@@ -104,7 +172,8 @@ def run_collectd(port, names):
             notifications.setdefault(m.group(2), NOTIF_STATES[m.group(1)])
     views = {n: collectd_view(d, n, notifications) for n in names}
     d.cleanup()
-    return views
+    address = "%s:%d" % (HOST, port)
+    return views, report_views(report, names, address)
 
 
 # --- scan and the checks ----------------------------------------------------
@@ -198,12 +267,55 @@ def compare_pages(v, c, problems):
         problems.append("pages: %r" % pages)
 
 
-def compare(name, v, c):
+# "black 12% (warning [...]): WARNING [Black Toner, toner, ...]" in the
+# long output of check_printer_supplies.
+SUPPLY_LINE_RE = re.compile(r"^(\S+) .*: (OK|WARNING|CRITICAL|UNKNOWN) \[")
+
+
+def check_severities(result):
+    out = []
+    for line in result.long:
+        m = SUPPLY_LINE_RE.match(line)
+        if m:
+            out.append((m.group(1), m.group(2).lower()))
+    return out
+
+
+def compare_report(v, c, r, problems):
+    """The fleet report against the collectd view (which the checks and the
+    scan already matched)."""
+    if r["reachable"] != c["reachable"]:
+        problems.append("reachable: collectd %r, report %r" %
+                        (c["reachable"], r["reachable"]))
+        return
+    if not r["reachable"]:
+        return
+    status = v["status"]
+    if status.rc != 3 and "incomplete" not in status.text and \
+            r["state"] != CHECK_STATES[status.rc]:
+        problems.append("state: check_printer_status %s, report %s" %
+                        (CHECK_STATES[status.rc], r["state"]))
+    if r["supplies"] != c["supplies"]:
+        problems.append("supplies: collectd %r, report %r" %
+                        (c["supplies"], r["supplies"]))
+    checked = dict(check_severities(v["supplies"]))
+    reported = dict(r["severities"])
+    if v["supplies"].rc != 3 and checked != reported:
+        problems.append("supply states: check_printer_supplies %r, report "
+                        "%r" % (checked, reported))
+    pages = r["pages"]
+    if pages != v["scan"]["pages"]:
+        problems.append("pages: scan %r, report %r" %
+                        (v["scan"]["pages"], pages))
+
+
+def compare(name, v, c, r):
     problems = []
     if compare_reachability(v, c, problems):
         compare_state(v, c, problems)
         compare_supplies(v, c, problems)
         compare_pages(v, c, problems)
+    compare_report(v, c, r, problems)
     if problems:
         raise AssertionError("%s: %s" % (name, "; ".join(problems)))
 
@@ -215,12 +327,12 @@ def main():
     sim = Snmpsim(paths)
     try:
         sim.wait(names[0])
-        views = run_collectd(sim.port, names)
+        views, reports = run_collectd(sim.port, names)
         with ThreadPoolExecutor(4) as pool:
             others = dict(zip(names, pool.map(
                 lambda n: other_views(sim.port, n), names)))
         for n in names:
-            runner.run(n, compare, n, others[n], views[n])
+            runner.run(n, compare, n, others[n], views[n], reports[n])
     finally:
         sim.stop()
     return runner.finish()

@@ -242,8 +242,8 @@ def check_panels(prom, dash, problems):
     want("Printers", "A", one_value, len(PRINTERS))
     want("Not answering", "A", one_value, 1)
     want("In error", "A", one_value, 2)
-    # jam's black toner (9 %) is the one supply at or below 10 %.
-    want("Supplies at or below 10 %", "A", one_value, 1)
+    # jam's black toner (9 %) is the one supply below the policy's 20 %.
+    want("Supplies below 20 %", "A", one_value, 1)
     want("Pages today (fleet)", "A", one_value, 0)
     want("Slowest poll", "A", lambda r: 0 < one_value(r) < 5, True)
     want("Printers in error", "A", by_printer, {"jam": 1, TWICE: 2})

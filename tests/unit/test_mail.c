@@ -435,7 +435,7 @@ static void test_dss_message_has_no_injection(void **state) {
   assert_non_null(strstr(text.data, "Printers in error:   1"));
   assert_non_null(strstr(text.data, "Supplies low/empty:  1"));
   assert_non_null(strstr(text.data, "jammed"));
-  assert_non_null(strstr(text.data, "5% (low)"));
+  assert_non_null(strstr(text.data, "5% (critical)"));
   /* A printer's line break never starts a line of its own. */
   assert_null(strstr(text.data, "\nBcc:"));
   pp_buf_free(&text);

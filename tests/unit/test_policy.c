@@ -163,6 +163,32 @@ static void test_special_levels(void **state) {
   assert_string_equal(pp_policy_supply_text(&s), "full");
 }
 
+static enum pp_severity severity_at(long long level, bool receptacle) {
+  struct pp_supply s = {
+      .max = 100, .unit = 19, .level = level, .receptacle = receptacle};
+  pp_supply_derive(&s);
+  return pp_policy_supply_severity(&s);
+}
+
+/* The fleet report once listed supplies at 10 % or less while the checks
+ * warned below 20 %: one set of marks now. */
+static void test_supply_severity(void **state) {
+  (void)state;
+  assert_int_equal(severity_at(20, false), PP_SEV_OK);
+  assert_int_equal(severity_at(19, false), PP_SEV_WARNING);
+  assert_int_equal(severity_at(15, false), PP_SEV_WARNING);
+  assert_int_equal(severity_at(10, false), PP_SEV_WARNING);
+  assert_int_equal(severity_at(9, false), PP_SEV_CRITICAL);
+  assert_int_equal(severity_at(0, false), PP_SEV_CRITICAL);
+  assert_int_equal(severity_at(-3, false), PP_SEV_OK);
+  assert_int_equal(severity_at(-2, false), PP_SEV_OK);
+  assert_int_equal(severity_at(-100, false), PP_SEV_WARNING);
+  /* A receptacle's percentage is its free room. */
+  assert_int_equal(severity_at(0, true), PP_SEV_CRITICAL);
+  assert_int_equal(severity_at(15, true), PP_SEV_WARNING);
+  assert_int_equal(severity_at(80, true), PP_SEV_OK);
+}
+
 /* Engine, collectd and the checks gave one printer three deadlines. */
 static void test_deadline(void **state) {
   (void)state;
@@ -181,6 +207,7 @@ int main(void) {
       cmocka_unit_test(test_supply_names),
       cmocka_unit_test(test_families),
       cmocka_unit_test(test_special_levels),
+      cmocka_unit_test(test_supply_severity),
       cmocka_unit_test(test_deadline),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

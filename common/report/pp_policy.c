@@ -153,7 +153,7 @@ static bool colour_names_supply(int type) {
  * back as other from a report): it must name the supply as other does. */
 static int named_type(int type) {
   return strcmp(pp_supply_type_name(type), "other") == 0 ? PP_SUPPLY_TYPE_OTHER
-                                                          : type;
+                                                         : type;
 }
 
 static void base_name(const struct pp_supply *s, char *out, size_t outlen) {
@@ -162,8 +162,7 @@ static void base_name(const struct pp_supply *s, char *out, size_t outlen) {
   if (s->colour[0] != '\0' && colour_names_supply(type))
     snprintf(text, sizeof(text), "%s", s->colour);
   else if (s->colour[0] != '\0')
-    snprintf(text, sizeof(text), "%s %s", pp_supply_type_name(type),
-             s->colour);
+    snprintf(text, sizeof(text), "%s %s", pp_supply_type_name(type), s->colour);
   else if (TYPE_SAYS_SOMETHING(type))
     snprintf(text, sizeof(text), "%s", pp_supply_type_name(type));
   else

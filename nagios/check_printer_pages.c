@@ -61,23 +61,18 @@ static const struct option own_options[] = {
     {NULL, 0, NULL, 0},
 };
 
+static bool pages_option(void *ctx, int opt, const char *arg) {
+  const char **state_file = ctx;
+  if (opt != OPT_STATE_FILE || arg[0] == '\0')
+    return false;
+  *state_file = arg;
+  return true;
+}
+
 static const char *parse_args(int argc, char **argv) {
   const char *state_file = NULL;
-  int opt;
-  const struct option *options = np_long_options(own_options);
-  opterr = 0;
-  while ((opt = getopt_long(argc, argv, NP_COMMON_SHORT_OPTS, options, NULL)) !=
-         -1) {
-    if (np_common_option(&common, opt, optarg))
-      continue;
-    if (opt == OPT_STATE_FILE && optarg[0] != '\0') {
-      state_file = optarg;
-      continue;
-    }
-    np_usage_error(&common, "unknown option or missing value: %s",
-                   argv[optind - 1]);
-  }
-  np_common_finish(&common, argc, argv);
+  np_parse_args(&common, argc, argv, NULL, own_options, pages_option,
+                &state_file);
   return state_file;
 }
 
@@ -244,7 +239,7 @@ static void compare(struct counter_set *now, struct counter_set *before,
     if (*cur >= old->value)
       continue;
     r->state = NP_WARNING;
-    np_text_sep(&r->line, "; ");
+    np_text_sep(&r->line, NP_REASON_SEP);
     np_text_add(&r->line,
                 "%s counter went backwards: %" PRIu64 " -> %" PRIu64
                 " since the last check (reset or board swap?)",

@@ -135,31 +135,22 @@ static void add_ignore_list(struct status_cfg *cfg, const char *list) {
     add_ignore(cfg, name);
 }
 
-static void parse_args(struct status_cfg *cfg, int argc, char **argv) {
-  int opt;
-  const struct option *options = np_long_options(own_options);
-  opterr = 0;
-  while ((opt = getopt_long(argc, argv, NP_COMMON_SHORT_OPTS, options, NULL)) !=
-         -1) {
-    if (np_common_option(&common, opt, optarg))
-      continue;
-    switch (opt) {
-    case OPT_IGNORE:
-      add_ignore_list(cfg, optarg);
-      break;
-    case OPT_UNREACHABLE_STATE:
-      if (np_state_from_name(optarg, &cfg->unreachable) != 0)
-        np_usage_error(&common,
-                       "--unreachable-state \"%s\": must be ok, "
-                       "warning, critical or unknown",
-                       optarg);
-      break;
-    default:
-      np_usage_error(&common, "unknown option or missing value: %s",
-                     argv[optind - 1]);
-    }
+static bool status_option(void *ctx, int opt, const char *arg) {
+  struct status_cfg *cfg = ctx;
+  switch (opt) {
+  case OPT_IGNORE:
+    add_ignore_list(cfg, arg);
+    return true;
+  case OPT_UNREACHABLE_STATE:
+    cfg->unreachable = np_state_arg(&common, "--unreachable-state", arg);
+    return true;
+  default:
+    return false;
   }
-  np_common_finish(&common, argc, argv);
+}
+
+static void parse_args(struct status_cfg *cfg, int argc, char **argv) {
+  np_parse_args(&common, argc, argv, NULL, own_options, status_option, cfg);
 }
 
 /* --- judging --- */
@@ -216,7 +207,7 @@ static enum np_state judge_bits(const struct status_cfg *cfg,
     }
   }
   if (names.len > 0) {
-    np_text_sep(&v->line, "; ");
+    np_text_sep(&v->line, NP_REASON_SEP);
     np_text_add(&v->line, "%s", names.data);
   }
   return worst;
@@ -232,7 +223,7 @@ static void judge_device(const struct pp_printer *p, enum np_state bits,
     long_line(v, "device status %s: %s", name, np_state_name(s));
   /* "jammed" already says why the device is down. */
   if (s != NP_OK && bits == NP_OK) {
-    np_text_sep(&v->line, "; ");
+    np_text_sep(&v->line, NP_REASON_SEP);
     np_text_add(&v->line, "device %s", name);
   }
   v->state = np_state_worse(v->state, s);
@@ -270,7 +261,7 @@ static void judge_alerts(const struct status_cfg *cfg,
         alert_long_line(cfg, a, s, v);
       if (s == NP_OK)
         continue;
-      np_text_sep(&v->line, "; ");
+      np_text_sep(&v->line, NP_REASON_SEP);
       np_text_add(&v->line, "alert %d: %s", a->code,
                   a->description[0] ? a->description : a->group);
       v->state = np_state_worse(v->state, s);
@@ -313,7 +304,7 @@ static void partial_text(const struct pp_printer *p, struct verdict *v) {
   const char *why = pp_printer_partial(p);
   if (why == NULL)
     return;
-  np_text_sep(&v->line, "; ");
+  np_text_sep(&v->line, NP_REASON_SEP);
   np_text_add(&v->line, "status incomplete: %s", why);
   if (v->state == NP_OK)
     v->state = NP_WARNING;

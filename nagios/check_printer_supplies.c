@@ -31,13 +31,17 @@ struct supplies_cfg {
   size_t name_count;
   const char *types[MAX_FILTERS]; /* --type: a family or a type name */
   size_t type_count;
+  const char *exact[MAX_FILTERS]; /* --name: a display name or an index */
+  size_t exact_count;
   enum np_state unknown_state;
+  enum np_state some_remaining_state; /* level -3 */
 };
 
 static const char usage[] =
     " " PROGNAME " -H host [-p port] [-C community | --community-file F]\n"
     "   [-P 1|2c|3] [SNMPv3 options] [-t timeout] [-e retries]\n"
-    "   [-w range] [-c range] [--supply TEXT]... [--type TYPE]...\n"
+    "   [-w range] [-c range] [--name NAME]... [--supply TEXT]...\n"
+    "   [--type TYPE]... [--some-remaining-state STATE]\n"
     "   [--unknown-state STATE] [-v]";
 
 static struct np_common common;
@@ -55,6 +59,10 @@ static void help(void) {
       " -c, --critical=RANGE\n"
       "    Percent range outside which a supply is CRITICAL "
       "(default: " DEFAULT_CRIT ")\n"
+      " --name=NAME|INDEX\n"
+      "    Only the supply of this name (as in the perfdata label: black,\n"
+      "    waste_toner, ...) or prtMarkerSuppliesIndex; repeatable. For one\n"
+      "    service per supply.\n"
       " --supply=TEXT\n"
       "    Only supplies whose colour is TEXT or whose description contains\n"
       "    it (case-insensitive); repeatable\n"
@@ -67,6 +75,9 @@ static void help(void) {
       " --unknown-state=[ok|warning|critical|unknown]\n"
       "    State for a supply whose level the printer does not tell (levels\n"
       "    -1 and -2, no maximum; default: ok)\n"
+      " --some-remaining-state=[ok|warning|critical|unknown]\n"
+      "    State for level -3, \"some remaining\" with no figure (default: "
+      "ok)\n"
       "\nRanges: [@]start:end, alert outside start..end (inside with @); ~ "
       "is\n"
       "minus infinity, 10 means 0:10, 10: means 10 or more. Examples: -w "
@@ -81,10 +92,10 @@ static void help(void) {
       "  remaining\") is OK. The printer unreachable, no supplies reported "
       "or\n"
       "  none selected: UNKNOWN.\n"
-      "\nPerformance data: 'label'=percent%%;warn;crit;0;100 per supply, U "
-      "when\n"
-      "unknown; the label is the supply's name, as in printprobe scan and\n"
-      "collectd: the colour of a toner or ink, else type and colour, or type.\n"
+      "\nPerformance data: 'label'=percent%%;warn;crit;0;100 per supply whose\n"
+      "percent is known (no U: Icinga 2 refuses it). The label is the "
+      "supply's\nname, as in printprobe scan and collectd: the colour of a "
+      "toner or ink,\nelse type and colour, or type.\n"
       "\nExamples:\n"
       "  " PROGNAME " -H 192.0.2.7 -C public --type toner -w 15: -c 5:\n"
       "  " PROGNAME " -H 192.0.2.7 -C public --supply cyan --supply "
@@ -98,6 +109,8 @@ enum {
   OPT_SUPPLY = NP_OPT_CHECK_FIRST,
   OPT_TYPE,
   OPT_UNKNOWN_STATE,
+  OPT_NAME,
+  OPT_SOME_REMAINING_STATE,
 };
 
 static const struct option own_options[] = {
@@ -106,6 +119,8 @@ static const struct option own_options[] = {
     {"supply", required_argument, NULL, OPT_SUPPLY},
     {"type", required_argument, NULL, OPT_TYPE},
     {"unknown-state", required_argument, NULL, OPT_UNKNOWN_STATE},
+    {"name", required_argument, NULL, OPT_NAME},
+    {"some-remaining-state", required_argument, NULL, OPT_SOME_REMAINING_STATE},
     {NULL, 0, NULL, 0},
 };
 
@@ -127,50 +142,45 @@ static void add_filter(const char **list, size_t *count, const char *opt,
   list[(*count)++] = value;
 }
 
-static void check_option(struct supplies_cfg *cfg, int opt, char **argv) {
+static bool supplies_option(void *ctx, int opt, const char *arg) {
+  struct supplies_cfg *cfg = ctx;
   switch (opt) {
   case 'w':
-    set_range(&cfg->warn, "-w", optarg);
-    break;
+    set_range(&cfg->warn, "-w", arg);
+    return true;
   case 'c':
-    set_range(&cfg->crit, "-c", optarg);
-    break;
+    set_range(&cfg->crit, "-c", arg);
+    return true;
   case OPT_SUPPLY:
-    add_filter(cfg->names, &cfg->name_count, "--supply", optarg);
-    break;
+    add_filter(cfg->names, &cfg->name_count, "--supply", arg);
+    return true;
+  case OPT_NAME:
+    add_filter(cfg->exact, &cfg->exact_count, "--name", arg);
+    return true;
   case OPT_TYPE:
-    if (!pp_policy_type_known(optarg))
+    if (!pp_policy_type_known(arg))
       np_usage_error(&common,
                      "--type \"%s\": not a supply family or type (toner, "
                      "ink, waste, opc, fuser, wasteToner, ...)",
-                     optarg);
-    add_filter(cfg->types, &cfg->type_count, "--type", optarg);
-    break;
+                     arg);
+    add_filter(cfg->types, &cfg->type_count, "--type", arg);
+    return true;
   case OPT_UNKNOWN_STATE:
-    if (np_state_from_name(optarg, &cfg->unknown_state) != 0)
-      np_usage_error(&common,
-                     "--unknown-state \"%s\": must be ok, warning, "
-                     "critical or unknown",
-                     optarg);
-    break;
+    cfg->unknown_state = np_state_arg(&common, "--unknown-state", arg);
+    return true;
+  case OPT_SOME_REMAINING_STATE:
+    cfg->some_remaining_state =
+        np_state_arg(&common, "--some-remaining-state", arg);
+    return true;
   default:
-    np_usage_error(&common, "unknown option or missing value: %s",
-                   argv[optind - 1]);
+    return false;
   }
 }
 
 static void parse_args(struct supplies_cfg *cfg, int argc, char **argv) {
-  int opt;
-  const struct option *options = np_long_options(own_options);
-  opterr = 0;
   set_range(&cfg->warn, "-w", DEFAULT_WARN);
   set_range(&cfg->crit, "-c", DEFAULT_CRIT);
-  while ((opt = getopt_long(argc, argv, NP_COMMON_SHORT_OPTS "w:c:", options,
-                            NULL)) != -1) {
-    if (!np_common_option(&common, opt, optarg))
-      check_option(cfg, opt, argv);
-  }
-  np_common_finish(&common, argc, argv);
+  np_parse_args(&common, argc, argv, "w:c:", own_options, supplies_option, cfg);
 }
 
 /* --- selection and naming --- */
@@ -203,9 +213,25 @@ static bool type_matches(const char *want, const struct pp_supply *s) {
   return pp_policy_type_matches(want, s->type);
 }
 
-static bool selected(const struct supplies_cfg *cfg,
-                     const struct pp_supply *s) {
-  return any_match(cfg->names, cfg->name_count, name_matches, s) &&
+/* --name: the display name every front end uses, or the table index. */
+static bool exact_match(const struct supplies_cfg *cfg,
+                        const struct pp_supply *s, const char *name) {
+  if (cfg->exact_count == 0)
+    return true;
+  char index[16];
+  snprintf(index, sizeof(index), "%d", s->index);
+  for (size_t i = 0; i < cfg->exact_count; i++) {
+    if (strcasecmp(cfg->exact[i], name) == 0 ||
+        strcmp(cfg->exact[i], index) == 0)
+      return true;
+  }
+  return false;
+}
+
+static bool selected(const struct supplies_cfg *cfg, const struct pp_supply *s,
+                     const char *name) {
+  return exact_match(cfg, s, name) &&
+         any_match(cfg->names, cfg->name_count, name_matches, s) &&
          any_match(cfg->types, cfg->type_count, type_matches, s);
 }
 
@@ -215,7 +241,9 @@ static void judge_supply(const struct supplies_cfg *cfg, struct judged *j) {
   const struct pp_supply *s = j->supply;
   enum pp_severity fixed;
   j->why = pp_policy_supply_text(s);
-  if (pp_policy_supply_state_severity(s, &fixed))
+  if (s->state == PP_SUPPLY_SOME_REMAINING)
+    j->state = cfg->some_remaining_state; /* Checkmk lets sites choose too */
+  else if (pp_policy_supply_state_severity(s, &fixed))
     j->state = np_state_of(fixed);
   else if (s->percent != PP_NO_PERCENT)
     j->state = np_range_state(&cfg->warn, &cfg->crit, s->percent);
@@ -312,6 +340,8 @@ static void report(const struct supplies_cfg *cfg, struct judged *all,
 }
 
 static void filter_text(const struct supplies_cfg *cfg, struct np_text *t) {
+  for (size_t i = 0; i < cfg->exact_count; i++)
+    np_text_add(t, " --name %s", cfg->exact[i]);
   for (size_t i = 0; i < cfg->name_count; i++)
     np_text_add(t, " --supply %s", cfg->names[i]);
   for (size_t i = 0; i < cfg->type_count; i++)
@@ -324,7 +354,7 @@ static void partial_text(const struct pp_printer *p, struct result *r) {
   const char *why = pp_printer_partial(p);
   if (why == NULL)
     return;
-  np_text_sep(&r->line, "; ");
+  np_text_sep(&r->line, NP_REASON_SEP);
   np_text_add(&r->line, "supplies incomplete: %s", why);
   if (r->state == NP_OK)
     r->state = NP_WARNING;
@@ -341,7 +371,7 @@ static void judge_printer(const struct supplies_cfg *cfg,
   pp_policy_supply_names(p, names);
   size_t count = 0;
   for (size_t i = 0; i < p->supply_count; i++) {
-    if (!selected(cfg, &p->supplies[i]))
+    if (!selected(cfg, &p->supplies[i], names[i]))
       continue;
     all[count].supply = &p->supplies[i];
     pp_strlcpy(all[count++].name, names[i], sizeof(all[0].name));
@@ -367,7 +397,8 @@ static void judge_printer(const struct supplies_cfg *cfg,
 }
 
 int main(int argc, char **argv) {
-  static struct supplies_cfg cfg = {.unknown_state = NP_OK};
+  static struct supplies_cfg cfg = {.unknown_state = NP_OK,
+                                    .some_remaining_state = NP_OK};
   np_common_init(&common, PROGNAME, usage, help);
   parse_args(&cfg, argc, argv);
 

@@ -7,19 +7,30 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/time.h>
 #include <unistd.h>
 
+#include "np_extra_opts.h"
 #include "pp_engine.h"
 #include "pp_log.h"
+#include "pp_secret.h"
 #include "pp_snmp_opts.h"
+#include "pp_str.h"
 #include "profiles.h"
 
 #define MAX_VERBOSITY 3
-/* Every try waits -t seconds, as check_snmp's do: an administrator can
- * compute the worst case from the command line. */
+/* Every try waits as long as the one before: the worst case follows from
+ * the command line. */
 #define CHECK_BACKOFF 1.0
-/* check_snmp's tolerance between its own timeout and the alarm. */
-#define ALARM_TOLERANCE_S 5
+/* -t bounds: a tenth of a second to an hour. */
+#define TOTAL_MIN_S 0.1
+#define TOTAL_MAX_S 3600.0
+/* The poll ends this share of -t early (at most MARGIN_MAX_S), leaving time
+ * to judge and print what it read before the limit. */
+#define MARGIN_SHARE 0.1
+#define MARGIN_MAX_S 0.5
+/* The backstop fires this long before -t runs out. */
+#define BACKSTOP_EARLY_S 0.05
 
 /* --- output --- */
 
@@ -94,12 +105,22 @@ void np_help_common_options(void) {
       "work)\n"
       " -p, --port=INTEGER\n"
       "    SNMP port (default: 161)\n"
-      " -t, --timeout=SECONDS\n"
-      "    Seconds to wait for one answer, fractions allowed (default: 1)\n"
+      " -t, --timeout=SECONDS[:STATE]\n"
+      "    Limit of the whole run, fractions allowed (default: 10). The tries\n"
+      "    share it: each waits t / (4 x (retries + 1)) unless --try-timeout\n"
+      "    says otherwise, and the poll stops a little before t to report\n"
+      "    what it read. A run still going at t ends STATE (default: "
+      "unknown).\n"
+      " --try-timeout=SECONDS\n"
+      "    Seconds to wait for one answer; the poll still ends within -t\n"
       " -e, --retries=INTEGER\n"
-      "    Tries after the first one (default: 2). The whole poll ends after\n"
-      "    4 x timeout x (retries + 1) seconds, at least 5; a backstop timer\n"
-      "    5 s later ends the check UNKNOWN.\n"
+      "    Tries after the first one (default: 2)\n"
+      " --extra-opts=[SECTION][@FILE]\n"
+      "    Read options from SECTION (default: the plugin's name) of the ini\n"
+      "    FILE (default: $MP_CONFIG_FILE, then monitoring-plugins.ini in\n"
+      "    $NAGIOS_CONFIG_PATH, then /etc/monitoring-plugins.ini and the\n"
+      "    other standard places); lines are option=value, the command line\n"
+      "    wins. Keeps communities and SNMPv3 settings out of command lines.\n"
       " -P, --protocol=[1|2c|3]\n"
       "    SNMP protocol version (default: 2c)\n"
       " -C, --community=STRING\n"
@@ -139,6 +160,7 @@ static const struct option common_options[] = {
     {"hostname", required_argument, NULL, 'H'},
     {"port", required_argument, NULL, 'p'},
     {"timeout", required_argument, NULL, 't'},
+    {"try-timeout", required_argument, NULL, NP_OPT_TRY_TIMEOUT},
     {"retries", required_argument, NULL, 'e'},
     {"protocol", required_argument, NULL, 'P'},
     {"community", required_argument, NULL, 'C'},
@@ -151,8 +173,8 @@ static const struct option common_options[] = {
     {"priv-pass-file", required_argument, NULL, NP_OPT_PRIV_PASS_FILE},
     {"context", required_argument, NULL, 'N'},
     /* check_snmp's passphrase options: recognised only to be refused. */
-    {"authpasswd", required_argument, NULL, NP_OPT_SECRET_ON_ARGV},
-    {"privpasswd", required_argument, NULL, NP_OPT_SECRET_ON_ARGV},
+    {"authpasswd", required_argument, NULL, NP_OPT_AUTH_PASS},
+    {"privpasswd", required_argument, NULL, NP_OPT_PRIV_PASS},
     {"verbose", no_argument, NULL, 'v'},
     {"version", no_argument, NULL, 'V'},
     {"help", no_argument, NULL, 'h'},
@@ -184,7 +206,11 @@ static void log_to_stderr(enum pp_log_level level, const char *msg,
 
 void np_common_init(struct np_common *c, const char *progname,
                     const char *usage, void (*help)(void)) {
-  *c = (struct np_common){.progname = progname, .usage = usage, .help = help};
+  *c = (struct np_common){.progname = progname,
+                          .usage = usage,
+                          .help = help,
+                          .total_s = NP_DEFAULT_TOTAL_S,
+                          .late_state = NP_UNKNOWN};
   /* Until np_common_finish: what reading a secret warns about goes to
    * stderr, the status line alone to stdout. */
   pp_log_set_sink(log_to_stderr, NULL, PP_LOG_WARNING);
@@ -203,7 +229,7 @@ struct snmp_option {
 
 static const struct snmp_option snmp_options[] = {
     {'p', "port", "-p/--port"},
-    {'t', "timeout", "-t/--timeout"},
+    {NP_OPT_TRY_TIMEOUT, "timeout", "--try-timeout"},
     {'e', "retries", "-e/--retries"},
     {'P', "version", "-P/--protocol"},
     {'C', "community", "-C/--community"},
@@ -224,6 +250,41 @@ static const struct snmp_option *snmp_option_of(int opt) {
   return NULL;
 }
 
+/* "10", "7.5", "10:critical" (the monitoring-plugins' timeout state). */
+static void set_total(struct np_common *c, const char *arg) {
+  char number[64];
+  pp_strlcpy(number, arg, sizeof(number));
+  char *state = strchr(number, ':');
+  if (state != NULL) {
+    *state++ = '\0';
+    if (np_state_from_name(state, &c->late_state) != 0)
+      np_usage_error(c,
+                     "-t \"%s\": the state after ':' must be ok, "
+                     "warning, critical or unknown",
+                     arg);
+  }
+  char *end;
+  double v = strtod(number, &end);
+  if (end == number || *end != '\0' || !(v >= TOTAL_MIN_S && v <= TOTAL_MAX_S))
+    np_usage_error(c, "-t \"%s\": seconds from %.1f to %.0f", arg, TOTAL_MIN_S,
+                   TOTAL_MAX_S);
+  c->total_s = v;
+}
+
+/* A passphrase option from an --extra-opts file is as safe as a
+ * passphrase file; on the command line it is refused. */
+static void set_passphrase_from_file(struct np_common *c, int opt,
+                                     const char *arg) {
+  bool auth = opt == 'A' || opt == NP_OPT_AUTH_PASS;
+  char *field = auth ? c->snmp.auth_pass : c->snmp.priv_pass;
+  size_t size = auth ? sizeof(c->snmp.auth_pass) : sizeof(c->snmp.priv_pass);
+  pp_secret_guard_process();
+  if (arg[0] == '\0' || strlen(arg) >= size)
+    np_usage_error(c, "--extra-opts: the %s passphrase is empty or too long",
+                   auth ? "authentication" : "privacy");
+  pp_strlcpy(field, arg, size);
+}
+
 bool np_common_option(struct np_common *c, int opt, const char *arg) {
   const struct snmp_option *so = snmp_option_of(opt);
   if (so != NULL) {
@@ -232,11 +293,15 @@ bool np_common_option(struct np_common *c, int opt, const char *arg) {
      * value; the prefix says which of our options it was. */
     if (pp_snmp_opts_set(&c->snmp, so->key, arg, err, sizeof(err)) != 0)
       np_usage_error(c, "%s: %s", so->shown, err);
+    c->try_timeout_given |= opt == NP_OPT_TRY_TIMEOUT;
     return true;
   }
   switch (opt) {
   case 'H':
     c->host = arg;
+    return true;
+  case 't':
+    set_total(c, arg);
     return true;
   case 'v':
     if (c->verbosity < MAX_VERBOSITY)
@@ -244,7 +309,12 @@ bool np_common_option(struct np_common *c, int opt, const char *arg) {
     return true;
   case 'A':
   case 'X':
-  case NP_OPT_SECRET_ON_ARGV:
+  case NP_OPT_AUTH_PASS:
+  case NP_OPT_PRIV_PASS:
+    if (c->option_from_file) {
+      set_passphrase_from_file(c, opt, arg);
+      return true;
+    }
     /* Anything on a command line shows in ps and in the monitoring
      * server's config dumps. */
     np_usage_error(c, "passphrases are not taken from the command line; "
@@ -261,11 +331,27 @@ bool np_common_option(struct np_common *c, int opt, const char *arg) {
   }
 }
 
+/* How long the poll may run: -t less the time to judge and print. */
+static double poll_budget_s(const struct np_common *c) {
+  double margin = c->total_s * MARGIN_SHARE;
+  return c->total_s - (margin > MARGIN_MAX_S ? MARGIN_MAX_S : margin);
+}
+
+/* Without --try-timeout the tries share -t: the policy's deadline for the
+ * per-try timeout this returns is the poll's budget. */
+static unsigned try_timeout_ms(const struct np_common *c) {
+  double ms =
+      1000.0 * poll_budget_s(c) / pp_policy_deadline_tries(c->snmp.retries);
+  return ms < 1.0 ? 1u : (unsigned)floor(ms);
+}
+
 void np_common_finish(struct np_common *c, int argc, char **argv) {
   if (optind < argc)
     np_usage_error(c, "unexpected argument \"%s\"", argv[optind]);
   if (c->host == NULL || c->host[0] == '\0')
     np_usage_error(c, "no printer given (-H)");
+  if (!c->try_timeout_given)
+    c->snmp.timeout_ms = try_timeout_ms(c);
   char err[512] = "";
   if (pp_snmp_opts_check(&c->snmp, err, sizeof(err)) != 0)
     np_usage_error(c, "%s", err);
@@ -286,6 +372,46 @@ void np_common_finish(struct np_common *c, int argc, char **argv) {
     pp_log_set_sink(NULL, NULL, PP_LOG_ERR);
 }
 
+enum np_state np_state_arg(const struct np_common *c, const char *option,
+                           const char *arg) {
+  enum np_state state;
+  if (np_state_from_name(arg, &state) != 0)
+    np_usage_error(c, "%s \"%s\": must be ok, warning, critical or unknown",
+                   option, arg);
+  return state;
+}
+
+static void expand_extra_opts(struct np_common *c, int *argc, char ***argv) {
+  char err[512] = "";
+  if (np_extra_opts(argc, argv, c->progname, &c->first_cli, err, sizeof(err)) !=
+      0)
+    np_usage_error(c, "%s", err);
+  c->argv = *argv;
+}
+
+void np_parse_args(struct np_common *c, int argc, char **argv,
+                   const char *own_short, const struct option *own_options,
+                   np_own_option own, void *ctx) {
+  expand_extra_opts(c, &argc, &argv);
+  const struct option *options = np_long_options(own_options);
+  char shorts[64];
+  snprintf(shorts, sizeof(shorts), "%s%s", NP_COMMON_SHORT_OPTS,
+           own_short != NULL ? own_short : "");
+  int opt;
+  opterr = 0;
+  while ((opt = getopt_long(argc, argv, shorts, options, NULL)) != -1) {
+    /* Every option of the file comes before the command line's. */
+    c->option_from_file = optind <= c->first_cli;
+    if (np_common_option(c, opt, optarg))
+      continue;
+    if (opt == '?' || opt == ':' || own == NULL || !own(ctx, opt, optarg))
+      np_usage_error(c, "unknown option or missing value: %s",
+                     argv[optind - 1]);
+  }
+  c->option_from_file = false;
+  np_common_finish(c, argc, argv);
+}
+
 /* --- polling --- */
 
 enum np_state np_state_of(enum pp_severity sev) {
@@ -300,35 +426,45 @@ enum np_state np_state_of(enum pp_severity sev) {
   return NP_OK;
 }
 
-double np_deadline_s(const struct pp_snmp_opts *snmp) {
-  return pp_policy_deadline_s(snmp->timeout_ms / 1000.0, snmp->retries,
-                              CHECK_BACKOFF);
-}
-
-unsigned np_alarm_s(const struct pp_snmp_opts *snmp) {
-  return (unsigned)ceil(np_deadline_s(snmp)) + ALARM_TOLERANCE_S;
+double np_deadline_s(const struct np_common *c) {
+  double policy = pp_policy_deadline_s(c->snmp.timeout_ms / 1000.0,
+                                       c->snmp.retries, CHECK_BACKOFF);
+  double budget = poll_budget_s(c);
+  return policy < budget ? policy : budget;
 }
 
 /* Written before the alarm is armed: the handler may only write(). */
-static char alarm_text[160];
+static char alarm_text[200];
+static int alarm_state;
 
 static void on_alarm(int sig) {
   (void)sig;
   ssize_t n = write(STDOUT_FILENO, alarm_text, strlen(alarm_text));
   (void)n;
-  _exit(NP_UNKNOWN);
+  _exit(alarm_state);
 }
 
-static void arm_backstop(const struct pp_snmp_opts *snmp) {
-  unsigned seconds = np_alarm_s(snmp);
+/* The last word should the poll overrun its deadline: -t is the limit
+ * Nagios and Icinga 2 are told, and they kill a check that passes theirs. */
+static void arm_backstop(const struct np_common *c) {
+  double at = c->total_s - BACKSTOP_EARLY_S;
+  alarm_state = (int)c->late_state;
   snprintf(alarm_text, sizeof(alarm_text),
-           "PRINTER UNKNOWN - no result after %u s (backstop timer; the "
-           "poll should have ended after %.1f s)\n",
-           seconds, np_deadline_s(snmp));
+           "PRINTER %s - no result within -t %.1f s (the poll should have "
+           "ended after %.1f s)\n",
+           np_state_name(c->late_state), c->total_s, np_deadline_s(c));
   struct sigaction sa = {.sa_handler = on_alarm};
   sigemptyset(&sa.sa_mask);
   sigaction(SIGALRM, &sa, NULL);
-  alarm(seconds);
+  struct itimerval timer = {
+      .it_value = {.tv_sec = (time_t)at,
+                   .tv_usec = (suseconds_t)((at - floor(at)) * 1e6)}};
+  setitimer(ITIMER_REAL, &timer, NULL);
+}
+
+static void disarm_backstop(void) {
+  struct itimerval off = {0};
+  setitimer(ITIMER_REAL, &off, NULL);
 }
 
 void np_poll_printer(struct np_common *c, struct pp_printer *printer) {
@@ -336,10 +472,16 @@ void np_poll_printer(struct np_common *c, struct pp_printer *printer) {
   pp_engine_opts_default(&engine);
   engine.max_inflight = 1;
   engine.backoff = CHECK_BACKOFF;
-  engine.deadline_ms = (unsigned)lround(np_deadline_s(&c->snmp) * 1000);
-  arm_backstop(&c->snmp);
+  engine.deadline_ms = (unsigned)lround(np_deadline_s(c) * 1000);
+  if (c->verbosity >= 2)
+    fprintf(stderr,
+            "printprobe: -t %.1f s: tries of %.3f s, %u retries, poll ends "
+            "within %.1f s\n",
+            c->total_s, c->snmp.timeout_ms / 1000.0, c->snmp.retries,
+            np_deadline_s(c));
+  arm_backstop(c);
   int err = pp_poll(c->targets.items, 1, pp_profiles, &engine, printer);
-  alarm(0);
+  disarm_backstop();
   pp_targets_free(&c->targets);
   if (err != 0)
     np_die(NP_UNKNOWN, "polling %s failed: %s", c->host, strerror(-err));

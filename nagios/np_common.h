@@ -21,7 +21,9 @@ enum np_long_only {
   NP_OPT_COMMUNITY_FILE = 1000,
   NP_OPT_AUTH_PASS_FILE,
   NP_OPT_PRIV_PASS_FILE,
-  NP_OPT_SECRET_ON_ARGV,
+  NP_OPT_AUTH_PASS, /* check_snmp's --authpasswd: only from --extra-opts */
+  NP_OPT_PRIV_PASS,
+  NP_OPT_TRY_TIMEOUT,
   NP_OPT_CHECK_FIRST = 1100,
 };
 
@@ -34,6 +36,10 @@ enum np_long_only {
  * UNKNOWN should it not fit. */
 const struct option *np_long_options(const struct option *own);
 
+/* -t's default, the limit of the whole run: well below the 60 s Nagios
+ * and Icinga 2 give a check before they kill it. */
+#define NP_DEFAULT_TOTAL_S 10.0
+
 struct np_common {
   const char *progname; /* "check_printer_status" */
   const char *usage;    /* the synopsis line(s) after "Usage: " */
@@ -42,7 +48,28 @@ struct np_common {
   struct pp_snmp_opts snmp;
   int verbosity; /* -v count, at most 3 */
   struct pp_target_list targets;
+  double total_s;           /* -t: the whole run */
+  enum np_state late_state; /* -t SECONDS:STATE, for a run cut short */
+  bool try_timeout_given;   /* --try-timeout, else -t decides */
+  int first_cli;            /* argv index of the command line's first
+                               option; those before came from --extra-opts */
+  bool option_from_file;    /* the option being handled came from there */
+  char **argv; /* with the file's options: getopt and options point in it */
 };
+
+/* A check's own options: returns false for an option it does not know. */
+typedef bool (*np_own_option)(void *ctx, int opt, const char *arg);
+
+/* The whole option pass: --extra-opts expanded first (np_extra_opts.h),
+ * then every option, common ones here and the check's through own, then
+ * np_common_finish. Unknown options die with the usage. */
+void np_parse_args(struct np_common *c, int argc, char **argv,
+                   const char *own_short, const struct option *own_options,
+                   np_own_option own, void *ctx);
+
+/* A --*-state value, or a usage error naming the option. */
+enum np_state np_state_arg(const struct np_common *c, const char *option,
+                           const char *arg);
 
 /* Defaults, then secrets from PRINTPROBE_COMMUNITY / _AUTH_PASS /
  * _PRIV_PASS. Dies with UNKNOWN when the environment is unusable. */
@@ -67,9 +94,9 @@ void np_poll_printer(struct np_common *c, struct pp_printer *printer);
 /* The plugin state of a policy severity (pp_policy.h decides them). */
 enum np_state np_state_of(enum pp_severity sev);
 
-/* The deadline np_poll_printer gives the engine and the alarm, seconds. */
-double np_deadline_s(const struct pp_snmp_opts *snmp);
-unsigned np_alarm_s(const struct pp_snmp_opts *snmp);
+/* The deadline np_poll_printer gives the engine: the policy's for the
+ * per-try timeout, within -t less a margin for printing the result. */
+double np_deadline_s(const struct np_common *c);
 
 /* "printer.example.com:161 unreachable: no answer ..." */
 void np_unreachable_text(const struct pp_printer *printer,

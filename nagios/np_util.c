@@ -219,11 +219,11 @@ void np_perf_init(struct np_perf *perf) {
 
 static void perf_format(const struct np_perf_item *item, const char *label,
                         char *out, size_t outlen) {
-  char value[32] = "U", min[24] = "", max[24] = "";
-  if (item->known && item->is_count)
+  char value[32], min[24] = "", max[24] = "";
+  if (item->is_count)
     snprintf(value, sizeof(value), "%" PRIu64 "%s", item->count,
              item->uom ? item->uom : "");
-  else if (item->known)
+  else
     snprintf(value, sizeof(value), "%" PRId64 "%s", item->value,
              item->uom ? item->uom : "");
   if (item->has_min)
@@ -241,6 +241,10 @@ static void perf_format(const struct np_perf_item *item, const char *label,
 }
 
 int np_perf_add(struct np_perf *perf, const struct np_perf_item *item) {
+  /* Icinga 2 refuses the guidelines' U ("Can't convert 'U'") and logs a
+   * warning per check: a value nobody knows is left out instead. */
+  if (!item->known)
+    return 0;
   if (perf->count >= NP_PERF_MAX_ITEMS) {
     perf->truncated = true;
     return -E2BIG;
@@ -312,5 +316,7 @@ void np_clean_output(char *text) {
   for (char *p = text; *p != '\0'; p++) {
     if (*p == '|')
       *p = '/';
+    else if (*p == ';')
+      *p = ','; /* Nagios would turn it into ':' */
   }
 }

@@ -76,7 +76,7 @@ struct np_perf {
 
 struct np_perf_item {
   const char *label;
-  bool known; /* false: the value is written as U */
+  bool known; /* false: the item is left out (Icinga 2 refuses U) */
   int64_t value;
   /* A counter: count is written instead of value, unsigned (Counter64 goes
    * past INT64_MAX). */
@@ -120,8 +120,13 @@ void np_text_add(struct np_text *text, const char *fmt, ...)
 void np_text_sep(struct np_text *text, const char *sep);
 
 /* Makes text safe for the plugin output: a '|' from a printer's alert or
- * description would start the performance data, so it becomes '/'. (Line
- * ends in printer strings were already removed by pp_clean_text.) */
+ * description would start the performance data, so it becomes '/'; Nagios
+ * turns ';' into ':', so it becomes ','. (Line ends in printer strings were
+ * already removed by pp_clean_text.) */
 void np_clean_output(char *text);
+
+/* Between the reasons on a status line: not "; ", which Nagios shows as
+ * ": " ("jammed: alert 8: ..."). */
+#define NP_REASON_SEP ", "
 
 #endif

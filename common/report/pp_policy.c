@@ -305,7 +305,10 @@ double pp_policy_deadline_s(double timeout_s, unsigned retries,
    * backoff (pp_engine.c, try_timeout_s): only a backoff below 1, which it
    * refuses, could change that. */
   (void)backoff;
-  double all_tries = timeout_s * ((double)retries + 1);
-  double d = DEADLINE_ROUNDS * all_tries;
+  double d = timeout_s * pp_policy_deadline_tries(retries);
   return d < DEADLINE_MIN_S ? DEADLINE_MIN_S : d;
+}
+
+double pp_policy_deadline_tries(unsigned retries) {
+  return DEADLINE_ROUNDS * ((double)retries + 1);
 }

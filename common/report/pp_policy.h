@@ -112,4 +112,9 @@ const char *pp_policy_supply_text(const struct pp_supply *s);
  * tries, so backoff spreads the wait without changing the deadline. */
 double pp_policy_deadline_s(double timeout_s, unsigned retries, double backoff);
 
+/* How many per-try timeouts that deadline holds (4 x (retries + 1)): a
+ * front end given a total time divides it by this for the per-try
+ * timeout. */
+double pp_policy_deadline_tries(unsigned retries);
+
 #endif

@@ -5,7 +5,10 @@
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+
+#include "pp_policy.h"
 
 int pp_json_string(struct pp_buf *out, const char *s) {
   PP_TRY(pp_buf_addstr(out, "\""));
@@ -83,7 +86,13 @@ static int w_mac(struct pp_buf *o, const struct pp_printer *p) {
 static int w_status(struct pp_buf *o, const struct pp_printer *p) {
   const struct pp_status *s = &p->status;
   PP_TRY(pp_buf_addstr(o, "{"));
-  PP_TRY(json_key(o, "printer", true));
+  /* The policy's verdict, as check_printer_status and collectd's
+   * gauge-state give it; null when the printer did not answer. */
+  PP_TRY(json_key(o, "state", true));
+  PP_TRY(json_text_or_null(
+      o,
+      p->reachable ? pp_severity_name(pp_policy_printer_severity(p)) : NULL));
+  PP_TRY(json_key(o, "printer", false));
   PP_TRY(json_text_or_null(o, pp_printer_status_name(s->printer)));
   PP_TRY(json_key(o, "device", false));
   PP_TRY(json_text_or_null(o, pp_device_status_name(s->device)));
@@ -124,9 +133,13 @@ static int w_counters(struct pp_buf *o, const struct pp_printer *p) {
   return pp_buf_addstr(o, "}");
 }
 
-static int w_supply(struct pp_buf *o, const struct pp_supply *s) {
+static int w_supply(struct pp_buf *o, const struct pp_supply *s,
+                    const char *name) {
   PP_TRY(pp_buf_addstr(o, "{"));
-  PP_TRY(json_key(o, "description", true));
+  /* The name every front end shows (pp_policy.h). */
+  PP_TRY(json_key(o, "name", true));
+  PP_TRY(pp_json_string(o, name));
+  PP_TRY(json_key(o, "description", false));
   PP_TRY(pp_json_string(o, s->description));
   PP_TRY(json_key(o, "colour", false));
   PP_TRY(json_text_or_null(o, s->colour));
@@ -145,16 +158,25 @@ static int w_supply(struct pp_buf *o, const struct pp_supply *s) {
                                                             : s->percent));
   PP_TRY(json_key(o, "state", false));
   PP_TRY(pp_json_string(o, pp_supply_state_name(s->state)));
+  PP_TRY(json_key(o, "severity", false));
+  PP_TRY(pp_json_string(o, pp_severity_name(pp_policy_supply_severity(s))));
   return pp_buf_addstr(o, "}");
 }
 
 static int w_supplies(struct pp_buf *o, const struct pp_printer *p) {
-  PP_TRY(pp_buf_addstr(o, "["));
-  for (size_t i = 0; i < p->supply_count; i++) {
-    PP_TRY(pp_buf_addstr(o, i ? "," : ""));
-    PP_TRY(w_supply(o, &p->supplies[i]));
+  char(*names)[PP_SUPPLY_NAME_MAX] =
+      calloc(p->supply_count + 1, sizeof(*names));
+  if (names == NULL)
+    return -ENOMEM;
+  pp_policy_supply_names(p, names);
+  int err = pp_buf_addstr(o, "[");
+  for (size_t i = 0; err == 0 && i < p->supply_count; i++) {
+    err = pp_buf_addstr(o, i ? "," : "");
+    if (err == 0)
+      err = w_supply(o, &p->supplies[i], names[i]);
   }
-  return pp_buf_addstr(o, "]");
+  free(names);
+  return err != 0 ? err : pp_buf_addstr(o, "]");
 }
 
 static int w_alert(struct pp_buf *o, const struct pp_alert *a) {

@@ -179,7 +179,7 @@ def run_collectd(port, names):
 # --- scan and the checks ----------------------------------------------------
 
 def perf_value(item):
-    return None if item["value"] == "U" else int(item["value"])
+    return int(item["value"])
 
 
 def other_views(port, name):
@@ -234,15 +234,15 @@ def compare_supplies(v, c, problems):
             problems.append("supplies: check UNKNOWN (%s), collectd has %s" %
                             (r.text, sorted(c["supplies"])))
         return
-    percents = v["scan"]["percents"][:PERF_MAX_ITEMS]
-    perf = r.perf[:len(percents)]
-    nagios = [perf_value(i) for i in perf]
+    # The perfdata holds the known percents only, in the printer's order.
+    percents = [p for p in v["scan"]["percents"] if p is not None]
+    percents = percents[:PERF_MAX_ITEMS]
+    nagios = [perf_value(i) for i in r.perf]
     if nagios != percents:
         problems.append("supplies: percents scan %r, check_printer_supplies "
                         "%r" % (percents, nagios))
-    known = {i["label"]: perf_value(i) for i in perf
-             if perf_value(i) is not None}
-    if len(v["scan"]["percents"]) > PERF_MAX_ITEMS:
+    known = {i["label"]: perf_value(i) for i in r.perf}
+    if len(percents) >= PERF_MAX_ITEMS:
         got = {k: c["supplies"].get(k) for k in known}
     else:
         got = c["supplies"]

@@ -15,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 
 from harness import (AS_ROOT, corpus_recordings, FIXTURES, HOST, ROOT, PPSim, Runner, Snmpsim,
                      binary, free_port, silent_port)
@@ -109,7 +110,8 @@ def status_cases(port):
     r = check("check_printer_status", *t("quirk_alerts")).expect(
         2, "jammed", "alert 8: Paper jam in tray 2",
         "alert 1104: Black toner low", absent=("Sleep mode",))
-    if not r.text.startswith("jammed; alert 8: Paper jam in tray 2"):
+    # Reasons are joined by ", ": Nagios would show "; " as ": ".
+    if not r.text.startswith("jammed, alert 8: Paper jam in tray 2"):
         r.fail("critical reasons not first")
     if "alert 8 (input, severity critical): Paper jam in tray 2: CRITICAL" \
             not in r.long:
@@ -231,15 +233,20 @@ def supplies_threshold_forms(port):
 
 def supplies_special_levels(port):
     t = target(port, "quirk_levels_special")
-    # -1, -2 and no max are unknown (OK by default, U in perfdata), -3 is
-    # "some remaining" and never alarms; the receptacle has 75 % free.
+    # -1, -2 and no max are unknown (OK by default, left out of the
+    # perfdata: Icinga 2 refuses U), -3 is "some remaining" and OK unless
+    # --some-remaining-state says otherwise; the receptacle has 75 % free.
     r = check("check_printer_supplies", *t).expect(
         0, "magenta some remaining", "black level unknown",
         "waste_toner 75% free")
-    for label in ("black", "cyan", "magenta", "yellow", "opc",
-                  "transfer_unit", "fuser"):
-        if r.perf_item(label)["value"] != "U":
-            r.fail("%s should be U" % label)
+    if [i["label"] for i in r.perf] != ["waste_toner"] or "U" in r.perf_text:
+        r.fail("only the known level belongs in the perfdata")
+    check("check_printer_supplies", *t, "--some-remaining-state",
+          "warning").expect(1, "magenta some remaining")
+    check("check_printer_supplies", *t, "--name", "fuser",
+          "--some-remaining-state", "critical").expect(0, "fuser")
+    check("check_printer_supplies", *t, "--some-remaining-state",
+          "later").expect(3, "--some-remaining-state")
     for state, rc in (("warning", 1), ("critical", 2), ("unknown", 3),
                       ("ok", 0)):
         check("check_printer_supplies", *t, "--unknown-state",
@@ -273,11 +280,29 @@ def supplies_receptacles(port):
         "waste_toner_3 80% free")
     # The family: every receptacle of waste, toner or ink.
     r = check("check_printer_supplies", *t, "--type", "waste").expect(2)
-    if len(r.perf) != 5:
-        r.fail("--type waste should select the 5 receptacles")
+    if len(r.perf) != 4 or len(r.long) != 5:
+        r.fail("--type waste should select the 5 receptacles (4 with a "
+               "level in the perfdata)")
     r = check("check_printer_supplies", *t, "--type", "toner").expect(0)
     if len(r.perf) != 4:
         r.fail("--type toner should select the 4 toners")
+
+
+def supplies_by_name(port):
+    """--name picks one supply by the name every front end shows, or by its
+    index: one service per supply."""
+    t = target(port, "quirk_ok_colour_laser")
+    r = check("check_printer_supplies", *t, "--name", "waste_toner").expect(
+        0, "waste_toner 85% free")
+    if [i["label"] for i in r.perf] != ["waste_toner"]:
+        r.fail("--name waste_toner selects that supply only")
+    # "black" is not a substring match: opc_black would not come along.
+    r = check("check_printer_supplies", *t, "--name", "BLACK", "--name",
+              "4").expect(0)
+    if sorted(i["label"] for i in r.perf) != ["black", "yellow"]:
+        r.fail("--name by name and by index")
+    check("check_printer_supplies", *t, "--name", "toner").expect(
+        3, "none of 6 supplies matches --name toner")
 
 
 def supplies_selection(port):
@@ -451,7 +476,8 @@ def alarm_backstop(port):
     import signal
     import time
     argv = [binary("check_printer_status"), "-H", HOST, "-p", str(port),
-            "-C", "quirk_silent", "-t", "5", "-e", "1"]
+            "-C", "quirk_silent", "-t", "20", "--try-timeout", "5", "-e",
+            "1"]
     proc = subprocess.Popen(argv, stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True)
     try:
@@ -463,7 +489,8 @@ def alarm_backstop(port):
             proc.kill()
             proc.wait(5)
     if proc.returncode != 3 or not out.startswith(
-            "PRINTER UNKNOWN - no result after 45 s (backstop timer"):
+            "PRINTER UNKNOWN - no result within -t 20.0 s (the poll should "
+            "have ended after 19.5 s)"):
         raise AssertionError("backstop: exit %s, %r" % (proc.returncode, out))
 
 
@@ -527,6 +554,102 @@ def usage_errors():
                 r.fail("usage longer than 23 lines")
 
 
+def timed(name, *args):
+    start = time.monotonic()
+    r = check(name, *args)
+    return r, time.monotonic() - start
+
+
+def total_time_limit():
+    """-t bounds the whole run, as the monitoring-plugins guidelines say: a
+    silent printer answers within it, whatever the tries would add up
+    to."""
+    base = ["-H", HOST, "-p", str(silent_port())]
+    for extra in ([], ["--try-timeout", "5", "-e", "3"], ["-e", "10"]):
+        r, took = timed("check_printer_status", *base, "-t", "10", *extra)
+        r.expect(2, "unreachable")
+        if took > 10.5:
+            r.fail("-t 10 %s took %.1f s" % (" ".join(extra), took))
+    # Tries of 5 s with -t 10 cannot all run: the poll stops in time and
+    # says so; every check keeps the limit.
+    for name in CHECKS:
+        r, took = timed(name, *base, "-t", "3", "--try-timeout", "5")
+        if took > 3.5 or r.rc not in (2, 3) or "unreachable" not in r.text:
+            r.fail("%s -t 3 --try-timeout 5 took %.1f s" % (name, took))
+    check("check_printer_status", *base, "-t", "0").expect(3, "-t")
+    check("check_printer_status", *base, "-t", "10:later").expect(3, "-t")
+    r = check("check_printer_status", *base, "-t", "2:warning", "-vv")
+    if "tries of 0.150 s, 2 retries, poll ends within 1.8 s" not in r.stderr:
+        r.fail("-vv should show the timing -t gives: %r" % r.stderr)
+
+
+def write_ini(folder, text):
+    path = os.path.join(folder, "plugins.ini")
+    with open(path, "w") as f:
+        f.write(text)
+    os.chmod(path, 0o600)
+    return path
+
+
+def extra_opts(port):
+    """--extra-opts as the monitoring-plugins read it: sections, the
+    plugin's name as default section, MP_CONFIG_FILE and NAGIOS_CONFIG_PATH,
+    the command line winning; communities and passphrases stay off the
+    command line."""
+    tmp = tempfile.mkdtemp(prefix="pp-nagios-ini-")
+    try:
+        path = write_ini(tmp, """# printers
+[check_printer_status]
+community = quirk_alerts
+t = 3
+[check_printer_supplies]
+community=quirk_low_and_empty_toner
+[floor2]
+port = %d
+community = quirk_asleep
+""" % port)
+        base = ["-H", HOST, "-p", str(port)]
+        check("check_printer_status", *base,
+              "--extra-opts=@" + path).expect(2, "jammed")
+        check("check_printer_status", "-H", HOST,
+              "--extra-opts=floor2@" + path).expect(0, "asleep")
+        check("check_printer_status", "-H", HOST, "--extra-opts",
+              "floor2@" + path).expect(0, "asleep")
+        # The command line wins over the file.
+        check("check_printer_status", *base, "--extra-opts=@" + path, "-C",
+              "quirk_ok_colour_laser").expect(0, "idle")
+        env = dict(os.environ, MP_CONFIG_FILE=path)
+        check("check_printer_supplies", *base, "--extra-opts",
+              env=env).expect(2, "black")
+        env = dict(os.environ, NAGIOS_CONFIG_PATH="/nonexistent:" + tmp)
+        check("check_printer_status", *base, "--extra-opts",
+              env=env).expect(2, "jammed")
+        # Refusals name the file and the line, never a secret.
+        bad = write_ini(tmp, "[check_printer_status]\ncommunity\n")
+        r = check("check_printer_status", *base, "--extra-opts=@" + bad)
+        r.expect(3, bad + ":2: no '=' in an option line")
+        check("check_printer_status", *base,
+              "--extra-opts=nosuch@" + path).expect(
+            3, "no options in section [nosuch]")
+        # A passphrase is refused on the command line, taken from the file.
+        v3 = write_ini(tmp, """[v3]
+protocol=3
+user=monitor
+authproto=SHA
+authpasswd=a-long-auth-passphrase
+privproto=AES
+privpasswd=a-long-priv-passphrase
+t=1
+""")
+        r = check("check_printer_status", "-H", HOST, "-p",
+                  str(silent_port()), "--extra-opts=v3@" + v3)
+        r.expect(2, "unreachable")
+        if "passphrase" in r.stdout + r.stderr:
+            r.fail("a passphrase was echoed")
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def secrets():
     # Passphrases on the command line are refused and never echoed.
     for opt in (["-A", "s3cret-pass"], ["-X", "s3cret-pass"],
@@ -581,11 +704,16 @@ def corpus_recording(port, name):
         r = check(check_name, *target(port, name))
         if r.state is None or STATES[r.state] != r.rc:
             r.fail("%s: malformed output" % check_name)
+        # Icinga 2 refuses U; Nagios shows ';' in the text as ':'.
+        if any(i["value"] == "U" for i in r.perf):
+            r.fail("%s: U in the perfdata" % check_name)
+        if ";" in r.text or any(";" in line for line in r.long):
+            r.fail("%s: ';' in the output" % check_name)
         if check_name == "check_printer_supplies" and r.rc != 3:
             firsts = [i["label"][:19] for i in r.perf]
-            if not r.perf or len(set(firsts)) != len(firsts):
+            if len(set(firsts)) != len(firsts):
                 r.fail("supplies perfdata")
-            if any(i["uom"] != "%" and i["value"] != "U" for i in r.perf):
+            if any(i["uom"] != "%" for i in r.perf):
                 r.fail("supplies perfdata without %")
         if check_name == "check_printer_pages" and r.rc == 0:
             if r.perf_item("pages")["uom"] != "c":
@@ -834,6 +962,7 @@ def main():
     runner.run("usage-errors", usage_errors)
     runner.run("secrets-not-on-argv", secrets)
     runner.run("unreachable", status_unreachable)
+    runner.run("total-time-limit", total_time_limit)
     runner.run("nagios4-config", nagios_config)
     runner.run("icinga2-config", icinga_config)
     sim = Snmpsim(plain + corpus)
@@ -849,6 +978,7 @@ def main():
                    port)
         runner.run("supplies/levels-1-2-3", supplies_special_levels, port)
         runner.run("supplies/receptacles", supplies_receptacles, port)
+        runner.run("supplies/by-name", supplies_by_name, port)
         runner.run("supplies/selection", supplies_selection, port)
         runner.run("supplies/label-quoting", supplies_label_quoting, port)
         runner.run("supplies/epson-profile", epson_profile, port)
@@ -856,6 +986,7 @@ def main():
         runner.run("pages/plain", pages_without_state, port)
         runner.run("pages/counter64", pages_counter64, port)
         runner.run("community-sources", community_sources, port)
+        runner.run("extra-opts", extra_opts, port)
         for path in corpus:
             name = os.path.basename(path)[:-len(".snmprec")]
             runner.run("corpus/" + name, corpus_recording, port, name)

@@ -167,8 +167,9 @@ static void test_perf_standard_form(void **state) {
   struct np_perf_item pages = {
       .label = "pages", .known = true, .value = 250877, .uom = "c"};
   assert_int_equal(np_perf_add(&perf, &pages), 0);
+  /* No U: Icinga 2 refuses it; the unknown level is left out. */
   assert_string_equal(perf.data, "'cyan'=40%;20:;10:;0;100 "
-                                 "'black'=U;20:;10:;0;100 'pages'=250877c");
+                                 "'pages'=250877c");
   assert_int_equal(perf.len, strlen(perf.data));
   assert_false(perf.truncated);
 }
@@ -301,8 +302,17 @@ static void test_clean_output_pipe(void **state) {
   assert_string_equal(text, "alert 8: Jam / tray 2");
 }
 
+/* Nagios 4 shows "a; b" as "a: b". */
+static void test_clean_output_semicolon(void **state) {
+  (void)state;
+  char text[] = "jammed; alert 8: Jam; tray 2";
+  np_clean_output(text);
+  assert_string_equal(text, "jammed, alert 8: Jam, tray 2");
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
+      cmocka_unit_test(test_clean_output_semicolon),
       cmocka_unit_test(test_state_rank_is_not_numeric),
       cmocka_unit_test(test_state_worse_alt_surfaces_unknown),
       cmocka_unit_test(test_state_from_name),

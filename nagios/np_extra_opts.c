@@ -11,7 +11,7 @@
 
 #include "pp_str.h"
 
-#define LINE_MAX_LEN 4096
+#define LINE_MAX_LEN 4096 /* bytes of one line */
 #define PATH_MAX_LEN 4096
 #define EXTRA_OPTS "--extra-opts"
 
@@ -75,7 +75,8 @@ static int section_matches(char *line, const char *section) {
   return strcmp(trim(line + 1), section) == 0;
 }
 
-/* "key = value" -> "--key=value", "k = v" -> "-k" "v", "key =" -> "--key". */
+/* "key = value" -> "--key=value", "k = v" -> "-kv", "key =" -> "--key":
+ * one argument per line, whatever getopt will make of it. */
 static int add_option(char *line, struct np_arg_list *out, const char **why) {
   char *eq = strchr(line, '=');
   if (eq == NULL) {
@@ -89,58 +90,68 @@ static int add_option(char *line, struct np_arg_list *out, const char **why) {
     *why = "an option line without a name";
     return -1;
   }
-  *why = "out of memory";
-  if (strlen(key) == 1) {
-    char *flag = NULL;
-    if (asprintf(&flag, "-%s", key) < 0 || push(out, flag) != 0)
-      return -1;
-    return value[0] == '\0' ? 0 : push(out, strdup(value));
-  }
   char *arg = NULL;
-  int n = value[0] == '\0' ? asprintf(&arg, "--%s", key)
-                           : asprintf(&arg, "--%s=%s", key, value);
-  return n < 0 ? -1 : push(out, arg);
-}
-
-static int read_lines(FILE *f, const char *file, const char *section,
-                      struct np_arg_list *out, char *err, size_t errlen) {
-  char line[LINE_MAX_LEN];
-  bool in_any = false, in_ours = false;
-  size_t taken = out->count;
-  for (unsigned lineno = 1; fgets(line, sizeof(line), f) != NULL; lineno++) {
-    size_t len = strlen(line);
-    if (len == sizeof(line) - 1 && line[len - 1] != '\n' && !feof(f)) {
-      pp_errf(err, errlen, "%s:%u: line too long", file, lineno);
-      return -1;
-    }
-    char *text = trim(line);
-    if (text[0] == '\0' || text[0] == '#' || text[0] == ';')
-      continue;
-    if (text[0] == '[') {
-      int m = section_matches(text, section);
-      if (m < 0) {
-        pp_errf(err, errlen, "%s:%u: section name without ']'", file, lineno);
-        return -1;
-      }
-      in_any = true;
-      in_ours = m == 1;
-      continue;
-    }
-    if (!in_any) {
-      pp_errf(err, errlen, "%s:%u: option before any [section]", file, lineno);
-      return -1;
-    }
-    const char *why = NULL;
-    if (in_ours && add_option(text, out, &why) != 0) {
-      pp_errf(err, errlen, "%s:%u: %s", file, lineno, why);
-      return -1;
-    }
-  }
-  if (out->count == taken) {
-    pp_errf(err, errlen, "%s: no options in section [%s]", file, section);
+  int n = strlen(key) == 1   ? asprintf(&arg, "-%s%s", key, value)
+          : value[0] == '\0' ? asprintf(&arg, "--%s", key)
+                             : asprintf(&arg, "--%s=%s", key, value);
+  if (n < 0 || push(out, arg) != 0) {
+    *why = "out of memory";
     return -1;
   }
   return 0;
+}
+
+/* One line: a comment, a section header, or an option of ours. */
+static int ini_line(char *line, const char *section, bool *in_any,
+                    bool *in_ours, struct np_arg_list *out, const char **why) {
+  char *text = trim(line);
+  if (text[0] == '\0' || text[0] == '#' || text[0] == ';')
+    return 0;
+  if (text[0] == '[') {
+    int m = section_matches(text, section);
+    if (m < 0) {
+      *why = "section name without ']'";
+      return -1;
+    }
+    *in_any = true;
+    *in_ours = m == 1;
+    return 0;
+  }
+  if (!*in_any) {
+    *why = "option before any [section]";
+    return -1;
+  }
+  return *in_ours ? add_option(text, out, why) : 0;
+}
+
+int np_ini_parse(FILE *f, const char *file, const char *section,
+                 struct np_arg_list *out, char *err, size_t errlen) {
+  bool in_any = false, in_ours = false;
+  size_t taken = out->count;
+  char *line = NULL;
+  size_t cap = 0;
+  ssize_t n;
+  int rc = 0;
+  for (unsigned lineno = 1; rc == 0 && (n = getline(&line, &cap, f)) != -1;
+       lineno++) {
+    const char *why = NULL;
+    if ((size_t)n > LINE_MAX_LEN)
+      why = "line too long";
+    else if (memchr(line, '\0', (size_t)n) != NULL)
+      why = "NUL byte in the line"; /* it would cut the line unseen */
+    else
+      ini_line(line, section, &in_any, &in_ours, out, &why);
+    if (why != NULL) {
+      pp_errf(err, errlen, "%s:%u: %s", file, lineno, why);
+      rc = -1;
+    }
+  }
+  free(line);
+  if (rc == 0 && out->count == taken) {
+    pp_errf(err, errlen, "%s: no options in section [%s]", file, section);
+    rc = -1;
+  }
+  return rc;
 }
 
 int np_ini_read(const char *file, const char *section, struct np_arg_list *out,
@@ -151,7 +162,7 @@ int np_ini_read(const char *file, const char *section, struct np_arg_list *out,
     pp_errf(err, errlen, "cannot read %s: %s", file, strerror(errno));
     return -1;
   }
-  int rc = read_lines(f, file, section, out, err, errlen);
+  int rc = np_ini_parse(f, file, section, out, err, errlen);
   if (!from_stdin)
     fclose(f);
   return rc;

@@ -13,6 +13,7 @@
 #define NP_EXTRA_OPTS_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 /* Arguments read from the files, in order, owned by the list. */
 struct np_arg_list {
@@ -26,6 +27,10 @@ struct np_arg_list {
  * section absent or empty (as the monitoring-plugins refuse it). */
 int np_ini_read(const char *file, const char *section, struct np_arg_list *out,
                 char *err, size_t errlen);
+
+/* The same from an open stream; name is what messages call it. */
+int np_ini_parse(FILE *f, const char *name, const char *section,
+                 struct np_arg_list *out, char *err, size_t errlen);
 
 /* The file --extra-opts reads when the locator names none; NULL when
  * there is none. The result is static or from getenv. */

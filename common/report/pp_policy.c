@@ -156,7 +156,8 @@ static int named_type(int type) {
                                                          : type;
 }
 
-static void base_name(const struct pp_supply *s, char *out, size_t outlen) {
+static void base_name(const struct pp_supply *s, size_t position, char *out,
+                      size_t outlen) {
   int type = named_type(s->type);
   char text[200];
   if (s->colour[0] != '\0' && colour_names_supply(type))
@@ -169,7 +170,9 @@ static void base_name(const struct pp_supply *s, char *out, size_t outlen) {
     snprintf(text, sizeof(text), "%s", s->description);
   name_clean(text, out, outlen);
   if (out[0] == '\0')
-    snprintf(out, outlen, "supply_%d", s->index);
+    /* The position, not prtMarkerSuppliesIndex: the report keeps the
+     * order but not the index, and a name must survive it. */
+    snprintf(out, outlen, "supply_%zu", position);
 }
 
 static bool name_taken(char (*names)[PP_SUPPLY_NAME_MAX], size_t before,
@@ -186,7 +189,7 @@ void pp_policy_supply_names(const struct pp_printer *p,
   for (size_t i = 0; i < p->supply_count; i++) {
     /* Room for "_NNNNNNN" after the base. */
     char base[PP_SUPPLY_NAME_MAX - 8];
-    base_name(&p->supplies[i], base, sizeof(base));
+    base_name(&p->supplies[i], i + 1, base, sizeof(base));
     pp_strlcpy(names[i], base, PP_SUPPLY_NAME_MAX);
     for (unsigned n = 2; name_taken(names, i, names[i]); n++)
       snprintf(names[i], PP_SUPPLY_NAME_MAX, "%s_%u", base, n);

@@ -62,8 +62,8 @@ bool pp_policy_in_error(const struct pp_printer *p);
  * its colour ("black"); another supply with a colour is its type and
  * colour ("opc_black"); without a colour its type ("waste_toner"), or its
  * description when the type says nothing ("toner_schwarz"); "supply_N"
- * when all are empty. A second "black" becomes "black_2". At most 39
- * bytes before that suffix. names must hold
+ * (N its position, from 1) when all are empty. A second "black" becomes
+ * "black_2". At most 39 bytes before that suffix. names must hold
  * p->supply_count entries. */
 void pp_policy_supply_names(const struct pp_printer *p,
                             char (*names)[PP_SUPPLY_NAME_MAX]);

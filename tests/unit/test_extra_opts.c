@@ -49,11 +49,10 @@ static void test_sections_and_forms(void **state) {
   write_ini(sample);
   struct np_arg_list args = {0};
   read_ok("check_printer_status", &args);
-  assert_int_equal(args.count, 4);
+  assert_int_equal(args.count, 3);
   assert_string_equal(args.args[0], "--community-file=/etc/pp/community");
-  assert_string_equal(args.args[1], "-t");
-  assert_string_equal(args.args[2], "8");
-  assert_string_equal(args.args[3], "--verbose");
+  assert_string_equal(args.args[1], "-t8");
+  assert_string_equal(args.args[2], "--verbose");
   np_arg_list_free(&args);
   read_ok("floor3", &args);
   assert_int_equal(args.count, 2);
@@ -84,6 +83,17 @@ static void test_errors_name_file_and_line(void **state) {
   expect_error("[a\nt=9\n", "a", ":1: section name without ']'");
   expect_error("[a]\nt=9\n", "b", "no options in section [b]");
   expect_error("[a]\n[b]\nt=1\n", "a", "no options in section [a]");
+  /* A NUL would cut the line short unseen: "community=ab\0cd". */
+  write_ini("[a]\ncommunity=ab");
+  FILE *f = fopen(ini_path, "a");
+  fputc('\0', f);
+  fputs("cd\n", f);
+  fclose(f);
+  struct np_arg_list args = {0};
+  char err[ERR_LEN] = "";
+  assert_int_equal(np_ini_read(ini_path, "a", &args, err, sizeof(err)), -1);
+  assert_non_null(strstr(err, ":2: NUL byte in the line"));
+  unlink(ini_path);
 }
 
 static void test_missing_file(void **state) {
@@ -114,10 +124,9 @@ static void test_argv_order_and_locators(void **state) {
   char err[ERR_LEN] = "";
   assert_int_equal(
       np_extra_opts(&argc, &argv, "check_x", &first_cli, err, sizeof(err)), 0);
-  const char *want[] = {"check_x", "-t", "7",  "--port=1161",
-                        "-H",      "h",  "-t", "3"};
-  assert_int_equal(argc, 8);
-  assert_int_equal(first_cli, 4);
+  const char *want[] = {"check_x", "-t7", "--port=1161", "-H", "h", "-t", "3"};
+  assert_int_equal(argc, 7);
+  assert_int_equal(first_cli, 3);
   for (int i = 0; i < argc; i++)
     assert_string_equal(argv[i], want[i]);
   assert_null(argv[argc]);

@@ -202,13 +202,6 @@ static void write_state(const char *path, const struct counter_set *set) {
 
 /* --- judging --- */
 
-struct result {
-  enum np_state state;
-  struct np_text line;
-  struct np_text long_out;
-  struct np_perf perf;
-};
-
 static void add_perf(const char *name, uint64_t value, struct np_perf *perf) {
   char label[64];
   if (strcmp(name, TOTAL_NAME) == 0)
@@ -228,7 +221,7 @@ static void add_perf(const char *name, uint64_t value, struct np_perf *perf) {
 /* Compares with the last run; counters the printer did not give this time
  * keep their old value, so one bad read does not lose the history. */
 static void compare(struct counter_set *now, struct counter_set *before,
-                    struct result *r) {
+                    struct np_result *r) {
   for (size_t i = 0; i < before->count; i++) {
     const struct pp_counter *old = &before->items[i];
     uint64_t *cur = counter_find(now, old->name);
@@ -247,7 +240,7 @@ static void compare(struct counter_set *now, struct counter_set *before,
   }
 }
 
-static void summary(const struct pp_printer *p, struct result *r) {
+static void summary(const struct pp_printer *p, struct np_result *r) {
   struct np_text counts;
   np_text_init(&counts);
   const char *unit =
@@ -264,7 +257,7 @@ static void summary(const struct pp_printer *p, struct result *r) {
   np_text_add(&r->line, "%s", counts.data);
 }
 
-static void counter_lines(const struct counter_set *now, struct result *r) {
+static void counter_lines(const struct counter_set *now, struct np_result *r) {
   for (size_t i = 0; i < now->count; i++) {
     np_text_sep(&r->long_out, "\n");
     np_text_add(&r->long_out, "%s: %" PRIu64, now->items[i].name,
@@ -280,17 +273,9 @@ int main(int argc, char **argv) {
   bool have_before = state_file != NULL && read_state(state_file, &before) == 0;
 
   struct pp_printer printer;
-  np_poll_printer(&common, &printer);
-  static struct result r;
-  np_text_init(&r.line);
-  np_text_init(&r.long_out);
-  np_perf_init(&r.perf);
-  r.state = NP_OK;
-  if (!printer.reachable) {
-    np_unreachable_text(&printer, &r.line);
-    pp_printer_clear(&printer);
-    np_exit(NP_UNKNOWN, r.line.data, NULL, NULL);
-  }
+  np_poll_answering(&common, &printer, NP_UNKNOWN);
+  static struct np_result r;
+  np_result_init(&r);
   static struct counter_set now;
   counters_of(&printer, &now);
   if (now.count == 0) {
@@ -307,5 +292,5 @@ int main(int argc, char **argv) {
   pp_printer_clear(&printer);
   if (state_file != NULL)
     write_state(state_file, &now);
-  np_exit(r.state, r.line.data, &r.perf, r.long_out.data);
+  np_exit_result(&r);
 }

@@ -342,14 +342,7 @@ int main(int argc, char **argv) {
   parse_args(&cfg, argc, argv);
 
   struct pp_printer printer;
-  np_poll_printer(&common, &printer);
-  if (!printer.reachable) {
-    struct np_text text;
-    np_text_init(&text);
-    np_unreachable_text(&printer, &text);
-    pp_printer_clear(&printer);
-    np_exit(cfg.unreachable, text.data, NULL, NULL);
-  }
+  np_poll_answering(&common, &printer, cfg.unreachable);
   /* Static: two 8 KiB texts are more than a small stack should hold. */
   static struct verdict v;
   judge(&cfg, &printer, common.verbosity, &v);

@@ -308,17 +308,10 @@ static void add_perf(const struct supplies_cfg *cfg, const struct judged *j,
   (void)np_perf_add(perf, &item);
 }
 
-struct result {
-  enum np_state state;
-  struct np_text line;
-  struct np_text long_out;
-  struct np_perf perf;
-};
-
 /* Perfdata in the printer's order (graphs keep their place); the text
  * worst first. */
 static void report(const struct supplies_cfg *cfg, struct judged *all,
-                   size_t count, struct result *r) {
+                   size_t count, struct np_result *r) {
   for (size_t i = 0; i < count; i++)
     add_perf(cfg, &all[i], &r->perf);
   qsort(all, count, sizeof(*all), compare_judged);
@@ -350,7 +343,7 @@ static void filter_text(const struct supplies_cfg *cfg, struct np_text *t) {
 
 /* A read cut short: the supplies shown may not be all there are. At least
  * WARNING, so the NOC looks; UNKNOWN stays when nothing could be judged. */
-static void partial_text(const struct pp_printer *p, struct result *r) {
+static void partial_text(const struct pp_printer *p, struct np_result *r) {
   const char *why = pp_printer_partial(p);
   if (why == NULL)
     return;
@@ -361,7 +354,7 @@ static void partial_text(const struct pp_printer *p, struct result *r) {
 }
 
 static void judge_printer(const struct supplies_cfg *cfg,
-                          const struct pp_printer *p, struct result *r) {
+                          const struct pp_printer *p, struct np_result *r) {
   struct judged *all = calloc(p->supply_count + 1, sizeof(*all));
   char(*names)[PP_SUPPLY_NAME_MAX] =
       calloc(p->supply_count + 1, sizeof(*names));
@@ -403,18 +396,11 @@ int main(int argc, char **argv) {
   parse_args(&cfg, argc, argv);
 
   struct pp_printer printer;
-  np_poll_printer(&common, &printer);
+  np_poll_answering(&common, &printer, NP_UNKNOWN);
   /* Static: the texts and the perfdata buffer are large for a stack. */
-  static struct result r;
-  np_text_init(&r.line);
-  np_text_init(&r.long_out);
-  np_perf_init(&r.perf);
-  if (!printer.reachable) {
-    np_unreachable_text(&printer, &r.line);
-    pp_printer_clear(&printer);
-    np_exit(NP_UNKNOWN, r.line.data, NULL, NULL);
-  }
+  static struct np_result r;
+  np_result_init(&r);
   judge_printer(&cfg, &printer, &r);
   pp_printer_clear(&printer);
-  np_exit(r.state, r.line.data, &r.perf, r.long_out.data);
+  np_exit_result(&r);
 }

@@ -487,6 +487,29 @@ void np_poll_printer(struct np_common *c, struct pp_printer *printer) {
     np_die(NP_UNKNOWN, "polling %s failed: %s", c->host, strerror(-err));
 }
 
+void np_poll_answering(struct np_common *c, struct pp_printer *printer,
+                       enum np_state unreachable) {
+  np_poll_printer(c, printer);
+  if (printer->reachable)
+    return;
+  struct np_text text;
+  np_text_init(&text);
+  np_unreachable_text(printer, &text);
+  pp_printer_clear(printer);
+  np_exit(unreachable, text.data, NULL, NULL);
+}
+
+void np_result_init(struct np_result *r) {
+  r->state = NP_OK;
+  np_text_init(&r->line);
+  np_text_init(&r->long_out);
+  np_perf_init(&r->perf);
+}
+
+_Noreturn void np_exit_result(const struct np_result *r) {
+  np_exit(r->state, r->line.data, &r->perf, r->long_out.data);
+}
+
 void np_unreachable_text(const struct pp_printer *printer,
                          struct np_text *text) {
   np_text_add(text, "%s unreachable: %s", printer->address,

@@ -91,6 +91,26 @@ void np_common_finish(struct np_common *c, int argc, char **argv);
  * alarm ends the process UNKNOWN should the engine overrun its deadline. */
 void np_poll_printer(struct np_common *c, struct pp_printer *printer);
 
+/* np_poll_printer, and a printer that did not answer ends the check with
+ * state and the reason: the checks that judge data have none to judge. */
+void np_poll_answering(struct np_common *c, struct pp_printer *printer,
+                       enum np_state unreachable);
+
+/* What a check builds: its state, status line, long output and perfdata
+ * (large: keep it static). */
+struct np_result {
+  enum np_state state;
+  struct np_text line;
+  struct np_text long_out;
+  struct np_perf perf;
+};
+
+/* OK, and everything empty. */
+void np_result_init(struct np_result *r);
+
+/* np_exit with the result's parts. */
+_Noreturn void np_exit_result(const struct np_result *r);
+
 /* The plugin state of a policy severity (pp_policy.h decides them). */
 enum np_state np_state_of(enum pp_severity sev);
 

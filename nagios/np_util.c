@@ -26,40 +26,25 @@ const char *np_state_name(enum np_state state) {
   return "UNKNOWN";
 }
 
-int np_state_rank(enum np_state state) {
-  switch (state) {
-  case NP_UNKNOWN:
-    return 0;
-  case NP_OK:
-    return 1;
-  case NP_WARNING:
-    return 2;
-  case NP_CRITICAL:
-    return 3;
-  }
-  return 0;
+/* Ranks by state, larger is worse: the guidelines' order (UNKNOWN below OK)
+ * and the one --unknown-state needs (UNKNOWN between OK and WARNING). */
+static const int rank_plain[] = {
+    [NP_UNKNOWN] = 0, [NP_OK] = 1, [NP_WARNING] = 2, [NP_CRITICAL] = 3};
+static const int rank_alt[] = {
+    [NP_OK] = 0, [NP_UNKNOWN] = 1, [NP_WARNING] = 2, [NP_CRITICAL] = 3};
+
+static int rank_in(const int *ranks, enum np_state state) {
+  return (unsigned)state <= NP_UNKNOWN ? ranks[state] : ranks[NP_UNKNOWN];
 }
+
+int np_state_rank(enum np_state state) { return rank_in(rank_plain, state); }
 
 enum np_state np_state_worse(enum np_state a, enum np_state b) {
   return np_state_rank(b) > np_state_rank(a) ? b : a;
 }
 
-static int state_rank_alt(enum np_state state) {
-  switch (state) {
-  case NP_OK:
-    return 0;
-  case NP_UNKNOWN:
-    return 1;
-  case NP_WARNING:
-    return 2;
-  case NP_CRITICAL:
-    return 3;
-  }
-  return 1;
-}
-
 enum np_state np_state_worse_alt(enum np_state a, enum np_state b) {
-  return state_rank_alt(b) > state_rank_alt(a) ? b : a;
+  return rank_in(rank_alt, b) > rank_in(rank_alt, a) ? b : a;
 }
 
 int np_state_from_name(const char *name, enum np_state *out) {

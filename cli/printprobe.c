@@ -27,7 +27,13 @@
 /* Reports for 100,000 printers fit; beyond that the fleet needs splitting. */
 #define REPORT_LIMIT (512u * 1024 * 1024)
 
-enum output_format { OUT_TABLE, OUT_JSON, OUT_CSV_SUPPLIES, OUT_CSV_COUNTERS };
+enum output_format {
+  OUT_TABLE,
+  OUT_JSON,
+  OUT_CSV_SUPPLIES,
+  OUT_CSV_COUNTERS,
+  OUT_CSV_TRAYS
+};
 
 struct cli {
   struct pp_snmp_opts snmp;
@@ -58,7 +64,8 @@ static void usage_long(void) {
       "\n"
       "Output:\n"
       "      --json               the fleet report as JSON\n"
-      "      --csv supplies|counters  one CSV row per supply or counter\n"
+      "      --csv supplies|counters|trays  one CSV row per supply, counter\n"
+      "                               or paper tray / output bin\n"
       "                           (default: a table for people)\n"
       "SNMP:\n"
       "  -v, --snmp-version 1|2c|3 (default 2c)\n"
@@ -202,14 +209,17 @@ static int parse_option(struct cli *cli, int opt, int long_index,
     cli->format = OUT_JSON;
     return 0;
   case OPT_CSV:
-    if (strcmp(optarg, "supplies") != 0 && strcmp(optarg, "counters") != 0) {
+    if (strcmp(optarg, "supplies") != 0 && strcmp(optarg, "counters") != 0 &&
+        strcmp(optarg, "trays") != 0) {
       fprintf(stderr,
-              "printprobe: --csv \"%s\": must be supplies or "
-              "counters\n",
+              "printprobe: --csv \"%s\": must be supplies, counters or "
+              "trays\n",
               optarg);
       return -EINVAL;
     }
-    cli->format = optarg[0] == 's' ? OUT_CSV_SUPPLIES : OUT_CSV_COUNTERS;
+    cli->format = optarg[0] == 's'   ? OUT_CSV_SUPPLIES
+                  : optarg[0] == 't' ? OUT_CSV_TRAYS
+                                     : OUT_CSV_COUNTERS;
     return 0;
   case OPT_MAX_INFLIGHT:
     if (parse_positive("--max-inflight", optarg, 100000, &v) != 0)
@@ -318,6 +328,29 @@ static void supply_summary(const struct pp_printer *p, char *out,
   free(names);
 }
 
+/* The trays and bins the policy flags ("bypass_tray" empty is how it is
+ * kept): "tray_2 empty, face_down_bin full". */
+static void tray_summary(const struct pp_printer *p, char *out, size_t outlen) {
+  size_t used = 0;
+  out[0] = '\0';
+  char(*names)[PP_SUPPLY_NAME_MAX] = calloc(p->tray_count + 1, sizeof(*names));
+  if (names == NULL)
+    return;
+  pp_policy_tray_names(p, names);
+  for (size_t i = 0; i < p->tray_count && used < outlen; i++) {
+    const struct pp_tray *t = &p->trays[i];
+    if (pp_policy_tray_severity(t) == PP_SEV_OK)
+      continue;
+    const char *words = pp_policy_tray_text(t);
+    int n = snprintf(out + used, outlen - used, "%s%s %s", used ? ", " : "",
+                     names[i], words ? words : "ok");
+    if (n < 0)
+      break;
+    used += (size_t)n;
+  }
+  free(names);
+}
+
 static void error_summary(const struct pp_printer *p, char *out,
                           size_t outlen) {
   size_t used = 0;
@@ -364,6 +397,10 @@ static bool print_row(const struct pp_printer *p) {
          column_text(p->name, name, 16), state ? state : "?",
          column_text(p->model, model, 28), column_text(p->serial, serial, 16),
          pages, errors[0] ? errors : "-", supplies);
+  char trays[512];
+  tray_summary(p, trays, sizeof(trays));
+  if (trays[0] != '\0')
+    printf("%-22s trays: %s\n", "", trays);
   const char *partial = pp_printer_partial(p);
   if (partial != NULL)
     printf("%-22s read incomplete: %s\n", "", partial);
@@ -396,6 +433,8 @@ static int print_report(const struct cli *cli,
     err = pp_report_json(printers, count, &buf);
   else if (cli->format == OUT_CSV_SUPPLIES)
     err = pp_report_csv_supplies(printers, count, &buf);
+  else if (cli->format == OUT_CSV_TRAYS)
+    err = pp_report_csv_trays(printers, count, &buf);
   else
     err = pp_report_csv_counters(printers, count, &buf);
   if (err != 0) {

@@ -31,6 +31,10 @@
  *                          as everywhere); for a receptacle (waste
  *                          toner) the free space. An unknown level is
  *                          never dispatched, in particular never as 0.
+ *   percent-tray-<name>    paper left in a tray, room left in an output bin
+ *                          (names from pp_policy_tray_names; the "tray-"
+ *                          keeps them apart from supplies, whose names
+ *                          have no '-'); unknown levels are not sent
  *
  * Contract with writers (write_dss builds fleet reports from it): every
  * value list carries the meta strings "printprobe:address" and, when known,
@@ -92,7 +96,7 @@ enum host_from { HOST_FROM_ADDRESS, HOST_FROM_NAME, HOST_FROM_SERIAL };
 enum rank { RANK_OK = 0, RANK_WARNING, RANK_FAILURE };
 
 struct collect {
-  bool supplies, counters, status, alerts, notifications, report;
+  bool supplies, trays, counters, status, alerts, notifications, report;
 };
 
 /* What the read callback remembers of a printer between polls. Only the
@@ -188,6 +192,7 @@ static struct block *block_new(const char *name, enum block_kind kind) {
   b->kind = kind;
   b->host_from = HOST_FROM_ADDRESS;
   b->collect = (struct collect){.supplies = true,
+                                .trays = true,
                                 .counters = true,
                                 .status = true,
                                 .alerts = true,
@@ -347,6 +352,7 @@ static int config_switch(struct block *b, const oconfig_item_t *ci) {
     size_t offset;
   } switches[] = {
       {"CollectSupplies", offsetof(struct collect, supplies)},
+      {"CollectTrays", offsetof(struct collect, trays)},
       {"CollectCounters", offsetof(struct collect, counters)},
       {"CollectStatus", offsetof(struct collect, status)},
       {"CollectAlerts", offsetof(struct collect, alerts)},
@@ -940,6 +946,23 @@ static void submit_supplies(value_list_t *vl, const struct pp_printer *p) {
   free(names);
 }
 
+static void submit_trays(value_list_t *vl, const struct pp_printer *p) {
+  if (p->tray_count == 0)
+    return;
+  char(*names)[PP_SUPPLY_NAME_MAX] = calloc(p->tray_count, sizeof(*names));
+  if (names == NULL)
+    return;
+  pp_policy_tray_names(p, names);
+  for (size_t i = 0; i < p->tray_count; i++) {
+    char instance[DATA_MAX_NAME_LEN];
+    if (p->trays[i].percent == PP_NO_PERCENT)
+      continue; /* unknown is not 0 */
+    snprintf(instance, sizeof(instance), "tray-%s", names[i]);
+    submit_gauge(vl, "percent", instance, p->trays[i].percent);
+  }
+  free(names);
+}
+
 /* --- notifications --- */
 
 static void notify(const struct block *b, const value_list_t *vl,
@@ -1126,6 +1149,8 @@ static void submit_printer(struct block *b, struct printer_state *st,
       submit_counters(b, st, &vl, p);
     if (b->collect.supplies)
       submit_supplies(&vl, p);
+    if (b->collect.trays)
+      submit_trays(&vl, p);
   }
   submit_gauge(&vl, "duration", "poll", p->duration_s);
   if (b->collect.report && vl.meta != NULL)

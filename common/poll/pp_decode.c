@@ -38,6 +38,17 @@ const char *const pp_std_scalars[] = {
 #define PRT_SUPPLY_LEVEL "1.3.6.1.2.1.43.11.1.1.9"
 #define PRT_COLORANT_VALUE "1.3.6.1.2.1.43.12.1.1.4"
 #define PRT_CONSOLE_TEXT "1.3.6.1.2.1.43.16.5.1.2"
+/* prtInputTable and prtOutputTable (docs/printer-mib.md, trays). */
+#define PRT_INPUT_TYPE "1.3.6.1.2.1.43.8.2.1.2"
+#define PRT_INPUT_MAX "1.3.6.1.2.1.43.8.2.1.9"
+#define PRT_INPUT_LEVEL "1.3.6.1.2.1.43.8.2.1.10"
+#define PRT_INPUT_STATUS "1.3.6.1.2.1.43.8.2.1.11"
+#define PRT_INPUT_MEDIA "1.3.6.1.2.1.43.8.2.1.12"
+#define PRT_INPUT_NAME "1.3.6.1.2.1.43.8.2.1.13"
+#define PRT_OUTPUT_MAX "1.3.6.1.2.1.43.9.2.1.4"
+#define PRT_OUTPUT_LEVEL "1.3.6.1.2.1.43.9.2.1.5"
+#define PRT_OUTPUT_STATUS "1.3.6.1.2.1.43.9.2.1.6"
+#define PRT_OUTPUT_NAME "1.3.6.1.2.1.43.9.2.1.7"
 #define PRT_ALERT_SEVERITY "1.3.6.1.2.1.43.18.1.1.2"
 #define PRT_ALERT_GROUP "1.3.6.1.2.1.43.18.1.1.4"
 #define PRT_ALERT_GROUP_INDEX "1.3.6.1.2.1.43.18.1.1.5"
@@ -67,6 +78,16 @@ const char *const pp_std_columns[] = {
     PRT_SUPPLY_MAX,
     PRT_SUPPLY_LEVEL,
     PRT_COLORANT_VALUE,
+    PRT_INPUT_TYPE,
+    PRT_INPUT_MAX,
+    PRT_INPUT_LEVEL,
+    PRT_INPUT_STATUS,
+    PRT_INPUT_MEDIA,
+    PRT_INPUT_NAME,
+    PRT_OUTPUT_MAX,
+    PRT_OUTPUT_LEVEL,
+    PRT_OUTPUT_STATUS,
+    PRT_OUTPUT_NAME,
     PRT_CONSOLE_TEXT,
     PRT_ALERT_SEVERITY,
     PRT_ALERT_GROUP,
@@ -385,6 +406,73 @@ static int decode_supplies(struct pp_varset *values, struct pp_printer *p) {
   return for_each_row(values, key_columns, "supplies", decode_supply, p);
 }
 
+/* The columns of one of the two tray tables. */
+struct tray_columns {
+  const char *max, *level, *status, *name, *media;
+};
+
+static const struct tray_columns input_columns = {
+    PRT_INPUT_MAX, PRT_INPUT_LEVEL, PRT_INPUT_STATUS, PRT_INPUT_NAME,
+    PRT_INPUT_MEDIA};
+static const struct tray_columns output_columns = {
+    PRT_OUTPUT_MAX, PRT_OUTPUT_LEVEL, PRT_OUTPUT_STATUS, PRT_OUTPUT_NAME, NULL};
+
+/* prtInputType sheetFeedManual, or, where the type is not given (Sharp),
+ * a name that says so. */
+#define INPUT_TYPE_MANUAL 5
+
+static bool is_manual_feed(struct pp_varset *values, const uint32_t *index,
+                           const char *name) {
+  int64_t type;
+  if (int_at(values, PRT_INPUT_TYPE, index, 2, &type))
+    return type == INPUT_TYPE_MANUAL;
+  return pp_contains_ci(name, "bypass") || pp_contains_ci(name, "manual");
+}
+
+static int decode_tray(struct pp_varset *values, const uint32_t *index,
+                       struct pp_printer *p, const struct tray_columns *c) {
+  struct pp_tray *t = pp_printer_add_tray(p);
+  if (t == NULL)
+    return -ENOMEM;
+  t->index = (int)index[1];
+  t->output = c == &output_columns;
+  pp_value_text(value_at(values, c->name, index, 2), t->name, sizeof(t->name));
+  if (c->media != NULL)
+    pp_value_text(value_at(values, c->media, index, 2), t->media,
+                  sizeof(t->media));
+  int64_t n;
+  if (int_at(values, c->max, index, 2, &n))
+    t->max = n;
+  if (int_at(values, c->level, index, 2, &n))
+    t->level = n;
+  if (int_at(values, c->status, index, 2, &n) && n >= 0 && n <= INT32_MAX)
+    t->status = (int)n;
+  t->manual = !t->output && is_manual_feed(values, index, t->name);
+  pp_tray_derive(t);
+  return 0;
+}
+
+static int decode_input(struct pp_varset *values, const uint32_t *index,
+                        struct pp_printer *p) {
+  return decode_tray(values, index, p, &input_columns);
+}
+
+static int decode_output(struct pp_varset *values, const uint32_t *index,
+                         struct pp_printer *p) {
+  return decode_tray(values, index, p, &output_columns);
+}
+
+static int decode_trays(struct pp_varset *values, struct pp_printer *p) {
+  static const char *const inputs[3] = {PRT_INPUT_LEVEL, PRT_INPUT_MAX,
+                                        PRT_INPUT_NAME};
+  static const char *const outputs[3] = {PRT_OUTPUT_LEVEL, PRT_OUTPUT_MAX,
+                                         PRT_OUTPUT_NAME};
+  int err = for_each_row(values, inputs, "input trays", decode_input, p);
+  return err != 0
+             ? err
+             : for_each_row(values, outputs, "output bins", decode_output, p);
+}
+
 static bool alert_is_empty(const struct pp_alert *a) {
   return a->code == 0 && a->description[0] == '\0' && a->severity == 0;
 }
@@ -473,6 +561,8 @@ int pp_decode_standard(struct pp_varset *values, struct pp_printer *printer) {
   int err = decode_supplies(values, printer);
   if (err == 0)
     err = decode_alerts(values, printer);
+  if (err == 0)
+    err = decode_trays(values, printer);
   decode_console(values, printer);
   decide_asleep(printer);
   return err;

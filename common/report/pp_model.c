@@ -227,10 +227,13 @@ const char *pp_printer_partial(const struct pp_printer *printer) {
 void pp_printer_clear(struct pp_printer *printer) {
   free(printer->supplies);
   free(printer->alerts);
+  free(printer->trays);
   printer->supplies = NULL;
   printer->alerts = NULL;
+  printer->trays = NULL;
   printer->supply_count = 0;
   printer->alert_count = 0;
+  printer->tray_count = 0;
 }
 
 static void *grow_array(void *items, size_t count, size_t size) {
@@ -250,6 +253,20 @@ struct pp_supply *pp_printer_add_supply(struct pp_printer *printer) {
   *s = (struct pp_supply){
       .level = PP_UNKNOWN, .max = PP_UNKNOWN, .percent = PP_NO_PERCENT};
   return s;
+}
+
+struct pp_tray *pp_printer_add_tray(struct pp_printer *printer) {
+  struct pp_tray *items =
+      grow_array(printer->trays, printer->tray_count, sizeof(*items));
+  if (items == NULL)
+    return NULL;
+  printer->trays = items;
+  struct pp_tray *t = &items[printer->tray_count++];
+  *t = (struct pp_tray){.level = PP_UNKNOWN,
+                        .max = PP_UNKNOWN,
+                        .status = -1,
+                        .percent = PP_NO_PERCENT};
+  return t;
 }
 
 struct pp_alert *pp_printer_add_alert(struct pp_printer *printer) {
@@ -329,4 +346,67 @@ void pp_supply_derive(struct pp_supply *supply) {
   supply->percent = supply_percent(supply);
   if (supply->percent != PP_NO_PERCENT)
     supply->state = state_from_percent(supply->percent, supply->receptacle);
+}
+
+/* --- trays --- */
+
+const char *pp_tray_state_name(enum pp_tray_state state) {
+  switch (state) {
+  case PP_TRAY_OK:
+    return "ok";
+  case PP_TRAY_LOW:
+    return "low";
+  case PP_TRAY_EMPTY:
+    return "empty";
+  case PP_TRAY_SOME_REMAINING:
+    return "some-remaining";
+  case PP_TRAY_NEAR_FULL:
+    return "near-full";
+  case PP_TRAY_FULL:
+    return "full";
+  case PP_TRAY_MISSING:
+    return "missing";
+  case PP_TRAY_UNKNOWN:
+    break;
+  }
+  return "unknown";
+}
+
+/* PrtSubUnitStatusTC: the low three bits say how available the unit is;
+ * 3 is "unavailable because broken" (a tray pulled out reads so). */
+#define SUBUNIT_AVAILABILITY_MASK 7
+#define SUBUNIT_UNAVAILABLE_BROKEN 3
+
+static int tray_percent(const struct pp_tray *t) {
+  if (t->level < 0 || t->max <= 0 || t->max == PP_UNKNOWN)
+    return PP_NO_PERCENT;
+  if (t->level >= t->max)
+    return 100;
+  return (int)((double)t->level * 100.0 / (double)t->max);
+}
+
+static enum pp_tray_state tray_state_from_level(const struct pp_tray *t) {
+  if (t->level == 0)
+    return t->output ? PP_TRAY_FULL : PP_TRAY_EMPTY;
+  if (t->percent != PP_NO_PERCENT && t->percent <= PP_SUPPLY_LOW_PERCENT)
+    return t->output ? PP_TRAY_NEAR_FULL : PP_TRAY_LOW;
+  return PP_TRAY_OK;
+}
+
+void pp_tray_derive(struct pp_tray *t) {
+  t->percent = PP_NO_PERCENT;
+  t->state = PP_TRAY_UNKNOWN;
+  if (t->status >= 0 &&
+      (t->status & SUBUNIT_AVAILABILITY_MASK) == SUBUNIT_UNAVAILABLE_BROKEN) {
+    t->state = PP_TRAY_MISSING;
+    return;
+  }
+  if (t->level == LEVEL_SOME_REMAINING) {
+    t->state = PP_TRAY_SOME_REMAINING;
+    return;
+  }
+  if (t->level == PP_UNKNOWN || t->level < 0)
+    return; /* -1 other, -2 unknown: never a made-up 0 */
+  t->percent = tray_percent(t);
+  t->state = tray_state_from_level(t);
 }

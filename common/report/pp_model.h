@@ -99,6 +99,37 @@ struct pp_alert {
   char description[160];
 };
 
+/* Paper trays (prtInputTable) and output bins (prtOutputTable). */
+enum pp_tray_state {
+  PP_TRAY_UNKNOWN = 0,
+  PP_TRAY_OK,
+  PP_TRAY_LOW,            /* input: little paper left */
+  PP_TRAY_EMPTY,          /* input: no paper */
+  PP_TRAY_SOME_REMAINING, /* level -3: at least one sheet (or room) left */
+  PP_TRAY_NEAR_FULL,      /* output: little room left */
+  PP_TRAY_FULL,           /* output: no room left */
+  PP_TRAY_MISSING,        /* unavailable because broken: removed or failed */
+};
+const char *pp_tray_state_name(enum pp_tray_state state);
+
+struct pp_tray {
+  int index;      /* prtInputIndex / prtOutputIndex */
+  bool output;    /* an output bin: level is the room left */
+  bool manual;    /* a bypass / manual feed: empty most of the time */
+  char name[64];  /* prtInputName / prtOutputName, cleaned */
+  char media[64]; /* prtInputMediaName ("A4"); "" for bins */
+  int64_t max;    /* capacity, raw (-1 / -2 as came), PP_UNKNOWN unread */
+  int64_t level;  /* sheets left / room left, raw, PP_UNKNOWN unread */
+  int status;     /* PrtSubUnitStatusTC, -1 when unread */
+  int percent;    /* 0..100 or PP_NO_PERCENT */
+  enum pp_tray_state state;
+};
+
+/* Fills percent and state the way supplies get theirs: -1 and -2 say
+ * nothing, -3 is "some remaining", and a capacity of -1/-2 gives no
+ * percent; a status "unavailable because broken" is missing. */
+void pp_tray_derive(struct pp_tray *tray);
+
 /* Rows of the supplies and alert tables one printer keeps: the walk, the
  * decoder and the report parser all hold this many, so a printer read whole
  * is also reported and read back whole. */
@@ -194,6 +225,8 @@ struct pp_printer {
   size_t supply_count;
   struct pp_alert *alerts;
   size_t alert_count;
+  struct pp_tray *trays;
+  size_t tray_count;
   char console[160];
 
   /* How the poll went: for benchmarks and the collectd plugin. */
@@ -217,6 +250,7 @@ void pp_printer_clear(struct pp_printer *printer);
 /* Appends a zeroed supply / alert; NULL on allocation failure. */
 struct pp_supply *pp_printer_add_supply(struct pp_printer *printer);
 struct pp_alert *pp_printer_add_alert(struct pp_printer *printer);
+struct pp_tray *pp_printer_add_tray(struct pp_printer *printer);
 /* Adds or replaces a named vendor counter; false when the table is full. */
 bool pp_printer_set_counter(struct pp_printer *printer, const char *name,
                             uint64_t value);

@@ -196,6 +196,54 @@ void pp_policy_supply_names(const struct pp_printer *p,
   }
 }
 
+/* --- trays --- */
+
+void pp_policy_tray_names(const struct pp_printer *p,
+                          char (*names)[PP_SUPPLY_NAME_MAX]) {
+  for (size_t i = 0; i < p->tray_count; i++) {
+    const struct pp_tray *t = &p->trays[i];
+    char base[PP_SUPPLY_NAME_MAX - 8];
+    name_clean(t->name, base, sizeof(base));
+    if (base[0] == '\0')
+      snprintf(base, sizeof(base), "%s_%d", t->output ? "output" : "input",
+               t->index);
+    pp_strlcpy(names[i], base, PP_SUPPLY_NAME_MAX);
+    for (unsigned n = 2; name_taken(names, i, names[i]); n++)
+      snprintf(names[i], PP_SUPPLY_NAME_MAX, "%s_%u", base, n);
+  }
+}
+
+enum pp_severity pp_policy_tray_severity(const struct pp_tray *t) {
+  switch (t->state) {
+  case PP_TRAY_MISSING:
+  case PP_TRAY_FULL:
+    return PP_SEV_CRITICAL;
+  case PP_TRAY_EMPTY:
+  case PP_TRAY_LOW:
+    /* A bypass tray is filled for one job and left empty. */
+    return t->manual ? PP_SEV_OK : PP_SEV_WARNING;
+  case PP_TRAY_NEAR_FULL:
+    return PP_SEV_WARNING;
+  default:
+    return PP_SEV_OK;
+  }
+}
+
+const char *pp_policy_tray_text(const struct pp_tray *t) {
+  switch (t->state) {
+  case PP_TRAY_OK:
+    return t->percent != PP_NO_PERCENT ? NULL : "ok";
+  case PP_TRAY_SOME_REMAINING:
+    return "some remaining";
+  case PP_TRAY_NEAR_FULL:
+    return "near full";
+  case PP_TRAY_UNKNOWN:
+    return "level unknown";
+  default:
+    return pp_tray_state_name(t->state);
+  }
+}
+
 /* --- type families --- */
 
 struct family {

@@ -103,6 +103,27 @@ enum pp_severity pp_policy_supply_severity(const struct pp_supply *s);
  * the percentage says it all. */
 const char *pp_policy_supply_text(const struct pp_supply *s);
 
+/* --- trays --- */
+
+/* One display name per tray and bin, unique within the printer, made like
+ * supply names from prtInputName / prtOutputName ("tray_1", "bypass_tray",
+ * "face_down_bin"), else "input_N" / "output_N" (N the index). names must
+ * hold p->tray_count entries. */
+void pp_policy_tray_names(const struct pp_printer *p,
+                          char (*names)[PP_SUPPLY_NAME_MAX]);
+
+/* A tray's severity: missing and a full output bin are critical (nothing
+ * prints, or nothing can leave the printer), an empty or low input tray
+ * and a nearly full bin are warnings (another tray may still feed: the
+ * printer's own noPaper bit says when none does), except an empty manual
+ * feed (bypass tray), which is how it is kept; the rest OK. */
+enum pp_severity pp_policy_tray_severity(const struct pp_tray *t);
+
+/* A tray's state in words, as supplies say theirs: "empty", "low",
+ * "near full", "full", "missing", "some remaining", "level unknown"; NULL
+ * when the percentage says it all. */
+const char *pp_policy_tray_text(const struct pp_tray *t);
+
 /* --- timing --- */
 
 /* The most one printer may take, in seconds: room for the first GET, a

@@ -179,6 +179,50 @@ static int w_supplies(struct pp_buf *o, const struct pp_printer *p) {
   return err != 0 ? err : pp_buf_addstr(o, "]");
 }
 
+static int w_tray(struct pp_buf *o, const struct pp_tray *t, const char *name) {
+  PP_TRY(pp_buf_addstr(o, "{"));
+  PP_TRY(json_key(o, "name", true));
+  PP_TRY(pp_json_string(o, name));
+  PP_TRY(json_key(o, "kind", false));
+  PP_TRY(pp_json_string(o, t->output ? "output" : "input"));
+  PP_TRY(json_key(o, "index", false));
+  PP_TRY(pp_buf_printf(o, "%d", t->index));
+  PP_TRY(json_key(o, "description", false));
+  PP_TRY(pp_json_string(o, t->name));
+  PP_TRY(json_key(o, "manual", false));
+  PP_TRY(pp_buf_addstr(o, t->manual ? "true" : "false"));
+  PP_TRY(json_key(o, "media", false));
+  PP_TRY(json_text_or_null(o, t->media));
+  PP_TRY(json_key(o, "level", false));
+  PP_TRY(json_number_or_null(o, t->level));
+  PP_TRY(json_key(o, "max", false));
+  PP_TRY(json_number_or_null(o, t->max));
+  PP_TRY(json_key(o, "percent", false));
+  PP_TRY(json_number_or_null(o, t->percent == PP_NO_PERCENT ? PP_UNKNOWN
+                                                            : t->percent));
+  PP_TRY(json_key(o, "state", false));
+  PP_TRY(pp_json_string(o, pp_tray_state_name(t->state)));
+  PP_TRY(json_key(o, "severity", false));
+  PP_TRY(pp_json_string(o, pp_severity_name(pp_policy_tray_severity(t))));
+  return pp_buf_addstr(o, "}");
+}
+
+/* Paper trays and output bins, named as every front end names them. */
+static int w_trays(struct pp_buf *o, const struct pp_printer *p) {
+  char(*names)[PP_SUPPLY_NAME_MAX] = calloc(p->tray_count + 1, sizeof(*names));
+  if (names == NULL)
+    return -ENOMEM;
+  pp_policy_tray_names(p, names);
+  int err = pp_buf_addstr(o, "[");
+  for (size_t i = 0; err == 0 && i < p->tray_count; i++) {
+    err = pp_buf_addstr(o, i ? "," : "");
+    if (err == 0)
+      err = w_tray(o, &p->trays[i], names[i]);
+  }
+  free(names);
+  return err != 0 ? err : pp_buf_addstr(o, "]");
+}
+
 static int w_alert(struct pp_buf *o, const struct pp_alert *a) {
   PP_TRY(pp_buf_addstr(o, "{"));
   PP_TRY(json_key(o, "severity", true));
@@ -219,6 +263,7 @@ static const struct field allowlist[] = {
     {"status", w_status},
     {"counters", w_counters},
     {"supplies", w_supplies},
+    {"trays", w_trays},
     {"alerts", w_alerts},
 };
 
@@ -306,6 +351,44 @@ int pp_report_csv_supplies(const struct pp_printer *printers, size_t count,
           out, s->percent == PP_NO_PERCENT ? PP_UNKNOWN : s->percent, false));
       PP_TRY(csv_text(out, pp_supply_state_name(s->state), true));
     }
+  }
+  return 0;
+}
+
+static int csv_trays_of(struct pp_buf *out, const struct pp_printer *p,
+                        char (*names)[PP_SUPPLY_NAME_MAX]) {
+  for (size_t k = 0; k < p->tray_count; k++) {
+    const struct pp_tray *t = &p->trays[k];
+    PP_TRY(csv_identity(out, p));
+    PP_TRY(csv_text(out, names[k], false));
+    PP_TRY(csv_text(out, t->output ? "output" : "input", false));
+    PP_TRY(csv_text(out, t->name, false));
+    PP_TRY(csv_text(out, t->media, false));
+    PP_TRY(csv_number(out, t->level, false));
+    PP_TRY(csv_number(out, t->max, false));
+    PP_TRY(csv_number(
+        out, t->percent == PP_NO_PERCENT ? PP_UNKNOWN : t->percent, false));
+    PP_TRY(csv_text(out, pp_tray_state_name(t->state), false));
+    PP_TRY(csv_text(out, pp_severity_name(pp_policy_tray_severity(t)), true));
+  }
+  return 0;
+}
+
+int pp_report_csv_trays(const struct pp_printer *printers, size_t count,
+                        struct pp_buf *out) {
+  PP_TRY(pp_buf_addstr(out, "address,name,manufacturer,model,serial,tray,"
+                            "kind,description,media,level,max,percent,state,"
+                            "severity\r\n"));
+  for (size_t i = 0; i < count; i++) {
+    const struct pp_printer *p = &printers[i];
+    char(*names)[PP_SUPPLY_NAME_MAX] =
+        calloc(p->tray_count + 1, sizeof(*names));
+    if (names == NULL)
+      return -ENOMEM;
+    pp_policy_tray_names(p, names);
+    int err = csv_trays_of(out, p, names);
+    free(names);
+    PP_TRY(err);
   }
   return 0;
 }

@@ -27,6 +27,9 @@ int pp_report_json_printer(const struct pp_printer *printer,
  * text that a spreadsheet would run as a formula is defused. */
 int pp_report_csv_supplies(const struct pp_printer *printers, size_t count,
                            struct pp_buf *out);
+/* One row per input tray and output bin, named by the policy. */
+int pp_report_csv_trays(const struct pp_printer *printers, size_t count,
+                        struct pp_buf *out);
 int pp_report_csv_counters(const struct pp_printer *printers, size_t count,
                            struct pp_buf *out);
 

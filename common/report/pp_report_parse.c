@@ -25,6 +25,7 @@ struct reader {
   size_t errlen;
   char dropped[KEY_MAX]; /* first unknown field, for the caller's log */
   size_t supplies_cut;   /* items beyond the limits, skipped */
+  size_t trays_cut;
   size_t alerts_cut;
 };
 
@@ -719,6 +720,84 @@ static const struct member supply_members[] = {
     {"state", su_state},
 };
 
+/* --- trays --- */
+
+static int tr_kind(struct reader *r, void *t) {
+  struct pp_tray *tray = t;
+  char kind[8];
+  PP_TRY(parse_string(r, kind, sizeof(kind)));
+  if (strcmp(kind, "input") != 0 && strcmp(kind, "output") != 0)
+    return fail(r, -EINVAL, "tray kind neither input nor output");
+  tray->output = kind[0] == 'o';
+  return 0;
+}
+
+static int tr_index(struct reader *r, void *t) {
+  struct pp_tray *tray = t;
+  return parse_int_range(r, 0, INT32_MAX, &tray->index);
+}
+
+static int tr_description(struct reader *r, void *t) {
+  struct pp_tray *tray = t;
+  return parse_text(r, tray->name, sizeof(tray->name));
+}
+
+static int tr_manual(struct reader *r, void *t) {
+  struct pp_tray *tray = t;
+  return parse_bool(r, &tray->manual);
+}
+
+static int tr_media(struct reader *r, void *t) {
+  struct pp_tray *tray = t;
+  return parse_text(r, tray->media, sizeof(tray->media));
+}
+
+static int tr_level(struct reader *r, void *t) {
+  struct pp_tray *tray = t;
+  return parse_int64_or_null(r, &tray->level);
+}
+
+static int tr_max(struct reader *r, void *t) {
+  struct pp_tray *tray = t;
+  return parse_int64_or_null(r, &tray->max);
+}
+
+static int tr_percent(struct reader *r, void *t) {
+  struct pp_tray *tray = t;
+  if (take_literal(r, "null")) {
+    tray->percent = PP_NO_PERCENT;
+    return 0;
+  }
+  return parse_int_range(r, 0, 100, &tray->percent);
+}
+
+static const char *tray_state_name(int v) {
+  return pp_tray_state_name((enum pp_tray_state)v);
+}
+
+static int tr_state(struct reader *r, void *t) {
+  struct pp_tray *tray = t;
+  int v;
+  PP_TRY(
+      name_to_number(r, tray_state_name, PP_TRAY_UNKNOWN, PP_TRAY_MISSING, &v));
+  tray->state = (enum pp_tray_state)v;
+  return 0;
+}
+
+static const struct member tray_members[] = {
+    {"name", derived_field},
+    {"severity", derived_field},
+    {"kind", tr_kind},
+    {"index", tr_index},
+    {"description", tr_description},
+    {"manual", tr_manual},
+    {"media", tr_media},
+    {"level", tr_level},
+    {"max", tr_max},
+    {"percent", tr_percent},
+    {"state", tr_state},
+};
+
 /* --- alerts --- */
 
 static const char *severity_name(int v) { return pp_alert_severity_name(v); }
@@ -770,6 +849,17 @@ static int supply_item(struct reader *r, void *ctx) {
   /* Inside the format's own objects an unknown key is refused: only the
    * printer level may carry fields from a newer writer. */
   return parse_object(r, MEMBERS(supply_members), s, false, &seen);
+}
+
+static int tray_item(struct reader *r, void *ctx) {
+  struct pp_printer *p = ctx;
+  if (p->tray_count == PP_REPORT_PARSE_MAX_TRAYS)
+    return skip_item(r, &r->trays_cut);
+  struct pp_tray *t = pp_printer_add_tray(p);
+  if (t == NULL)
+    return fail(r, -ENOMEM, "out of memory");
+  uint32_t seen;
+  return parse_object(r, MEMBERS(tray_members), t, false, &seen);
 }
 
 static int alert_item(struct reader *r, void *ctx) {
@@ -830,6 +920,10 @@ static int pr_alerts(struct reader *r, void *t) {
   return parse_container(r, '[', ']', alert_item, t);
 }
 
+static int pr_trays(struct reader *r, void *t) {
+  return parse_container(r, '[', ']', tray_item, t);
+}
+
 /* States a cut in the printer's error, before what it already says (the
  * whole text is cut to the field between characters). */
 static void note_cut(struct pp_printer *p, size_t cut, const char *what,
@@ -856,6 +950,7 @@ static const struct member printer_members[] = {
     {"status", pr_status},
     {"counters", pr_counters},
     {"supplies", pr_supplies},
+    {"trays", pr_trays},
     {"alerts", pr_alerts},
 };
 
@@ -895,6 +990,7 @@ int pp_report_parse_printer(const char *json, size_t len,
   }
   note_cut(out, r.alerts_cut, "alerts", out->alert_count);
   note_cut(out, r.supplies_cut, "supplies", out->supply_count);
+  note_cut(out, r.trays_cut, "trays", out->tray_count);
   if (r.dropped[0] != '\0')
     snprintf(err, errlen, "dropped unknown field \"%s\"", r.dropped);
   return 0;

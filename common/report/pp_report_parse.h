@@ -29,6 +29,7 @@
  * skipped, and the printer's error says so. */
 #define PP_REPORT_PARSE_MAX_SUPPLIES PP_MAX_TABLE_ROWS
 #define PP_REPORT_PARSE_MAX_ALERTS PP_MAX_TABLE_ROWS
+#define PP_REPORT_PARSE_MAX_TRAYS PP_MAX_TABLE_ROWS
 
 /* Parses one printer object of len bytes (need not be NUL-terminated) into
  * out, which is initialised here; "address" and "reachable" are required.

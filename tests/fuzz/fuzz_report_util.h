@@ -34,13 +34,16 @@ static inline void fuzz_check_round_trip(const struct pp_printer *p) {
    * are left out by the parser, and the printer's error says so. */
   struct pp_printer kept = *p;
   if (p->supply_count > PP_REPORT_PARSE_MAX_SUPPLIES ||
-      p->alert_count > PP_REPORT_PARSE_MAX_ALERTS) {
+      p->alert_count > PP_REPORT_PARSE_MAX_ALERTS ||
+      p->tray_count > PP_REPORT_PARSE_MAX_TRAYS) {
     FUZZ_CHECK(back.error[0] != '\0');
     memcpy(kept.error, back.error, sizeof kept.error);
     if (kept.supply_count > PP_REPORT_PARSE_MAX_SUPPLIES)
       kept.supply_count = PP_REPORT_PARSE_MAX_SUPPLIES;
     if (kept.alert_count > PP_REPORT_PARSE_MAX_ALERTS)
       kept.alert_count = PP_REPORT_PARSE_MAX_ALERTS;
+    if (kept.tray_count > PP_REPORT_PARSE_MAX_TRAYS)
+      kept.tray_count = PP_REPORT_PARSE_MAX_TRAYS;
   }
   FUZZ_CHECK(pp_report_json_printer(&kept, &expect) == 0);
   bool same = expect.len == second.len &&

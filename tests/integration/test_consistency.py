@@ -3,12 +3,13 @@
 """Every front end tells the same story about the same printer: for each
 fixture snmpsim serves and each recording of the corpus, printprobe scan
 --json, check_printer_status, check_printer_supplies, check_printer_pages and
-the collectd plugin (a real collectd, one <Printer> block per printer, csv
+check_printer_trays, the collectd plugin (a real collectd, one <Printer> block per printer, csv
 values, notifications through the logfile plugin) and the fleet report that
 write_dss builds in that same collectd (read from its archive: the mail
 server it names is down, so the report waits in the spool) must agree on
 reachability, state (ok/warning/critical), the supplies with their names and
-percentages, which supplies are low, and the page counter. A failure names
+percentages, which supplies are low, the paper trays and output bins with
+their names, percentages and states, and the page counter. A failure names
 the printer and the field."""
 
 import email
@@ -118,6 +119,10 @@ def report_views(report, names, address):
             "supplies": {s["name"]: s["percent"] for s in supplies
                          if s["percent"] is not None},
             "severities": [(s["name"], s["severity"]) for s in supplies],
+            "trays": {t["name"]: t["percent"] for t in p.get("trays") or []
+                      if t["percent"] is not None},
+            "tray_severities": {t["name"]: t["severity"]
+                                for t in p.get("trays") or []},
             "pages": (p.get("counters") or {}).get("total"),
         }
     return views
@@ -133,7 +138,10 @@ def collectd_view(d, host, notifications):
     folder = "printer-" + host
     names = d.csv_names(host, folder)
     supplies = {n[len("percent-"):]: first_value(d, host, n)
-                for n in names if n.startswith("percent-")}
+                for n in names if n.startswith("percent-")
+                and not n.startswith("percent-tray-")}
+    trays = {n[len("percent-tray-"):]: first_value(d, host, n)
+             for n in names if n.startswith("percent-tray-")}
     state = first_value(d, host, "gauge-state")
     return {
         "reachable": first_value(d, host, "gauge-reachable") == 1,
@@ -141,6 +149,7 @@ def collectd_view(d, host, notifications):
                                              "critical")[int(state)],
         "notified": notifications.get(host, "ok"),
         "supplies": supplies,
+        "trays": trays,
         "pages": first_value(d, host, "derive-pages_total"),
         "errors": first_value(d, host, "gauge-errors"),
     }
@@ -189,15 +198,21 @@ def other_views(port, name):
     status = check("check_printer_status", *target(port, name))
     supplies = check("check_printer_supplies", *target(port, name))
     pages = check("check_printer_pages", *target(port, name))
+    trays = check("check_printer_trays", *target(port, name))
     total = (p.get("counters") or {}).get("total")
     pages_perf = [i for i in pages.perf if i["label"] == "pages"]
     return {
         "scan": {"reachable": p["reachable"],
                  "percents": [s["percent"] for s in p["supplies"]],
+                 "trays": {t["name"]: t["percent"] for t in p.get("trays")
+                           or [] if t["percent"] is not None},
+                 "tray_severities": {t["name"]: t["severity"]
+                                     for t in p.get("trays") or []},
                  "pages": total},
         "status": status,
         "supplies": supplies,
         "pages": perf_value(pages_perf[0]) if pages_perf else None,
+        "trays": trays,
     }
 
 
@@ -309,12 +324,40 @@ def compare_report(v, c, r, problems):
                         (v["scan"]["pages"], pages))
 
 
+def compare_trays(v, c, r, problems):
+    """Trays and bins: the same names, percents and states in the scan,
+    check_printer_trays, collectd and the report."""
+    scan_view = v["scan"]["trays"]
+    result = v["trays"]
+    if result.rc != 3:
+        perf = {i["label"]: perf_value(i) for i in result.perf}
+        if perf != scan_view:
+            problems.append("trays: scan %r, check_printer_trays %r" %
+                            (scan_view, perf))
+        checked = dict(check_severities(result))
+        if checked != v["scan"]["tray_severities"]:
+            problems.append("tray states: scan %r, check_printer_trays %r" %
+                            (v["scan"]["tray_severities"], checked))
+    elif scan_view:
+        problems.append("trays: check UNKNOWN (%s), scan has %r" %
+                        (result.text, scan_view))
+    if c["trays"] != scan_view:
+        problems.append("trays: scan %r, collectd %r" % (scan_view,
+                                                        c["trays"]))
+    if r["reachable"] and (r["trays"] != scan_view or r["tray_severities"] !=
+                           v["scan"]["tray_severities"]):
+        problems.append("trays: scan %r %r, report %r %r" % (
+            scan_view, v["scan"]["tray_severities"], r["trays"],
+            r["tray_severities"]))
+
+
 def compare(name, v, c, r):
     problems = []
     if compare_reachability(v, c, problems):
         compare_state(v, c, problems)
         compare_supplies(v, c, problems)
         compare_pages(v, c, problems)
+        compare_trays(v, c, r, problems)
     compare_report(v, c, r, problems)
     if problems:
         raise AssertionError("%s: %s" % (name, "; ".join(problems)))

@@ -97,7 +97,7 @@ def check(name, *args, env=None, timeout=60):
 
 
 def target(port, community):
-    return ["-H", HOST, "-p", str(port), "-C", community, "-t", "1", "-e",
+    return ["-H", HOST, "-p", str(port), "-C", community, "-t", "5", "-e",
             "1"]
 
 
@@ -494,10 +494,59 @@ def alarm_backstop(port):
         raise AssertionError("backstop: exit %s, %r" % (proc.returncode, out))
 
 
+# --- check_printer_trays ---------------------------------------------------
+
+def trays_states(port):
+    """Trays and bins by the policy: missing and a full bin critical, empty
+    or low trays warning, an empty bypass tray ok, -2 and -3 never 0."""
+    t = target(port, "quirk_trays")
+    r = check("check_printer_trays", *t).expect(
+        2, "tray_5 missing", "face_down_bin full (0%)", "tray_2 empty (0%)",
+        "tray_3 low (3%)", "multi_purpose_tray empty (0%)",
+        "tray_4 some remaining", "lct level unknown")
+    if not r.text.startswith("tray_5 missing, face_down_bin full"):
+        r.fail("the worst trays should come first")
+    labels = [i["label"] for i in r.perf]
+    if labels != ["tray_1", "tray_2", "tray_3", "multi_purpose_tray",
+                  "face_down_bin", "finisher"]:
+        r.fail("perfdata: one item per known level, in the printer's order")
+    if not any("multi_purpose_tray empty (0%): OK" in l and "manual feed" in l
+               for l in r.long):
+        r.fail("the empty bypass tray is OK and says it is a manual feed")
+    check("check_printer_trays", *t, "--kind", "output").expect(
+        2, "face_down_bin full", absent=("tray_2",))
+    r = check("check_printer_trays", *t, "--tray", "tray_1", "--tray",
+              "3", "--tray", "out:2").expect(1, "tray_3 low")
+    if [i["label"] for i in r.perf] != ["tray_1", "tray_3"] or \
+            "face_up_bin some remaining" not in r.text:
+        r.fail("--tray by name, by input index and by output index")
+    # Ranges judge known percents; missing stays critical.
+    check("check_printer_trays", *t, "--tray", "tray_1", "-w", "90:",
+          "-c", "50:").expect(1, "tray_1 80%")
+    check("check_printer_trays", *t, "--tray", "tray_5", "-w",
+          "~:").expect(2, "tray_5 missing")
+    check("check_printer_trays", *t, "--tray", "lct", "--unknown-state",
+          "warning").expect(1, "lct level unknown")
+    check("check_printer_trays", *t, "--kind", "sideways").expect(3,
+                                                                   "--kind")
+    check("check_printer_trays", *t, "--tray", "nosuch").expect(
+        3, "none of 10 trays matches")
+
+
+def trays_real_printers(port):
+    # A Sharp's empty bypass tray is how it is kept: all OK.
+    check("check_printer_trays", *target(port, "sharp")).expect(
+        0, "bypass_tray empty (0%)", "tray_4 66%", "auto_select level unknown")
+    check("check_printer_trays", *target(port, "jetdirect_m130nw")).expect(
+        0, "tray_1 some remaining")
+    check("check_printer_trays", *target(port, "xerox")).expect(
+        3, "reports no trays")
+
+
 # --- options, help, secrets -------------------------------------------------
 
 CHECKS = ("check_printer_status", "check_printer_supplies",
-          "check_printer_pages")
+          "check_printer_pages", "check_printer_trays")
 
 
 def help_and_version():
@@ -793,6 +842,15 @@ define service {
     notification_period    24x7
     contacts               admin
 }
+define service {
+    use                    printprobe-trays
+    host_name              printer1
+    service_description    Printer trays
+    check_command          check_printer_trays!--kind input
+    check_period           24x7
+    notification_period    24x7
+    contacts               admin
+}
 """
 
 
@@ -846,8 +904,8 @@ def nagios_config():
     if rc != 0 or "Total Errors:   0" not in out or \
             "Total Warnings: 0" not in out:
         raise AssertionError("nagios4 -v failed (%d):\n%s" % (rc, out[-3000:]))
-    # Our 3 services and commands, and the test's notify-none.
-    if "Checked 3 services." not in out or "Checked 4 commands." not in out:
+    # Our 4 services and commands, and the test's notify-none.
+    if "Checked 4 services." not in out or "Checked 5 commands." not in out:
         raise AssertionError("nagios4 did not see our objects:\n" + out)
     # The validation is real: a broken copy must fail.
     tmp = tempfile.mkdtemp(prefix="pp-nagios4-bad-")
@@ -979,6 +1037,8 @@ def main():
         runner.run("supplies/levels-1-2-3", supplies_special_levels, port)
         runner.run("supplies/receptacles", supplies_receptacles, port)
         runner.run("supplies/by-name", supplies_by_name, port)
+        runner.run("trays/states", trays_states, port)
+        runner.run("trays/real-printers", trays_real_printers, port)
         runner.run("supplies/selection", supplies_selection, port)
         runner.run("supplies/label-quoting", supplies_label_quoting, port)
         runner.run("supplies/epson-profile", epson_profile, port)

@@ -189,6 +189,55 @@ static void test_supply_severity(void **state) {
   assert_int_equal(severity_at(80, true), PP_SEV_OK);
 }
 
+static struct pp_tray *tray(struct pp_printer *p, bool output, const char *name,
+                            int64_t level, int64_t max) {
+  struct pp_tray *t = pp_printer_add_tray(p);
+  t->output = output;
+  t->index = (int)p->tray_count;
+  pp_strlcpy(t->name, name, sizeof(t->name));
+  t->level = level;
+  t->max = max;
+  pp_tray_derive(t);
+  return t;
+}
+
+/* Trays: a missing tray and a full bin stop printing; an empty tray is a
+ * warning unless it is the bypass tray, which is kept empty. */
+static void test_trays(void **state) {
+  (void)state;
+  struct pp_printer p;
+  pp_printer_init(&p, "x");
+  assert_int_equal(pp_policy_tray_severity(tray(&p, false, "Tray 1", 400, 500)),
+                   PP_SEV_OK);
+  assert_int_equal(pp_policy_tray_severity(tray(&p, false, "Tray 2", 0, 500)),
+                   PP_SEV_WARNING);
+  struct pp_tray *bypass = tray(&p, false, "Bypass Tray", 0, 100);
+  bypass->manual = true;
+  assert_int_equal(pp_policy_tray_severity(bypass), PP_SEV_OK);
+  assert_int_equal(pp_policy_tray_severity(tray(&p, true, "Bin", 0, 250)),
+                   PP_SEV_CRITICAL);
+  assert_int_equal(pp_policy_tray_severity(tray(&p, true, "Bin", 20, 250)),
+                   PP_SEV_WARNING);
+  struct pp_tray *some = tray(&p, false, "", -3, 550);
+  assert_int_equal(some->percent, PP_NO_PERCENT);
+  assert_string_equal(pp_policy_tray_text(some), "some remaining");
+  struct pp_tray *unknown = tray(&p, false, "", -2, -2);
+  assert_int_equal(pp_policy_tray_severity(unknown), PP_SEV_OK);
+  assert_string_equal(pp_policy_tray_text(unknown), "level unknown");
+  struct pp_tray *pulled = tray(&p, false, "Tray 5", 0, 550);
+  pulled->status = 3;
+  pp_tray_derive(pulled);
+  assert_int_equal(pp_policy_tray_severity(pulled), PP_SEV_CRITICAL);
+  char names[9][PP_SUPPLY_NAME_MAX];
+  pp_policy_tray_names(&p, names);
+  assert_string_equal(names[0], "tray_1");
+  assert_string_equal(names[2], "bypass_tray");
+  assert_string_equal(names[3], "bin");
+  assert_string_equal(names[4], "bin_2");
+  assert_string_equal(names[5], "input_6");
+  pp_printer_clear(&p);
+}
+
 /* Engine, collectd and the checks gave one printer three deadlines. */
 static void test_deadline(void **state) {
   (void)state;
@@ -208,6 +257,7 @@ int main(void) {
       cmocka_unit_test(test_families),
       cmocka_unit_test(test_special_levels),
       cmocka_unit_test(test_supply_severity),
+      cmocka_unit_test(test_trays),
       cmocka_unit_test(test_deadline),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -49,6 +49,20 @@ static void add_alert(struct pp_printer *p, int severity, const char *group,
 }
 
 /* A printer with every field of the allowlist set, odd values included. */
+static void add_tray(struct pp_printer *p, bool output, int index,
+                     const char *name, const char *media, int64_t level,
+                     int64_t max) {
+  struct pp_tray *t = pp_printer_add_tray(p);
+  assert_non_null(t);
+  t->output = output;
+  t->index = index;
+  pp_strlcpy(t->name, name, sizeof(t->name));
+  pp_strlcpy(t->media, media, sizeof(t->media));
+  t->level = level;
+  t->max = max;
+  pp_tray_derive(t);
+}
+
 static void full_printer(struct pp_printer *p) {
   pp_printer_init(p, "192.0.2.10:161");
   p->reachable = true;
@@ -80,6 +94,12 @@ static void full_printer(struct pp_printer *p) {
   add_supply(p, "Odd type", "cyan", 999, false, 18, -2, -2);
   add_supply(p, "Empty", "magenta", 21, false, 8, 0, 100);
   add_supply(p, "Full bin", "", 4, true, 19, 0, 100);
+  add_tray(p, false, 2, "Tray 2", "A4", 0, 550);
+  add_tray(p, false, 5, "Bypass", "", -3, 100);
+  p->trays[1].manual = true;
+  add_tray(p, true, 1, "Face-Down Bin", "", -2, -2);
+  p->trays[2].status = 3; /* pulled out: missing */
+  pp_tray_derive(&p->trays[2]);
   add_alert(p, 3, "input", 8, "Paper jam in tray 2");
   add_alert(p, 4, "markerSupplies", -1104, "Black toner low");
   add_alert(p, 5, "", 0, "");

@@ -504,9 +504,9 @@ static void test_counters_past_int64_max(void **state) {
 static void test_printer_keys_are_exactly_the_allowlist(void **state) {
   (void)state;
   static const char *const expected[] = {
-      "address",  "reachable", "error",    "name", "manufacturer",
-      "model",    "serial",    "firmware", "mac",  "status",
-      "counters", "supplies",  "alerts",
+      "address",  "reachable", "error",    "name",   "manufacturer",
+      "model",    "serial",    "firmware", "mac",    "status",
+      "counters", "supplies",  "trays",    "alerts",
   };
   size_t n = 0;
   while (pp_report_field(n) != NULL)

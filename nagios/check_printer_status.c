@@ -21,12 +21,14 @@ struct status_cfg {
   int ignored_codes[MAX_IGNORED_CODES];
   size_t ignored_code_count;
   enum np_state unreachable;
+  bool host_check; /* --host-check: only whether the printer answers */
 };
 
 static const char usage[] =
     " " PROGNAME " -H host [-p port] [-C community | --community-file F]\n"
     "   [-P 1|2c|3] [SNMPv3 options] [-t timeout] [-e retries]\n"
-    "   [--ignore lowPaper|alert:CODE]... [--unreachable-state STATE] [-v]";
+    "   [--ignore lowPaper|alert:CODE]... [--unreachable-state STATE]\n"
+    "   [--host-check] [-v]";
 
 static struct np_common common;
 
@@ -60,6 +62,10 @@ static void help(void) {
          "    Ignore an error bit (e.g. lowPaper, offline) or an alert code\n"
          "    (alert:CODE, e.g. alert:1104 for markerTonerAlmostEmpty); "
          "repeatable\n"
+         " --host-check\n"
+         "    Only whether the printer answers (OK) or not (CRITICAL, or\n"
+         "    --unreachable-state): the host check of a printer, so that one\n"
+         "    switched off is one host problem, not a problem per service\n"
          " --unreachable-state=[ok|warning|critical|unknown]\n"
          "    State when the printer does not answer (default: critical)\n"
          "\nStates:\n"
@@ -86,11 +92,12 @@ static void help(void) {
 
 /* --- options --- */
 
-enum { OPT_IGNORE = NP_OPT_CHECK_FIRST, OPT_UNREACHABLE_STATE };
+enum { OPT_IGNORE = NP_OPT_CHECK_FIRST, OPT_UNREACHABLE_STATE, OPT_HOST_CHECK };
 
 static const struct option own_options[] = {
     {"ignore", required_argument, NULL, OPT_IGNORE},
     {"unreachable-state", required_argument, NULL, OPT_UNREACHABLE_STATE},
+    {"host-check", no_argument, NULL, OPT_HOST_CHECK},
     {NULL, 0, NULL, 0},
 };
 
@@ -143,6 +150,9 @@ static bool status_option(void *ctx, int opt, const char *arg) {
     return true;
   case OPT_UNREACHABLE_STATE:
     cfg->unreachable = np_state_arg(&common, "--unreachable-state", arg);
+    return true;
+  case OPT_HOST_CHECK:
+    cfg->host_check = true;
     return true;
   default:
     return false;
@@ -336,6 +346,19 @@ static void judge(const struct status_cfg *cfg, const struct pp_printer *p,
   partial_text(p, v);
 }
 
+/* The host check's verdict: it answers; its error state is the status
+ * service's business (a jam must not make the host DOWN). */
+_Noreturn static void answers(struct pp_printer *p) {
+  struct np_text text;
+  np_text_init(&text);
+  np_text_add(&text, "%s answers", p->address);
+  if (p->name[0] != '\0' || p->model[0] != '\0')
+    np_text_add(&text, ": %s%s%s", p->name,
+                p->name[0] && p->model[0] ? ", " : "", p->model);
+  pp_printer_clear(p);
+  np_exit(NP_OK, text.data, NULL, NULL);
+}
+
 int main(int argc, char **argv) {
   struct status_cfg cfg = {.unreachable = NP_CRITICAL};
   np_common_init(&common, PROGNAME, usage, help);
@@ -343,6 +366,8 @@ int main(int argc, char **argv) {
 
   struct pp_printer printer;
   np_poll_answering(&common, &printer, cfg.unreachable);
+  if (cfg.host_check)
+    answers(&printer);
   /* Static: two 8 KiB texts are more than a small stack should hold. */
   static struct verdict v;
   judge(&cfg, &printer, common.verbosity, &v);

@@ -14,6 +14,7 @@ by its PID."""
 import base64
 import json
 import os
+import pwd
 import re
 import shutil
 import signal
@@ -65,6 +66,26 @@ def printer_dirs(tmp):
         os.chmod(path, 0o600)
         paths[name] = path
     return paths
+
+
+CHECKS = ("check_printer_status", "check_printer_supplies",
+          "check_printer_pages", "check_printer_trays")
+
+
+def copy_checks(tmp):
+    """The checks of the build under test, in the daemon's own folder: the
+    daemon's user may not be able to reach the build tree (a clone in a
+    home directory)."""
+    folder = os.path.join(tmp, "plugins")
+    os.makedirs(folder)
+    for name in CHECKS:
+        shutil.copy(binary(name), os.path.join(folder, name))
+    return folder
+
+
+def group_of(user):
+    import grp
+    return grp.getgrgid(pwd.getpwnam(user).pw_gid).gr_name
 
 
 def chown_to_daemon(tmp, user):
@@ -185,7 +206,7 @@ def nagios_main(tmp, user):
              "service_perfdata_file_template="
              "$HOSTNAME$\\t$SERVICEDESC$\\t$SERVICESTATE$\\t$SERVICEPERFDATA$",
              "service_perfdata_file_mode=a",
-             "nagios_user=%s" % user, "nagios_group=%s" % user,
+             "nagios_user=%s" % user, "nagios_group=%s" % group_of(user),
              "illegal_macro_output_chars=`~$&|'\"<>"]
     return "\n".join(lines) + "\n"
 
@@ -223,7 +244,7 @@ class Nagios:
     def __init__(self, sim_port, off_port):
         self.tmp = tempfile.mkdtemp(prefix="pp-nagios-daemon-")
         os.chmod(self.tmp, 0o755)
-        self.user = "nagios" if AS_ROOT else os.environ.get("USER", "")
+        self.user = "nagios" if AS_ROOT else pwd.getpwuid(os.getuid()).pw_name
         os.makedirs(os.path.join(self.tmp, "results"))
         communities = printer_dirs(self.tmp)
         shutil.copy(NAGIOS_CFG, os.path.join(self.tmp, "printprobe.cfg"))
@@ -231,8 +252,7 @@ class Nagios:
             f.write(nagios_objects(self.tmp, sim_port, off_port, communities))
         with open(os.path.join(self.tmp, "resource.cfg"), "w") as f:
             # Our checks of the build under test, where $USER1$ points.
-            f.write("$USER1$=%s\n" % os.path.dirname(
-                binary("check_printer_status")))
+            f.write("$USER1$=%s\n" % copy_checks(self.tmp))
         self.main = os.path.join(self.tmp, "main.cfg")
         with open(self.main, "w") as f:
             f.write(nagios_main(self.tmp, self.user))
@@ -520,7 +540,7 @@ class Icinga:
         self.port = free_port_tcp()
         self.password = base64.b16encode(os.urandom(12)).decode()
         text = ICINGA_MAIN % {
-            "plugins": os.path.dirname(binary("check_printer_status")),
+            "plugins": copy_checks(self.tmp),
             "node": NODE, "printprobe": ICINGA_CONF, "tmp": self.tmp,
             "api_port": self.port, "api_user": API_USER,
             "api_password": self.password,
@@ -557,7 +577,6 @@ class Icinga:
             env["ICINGA2_USER"] = env["ICINGA2_GROUP"] = "nagios"
         else:
             import grp
-            import pwd
             env["ICINGA2_USER"] = pwd.getpwuid(os.getuid()).pw_name
             env["ICINGA2_GROUP"] = grp.getgrgid(os.getgid()).gr_name
         self.proc = subprocess.Popen(

@@ -904,8 +904,9 @@ def nagios_config():
     if rc != 0 or "Total Errors:   0" not in out or \
             "Total Warnings: 0" not in out:
         raise AssertionError("nagios4 -v failed (%d):\n%s" % (rc, out[-3000:]))
-    # Our 4 services and commands, and the test's notify-none.
-    if "Checked 4 services." not in out or "Checked 5 commands." not in out:
+    # Our 4 services and 5 commands (one the host check), and the test's
+    # notify-none.
+    if "Checked 4 services." not in out or "Checked 6 commands." not in out:
         raise AssertionError("nagios4 did not see our objects:\n" + out)
     # The validation is real: a broken copy must fail.
     tmp = tempfile.mkdtemp(prefix="pp-nagios4-bad-")

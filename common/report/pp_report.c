@@ -191,8 +191,13 @@ static int w_tray(struct pp_buf *o, const struct pp_tray *t, const char *name) {
   PP_TRY(pp_json_string(o, t->name));
   PP_TRY(json_key(o, "manual", false));
   PP_TRY(pp_buf_addstr(o, t->manual ? "true" : "false"));
+  PP_TRY(json_key(o, "type", false));
+  PP_TRY(json_text_or_null(o, t->type ? pp_tray_type_name(t->output, t->type)
+                                      : NULL));
   PP_TRY(json_key(o, "media", false));
   PP_TRY(json_text_or_null(o, t->media));
+  PP_TRY(json_key(o, "unit", false));
+  PP_TRY(json_text_or_null(o, t->unit ? pp_capacity_unit_name(t->unit) : NULL));
   PP_TRY(json_key(o, "level", false));
   PP_TRY(json_number_or_null(o, t->level));
   PP_TRY(json_key(o, "max", false));

@@ -368,7 +368,10 @@ static int csv_trays_of(struct pp_buf *out, const struct pp_printer *p,
     PP_TRY(csv_text(out, names[k], false));
     PP_TRY(csv_text(out, t->output ? "output" : "input", false));
     PP_TRY(csv_text(out, t->name, false));
+    PP_TRY(csv_text(out, t->type ? pp_tray_type_name(t->output, t->type) : "",
+                    false));
     PP_TRY(csv_text(out, t->media, false));
+    PP_TRY(csv_text(out, t->unit ? pp_capacity_unit_name(t->unit) : "", false));
     PP_TRY(csv_number(out, t->level, false));
     PP_TRY(csv_number(out, t->max, false));
     PP_TRY(csv_number(
@@ -381,9 +384,10 @@ static int csv_trays_of(struct pp_buf *out, const struct pp_printer *p,
 
 int pp_report_csv_trays(const struct pp_printer *printers, size_t count,
                         struct pp_buf *out) {
-  PP_TRY(pp_buf_addstr(out, "address,name,manufacturer,model,serial,tray,"
-                            "kind,description,media,level,max,percent,state,"
-                            "severity\r\n"));
+  PP_TRY(pp_buf_addstr(out,
+                       "address,name,manufacturer,model,serial,tray,"
+                       "kind,description,type,media,unit,level,max,percent,"
+                       "state,severity\r\n"));
   for (size_t i = 0; i < count; i++) {
     const struct pp_printer *p = &printers[i];
     char(*names)[PP_SUPPLY_NAME_MAX] =

@@ -40,15 +40,20 @@ const char *const pp_std_scalars[] = {
 #define PRT_CONSOLE_TEXT "1.3.6.1.2.1.43.16.5.1.2"
 /* prtInputTable and prtOutputTable (docs/printer-mib.md, trays). */
 #define PRT_INPUT_TYPE "1.3.6.1.2.1.43.8.2.1.2"
+#define PRT_INPUT_UNIT "1.3.6.1.2.1.43.8.2.1.8"
 #define PRT_INPUT_MAX "1.3.6.1.2.1.43.8.2.1.9"
 #define PRT_INPUT_LEVEL "1.3.6.1.2.1.43.8.2.1.10"
 #define PRT_INPUT_STATUS "1.3.6.1.2.1.43.8.2.1.11"
 #define PRT_INPUT_MEDIA "1.3.6.1.2.1.43.8.2.1.12"
 #define PRT_INPUT_NAME "1.3.6.1.2.1.43.8.2.1.13"
+#define PRT_INPUT_DESCR "1.3.6.1.2.1.43.8.2.1.18"
+#define PRT_OUTPUT_TYPE "1.3.6.1.2.1.43.9.2.1.2"
+#define PRT_OUTPUT_UNIT "1.3.6.1.2.1.43.9.2.1.3"
 #define PRT_OUTPUT_MAX "1.3.6.1.2.1.43.9.2.1.4"
 #define PRT_OUTPUT_LEVEL "1.3.6.1.2.1.43.9.2.1.5"
 #define PRT_OUTPUT_STATUS "1.3.6.1.2.1.43.9.2.1.6"
 #define PRT_OUTPUT_NAME "1.3.6.1.2.1.43.9.2.1.7"
+#define PRT_OUTPUT_DESCR "1.3.6.1.2.1.43.9.2.1.12"
 #define PRT_ALERT_SEVERITY "1.3.6.1.2.1.43.18.1.1.2"
 #define PRT_ALERT_GROUP "1.3.6.1.2.1.43.18.1.1.4"
 #define PRT_ALERT_GROUP_INDEX "1.3.6.1.2.1.43.18.1.1.5"
@@ -59,43 +64,27 @@ const char *const pp_std_scalars[] = {
 /* Each column is walked on its own, so that an agent that lacks one column
  * still gives the others; job tables and people's data are never listed. */
 const char *const pp_std_columns[] = {
-    HR_DEVICE_TYPE,
-    HR_DEVICE_DESCR,
-    HR_DEVICE_STATUS,
-    HR_PRINTER_STATUS,
-    HR_PRINTER_ERRORS,
-    IF_PHYS_ADDRESS,
-    PRT_PRINTER_NAME,
-    PRT_SERIAL,
-    PRT_COUNTER_UNIT,
-    PRT_LIFE_COUNT,
-    PRT_POWER_ON_COUNT,
-    PRT_SUPPLY_COLORANT,
-    PRT_SUPPLY_CLASS,
-    PRT_SUPPLY_TYPE,
-    PRT_SUPPLY_DESCR,
-    PRT_SUPPLY_UNIT,
-    PRT_SUPPLY_MAX,
-    PRT_SUPPLY_LEVEL,
-    PRT_COLORANT_VALUE,
-    PRT_INPUT_TYPE,
-    PRT_INPUT_MAX,
-    PRT_INPUT_LEVEL,
-    PRT_INPUT_STATUS,
-    PRT_INPUT_MEDIA,
-    PRT_INPUT_NAME,
-    PRT_OUTPUT_MAX,
-    PRT_OUTPUT_LEVEL,
-    PRT_OUTPUT_STATUS,
-    PRT_OUTPUT_NAME,
-    PRT_CONSOLE_TEXT,
-    PRT_ALERT_SEVERITY,
-    PRT_ALERT_GROUP,
-    PRT_ALERT_GROUP_INDEX,
-    PRT_ALERT_LOCATION,
-    PRT_ALERT_CODE,
-    PRT_ALERT_DESCR,
-    NULL,
+    HR_DEVICE_TYPE,     HR_DEVICE_DESCR,
+    HR_DEVICE_STATUS,   HR_PRINTER_STATUS,
+    HR_PRINTER_ERRORS,  IF_PHYS_ADDRESS,
+    PRT_PRINTER_NAME,   PRT_SERIAL,
+    PRT_COUNTER_UNIT,   PRT_LIFE_COUNT,
+    PRT_POWER_ON_COUNT, PRT_SUPPLY_COLORANT,
+    PRT_SUPPLY_CLASS,   PRT_SUPPLY_TYPE,
+    PRT_SUPPLY_DESCR,   PRT_SUPPLY_UNIT,
+    PRT_SUPPLY_MAX,     PRT_SUPPLY_LEVEL,
+    PRT_COLORANT_VALUE, PRT_INPUT_TYPE,
+    PRT_INPUT_UNIT,     PRT_INPUT_MAX,
+    PRT_INPUT_LEVEL,    PRT_INPUT_STATUS,
+    PRT_INPUT_MEDIA,    PRT_INPUT_NAME,
+    PRT_INPUT_DESCR,    PRT_OUTPUT_TYPE,
+    PRT_OUTPUT_UNIT,    PRT_OUTPUT_MAX,
+    PRT_OUTPUT_LEVEL,   PRT_OUTPUT_STATUS,
+    PRT_OUTPUT_NAME,    PRT_OUTPUT_DESCR,
+    PRT_CONSOLE_TEXT,   PRT_ALERT_SEVERITY,
+    PRT_ALERT_GROUP,    PRT_ALERT_GROUP_INDEX,
+    PRT_ALERT_LOCATION, PRT_ALERT_CODE,
+    PRT_ALERT_DESCR,    NULL,
 };
 
 #define HR_DEVICE_PRINTER "1.3.6.1.2.1.25.3.1.5"
@@ -408,25 +397,45 @@ static int decode_supplies(struct pp_varset *values, struct pp_printer *p) {
 
 /* The columns of one of the two tray tables. */
 struct tray_columns {
-  const char *max, *level, *status, *name, *media;
+  const char *type, *unit, *max, *level, *status, *name, *descr, *media;
 };
 
 static const struct tray_columns input_columns = {
-    PRT_INPUT_MAX, PRT_INPUT_LEVEL, PRT_INPUT_STATUS, PRT_INPUT_NAME,
-    PRT_INPUT_MEDIA};
+    .type = PRT_INPUT_TYPE,
+    .unit = PRT_INPUT_UNIT,
+    .max = PRT_INPUT_MAX,
+    .level = PRT_INPUT_LEVEL,
+    .status = PRT_INPUT_STATUS,
+    .name = PRT_INPUT_NAME,
+    .descr = PRT_INPUT_DESCR,
+    .media = PRT_INPUT_MEDIA,
+};
 static const struct tray_columns output_columns = {
-    PRT_OUTPUT_MAX, PRT_OUTPUT_LEVEL, PRT_OUTPUT_STATUS, PRT_OUTPUT_NAME, NULL};
+    .type = PRT_OUTPUT_TYPE,
+    .unit = PRT_OUTPUT_UNIT,
+    .max = PRT_OUTPUT_MAX,
+    .level = PRT_OUTPUT_LEVEL,
+    .status = PRT_OUTPUT_STATUS,
+    .name = PRT_OUTPUT_NAME,
+    .descr = PRT_OUTPUT_DESCR,
+    .media = NULL,
+};
 
-/* prtInputType sheetFeedManual, or, where the type is not given (Sharp),
- * a name that says so. */
+/* prtInputType sheetFeedManual, or, where the type is not given (Sharp,
+ * Brother, Canon, OKI, Samsung, Dell in tests/corpus), a name that says
+ * so: the multi-purpose tray of a laser is its bypass. */
 #define INPUT_TYPE_MANUAL 5
 
-static bool is_manual_feed(struct pp_varset *values, const uint32_t *index,
-                           const char *name) {
-  int64_t type;
-  if (int_at(values, PRT_INPUT_TYPE, index, 2, &type))
-    return type == INPUT_TYPE_MANUAL;
-  return pp_contains_ci(name, "bypass") || pp_contains_ci(name, "manual");
+static bool is_manual_feed(const struct pp_tray *t) {
+  static const char *const words[] = {
+      "bypass", "manual", "multi-purpose", "multipurpose", "mp tray", "mptray"};
+  if (t->type != 0)
+    return t->type == INPUT_TYPE_MANUAL;
+  for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++) {
+    if (pp_contains_ci(t->name, words[i]))
+      return true;
+  }
+  return false;
 }
 
 static int decode_tray(struct pp_varset *values, const uint32_t *index,
@@ -437,17 +446,26 @@ static int decode_tray(struct pp_varset *values, const uint32_t *index,
   t->index = (int)index[1];
   t->output = c == &output_columns;
   pp_value_text(value_at(values, c->name, index, 2), t->name, sizeof(t->name));
+  /* The name is optional in the MIB; the description is what the printer
+   * says instead (HP fills both, others only one). */
+  if (t->name[0] == '\0')
+    pp_value_text(value_at(values, c->descr, index, 2), t->name,
+                  sizeof(t->name));
   if (c->media != NULL)
     pp_value_text(value_at(values, c->media, index, 2), t->media,
                   sizeof(t->media));
   int64_t n;
+  if (int_at(values, c->type, index, 2, &n) && n > 0 && n <= INT32_MAX)
+    t->type = (int)n;
+  if (int_at(values, c->unit, index, 2, &n) && n > 0 && n <= INT32_MAX)
+    t->unit = (int)n;
   if (int_at(values, c->max, index, 2, &n))
     t->max = n;
   if (int_at(values, c->level, index, 2, &n))
     t->level = n;
   if (int_at(values, c->status, index, 2, &n) && n >= 0 && n <= INT32_MAX)
     t->status = (int)n;
-  t->manual = !t->output && is_manual_feed(values, index, t->name);
+  t->manual = !t->output && is_manual_feed(t);
   pp_tray_derive(t);
   return 0;
 }

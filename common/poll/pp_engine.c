@@ -79,7 +79,7 @@ void pp_engine_opts_default(struct pp_engine_opts *opts) {
   *opts = (struct pp_engine_opts){
       .max_inflight = 1000,
       .deadline_ms = 0,
-      .bulk_values = 64,
+      .bulk_values = DEFAULT_BULK_VALUES,
       .max_column_rows = PP_MAX_TABLE_ROWS, /* as the report keeps */
       .max_values = 8192,
       .backoff = 1.5,

@@ -41,6 +41,10 @@
 #define MAX_PROFILES 32
 #define GETNEXT_BATCH 16
 #define MIN_BULK_VALUES 4
+/* Values asked for in one GETBULK unless the options say otherwise: about
+ * two rows a column in the first GETBULK for the ~40 standard columns, so
+ * most printers are read in one GET and two GETBULKs. */
+#define DEFAULT_BULK_VALUES 96
 
 enum job_phase { JOB_WAITING, JOB_GET, JOB_WALK, JOB_DONE };
 

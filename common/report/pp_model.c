@@ -377,8 +377,51 @@ const char *pp_tray_state_name(enum pp_tray_state state) {
 #define SUBUNIT_AVAILABILITY_MASK 7
 #define SUBUNIT_UNAVAILABLE_BROKEN 3
 
+/* prtInputType and prtOutputType (RFC 3805). */
+static const char *const input_types[] = {
+    "other",
+    "unknown",
+    "sheetFeedAutoRemovableTray",
+    "sheetFeedAutoNonRemovableTray",
+    "sheetFeedManual",
+    "continuousRoll",
+    "continuousFanFold",
+};
+static const char *const output_types[] = {
+    "other",
+    "unknown",
+    "removableBin",
+    "unRemovableBin",
+    "continuousRollDevice",
+    "mailBox",
+    "continuousFanFold",
+};
+
+const char *pp_tray_type_name(bool output, int type) {
+  return output ? TABLE_NAME(output_types, 1, type, "other")
+                : TABLE_NAME(input_types, 1, type, "other");
+}
+
+/* PrtCapacityUnitTC (RFC 3805). */
+static const char *const capacity_units[] = {
+    [1] = "other",       [2] = "unknown", [3] = "tenThousandthsOfInches",
+    [4] = "micrometers", [8] = "sheets",  [16] = "feet",
+    [17] = "meters",     [18] = "items",  [19] = "percent",
+};
+
+const char *pp_capacity_unit_name(int unit) {
+  return TABLE_NAME(capacity_units, 0, unit, "other");
+}
+
+#define CAPACITY_UNIT_PERCENT 19
+
 static int tray_percent(const struct pp_tray *t) {
-  if (t->level < 0 || t->max <= 0 || t->max == PP_UNKNOWN)
+  if (t->level < 0)
+    return PP_NO_PERCENT;
+  /* Unit percent: the level is the percentage, whatever max says. */
+  if (t->unit == CAPACITY_UNIT_PERCENT)
+    return t->level > 100 ? 100 : (int)t->level;
+  if (t->max <= 0 || t->max == PP_UNKNOWN)
     return PP_NO_PERCENT;
   if (t->level >= t->max)
     return 100;

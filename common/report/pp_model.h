@@ -116,8 +116,12 @@ struct pp_tray {
   int index;      /* prtInputIndex / prtOutputIndex */
   bool output;    /* an output bin: level is the room left */
   bool manual;    /* a bypass / manual feed: empty most of the time */
-  char name[64];  /* prtInputName / prtOutputName, cleaned */
+  char name[64];  /* prtInputName / prtOutputName, else the unit's
+                     description (prtInputDescription / prtOutputDescription),
+                     cleaned */
   char media[64]; /* prtInputMediaName ("A4"); "" for bins */
+  int type;       /* prtInputType / prtOutputType, 0 when unread */
+  int unit;       /* PrtCapacityUnitTC of max and level, 0 when unread */
   int64_t max;    /* capacity, raw (-1 / -2 as came), PP_UNKNOWN unread */
   int64_t level;  /* sheets left / room left, raw, PP_UNKNOWN unread */
   int status;     /* PrtSubUnitStatusTC, -1 when unread */
@@ -125,9 +129,18 @@ struct pp_tray {
   enum pp_tray_state state;
 };
 
+/* "sheetFeedManual", "removableBin", ... (prtInputType / prtOutputType of
+ * RFC 3805); "other" for numbers outside the MIB. The names the two tables
+ * share (other, unknown, continuousFanFold) have the same number in both,
+ * so a name alone gives the number back. */
+const char *pp_tray_type_name(bool output, int type);
+/* "sheets", "percent", ... (PrtCapacityUnitTC); "other" outside the MIB. */
+const char *pp_capacity_unit_name(int unit);
+
 /* Fills percent and state the way supplies get theirs: -1 and -2 say
- * nothing, -3 is "some remaining", and a capacity of -1/-2 gives no
- * percent; a status "unavailable because broken" is missing. */
+ * nothing, -3 is "some remaining", a capacity of -1/-2 gives no percent,
+ * unit percent (19) is its own percentage; a status "unavailable because
+ * broken" is missing. */
 void pp_tray_derive(struct pp_tray *tray);
 
 /* Rows of the supplies and alert tables one printer keeps: the walk, the

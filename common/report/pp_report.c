@@ -191,8 +191,13 @@ static int w_tray(struct pp_buf *o, const struct pp_tray *t, const char *name) {
   PP_TRY(pp_json_string(o, t->name));
   PP_TRY(json_key(o, "manual", false));
   PP_TRY(pp_buf_addstr(o, t->manual ? "true" : "false"));
+  PP_TRY(json_key(o, "type", false));
+  PP_TRY(json_text_or_null(o, t->type ? pp_tray_type_name(t->output, t->type)
+                                      : NULL));
   PP_TRY(json_key(o, "media", false));
   PP_TRY(json_text_or_null(o, t->media));
+  PP_TRY(json_key(o, "unit", false));
+  PP_TRY(json_text_or_null(o, t->unit ? pp_capacity_unit_name(t->unit) : NULL));
   PP_TRY(json_key(o, "level", false));
   PP_TRY(json_number_or_null(o, t->level));
   PP_TRY(json_key(o, "max", false));
@@ -363,7 +368,10 @@ static int csv_trays_of(struct pp_buf *out, const struct pp_printer *p,
     PP_TRY(csv_text(out, names[k], false));
     PP_TRY(csv_text(out, t->output ? "output" : "input", false));
     PP_TRY(csv_text(out, t->name, false));
+    PP_TRY(csv_text(out, t->type ? pp_tray_type_name(t->output, t->type) : "",
+                    false));
     PP_TRY(csv_text(out, t->media, false));
+    PP_TRY(csv_text(out, t->unit ? pp_capacity_unit_name(t->unit) : "", false));
     PP_TRY(csv_number(out, t->level, false));
     PP_TRY(csv_number(out, t->max, false));
     PP_TRY(csv_number(
@@ -376,9 +384,10 @@ static int csv_trays_of(struct pp_buf *out, const struct pp_printer *p,
 
 int pp_report_csv_trays(const struct pp_printer *printers, size_t count,
                         struct pp_buf *out) {
-  PP_TRY(pp_buf_addstr(out, "address,name,manufacturer,model,serial,tray,"
-                            "kind,description,media,level,max,percent,state,"
-                            "severity\r\n"));
+  PP_TRY(pp_buf_addstr(out,
+                       "address,name,manufacturer,model,serial,tray,"
+                       "kind,description,type,media,unit,level,max,percent,"
+                       "state,severity\r\n"));
   for (size_t i = 0; i < count; i++) {
     const struct pp_printer *p = &printers[i];
     char(*names)[PP_SUPPLY_NAME_MAX] =

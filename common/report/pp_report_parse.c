@@ -752,6 +752,32 @@ static int tr_media(struct reader *r, void *t) {
   return parse_text(r, tray->media, sizeof(tray->media));
 }
 
+/* Type names that both tables share have the same number in both
+ * (pp_model.h), so the name gives the number whatever the kind. */
+static int tr_type(struct reader *r, void *t) {
+  struct pp_tray *tray = t;
+  if (take_literal(r, "null")) {
+    tray->type = 0;
+    return 0;
+  }
+  char name[NAME_MAX_LEN];
+  PP_TRY(parse_string(r, name, sizeof(name)));
+  for (int v = 1; v <= TC_MAX; v++) {
+    if (strcmp(pp_tray_type_name(false, v), name) == 0 ||
+        strcmp(pp_tray_type_name(true, v), name) == 0) {
+      tray->type = v;
+      return 0;
+    }
+  }
+  return fail(r, -EINVAL, "unknown tray type");
+}
+
+static int tr_unit(struct reader *r, void *t) {
+  struct pp_tray *tray = t;
+  return name_to_number_or_null(r, pp_capacity_unit_name, 1, TC_MAX,
+                                &tray->unit);
+}
+
 static int tr_level(struct reader *r, void *t) {
   struct pp_tray *tray = t;
   return parse_int64_or_null(r, &tray->level);
@@ -791,7 +817,9 @@ static const struct member tray_members[] = {
     {"index", tr_index},
     {"description", tr_description},
     {"manual", tr_manual},
+    {"type", tr_type},
     {"media", tr_media},
+    {"unit", tr_unit},
     {"level", tr_level},
     {"max", tr_max},
     {"percent", tr_percent},

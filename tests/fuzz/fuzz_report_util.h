@@ -65,6 +65,8 @@ static inline void fuzz_check_round_trip(const struct pp_printer *p) {
   FUZZ_CHECK(pp_report_csv_supplies(p, 1, &out) == 0);
   pp_buf_reset(&out);
   FUZZ_CHECK(pp_report_csv_counters(p, 1, &out) == 0);
+  pp_buf_reset(&out);
+  FUZZ_CHECK(pp_report_csv_trays(p, 1, &out) == 0);
   pp_buf_free(&out);
 }
 

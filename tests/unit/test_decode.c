@@ -1070,6 +1070,176 @@ static void test_printer_name_overrides_sys_name(void **state) {
   pp_printer_clear(&p);
 }
 
+/* ---- Trays and output bins (prtInputTable, prtOutputTable) ------------- */
+
+#define INPUT "1.3.6.1.2.1.43.8.2.1."
+#define OUTPUT "1.3.6.1.2.1.43.9.2.1."
+
+struct tray_case {
+  const char *what;
+  bool output;
+  int64_t status; /* PrtSubUnitStatusTC, NONE when absent */
+  int64_t unit;   /* PrtCapacityUnitTC, NONE when absent */
+  int64_t max;
+  int64_t level;
+  int percent;
+  enum pp_tray_state state;
+};
+
+/* One row, index 1.3: the levels and status decide the state, -1/-2 are
+ * never 0, -3 is "some remaining", unavailableBroken (3) is missing
+ * whatever the level, the alert bits (+8, +16) and offline (+32) alone
+ * are not. */
+static void test_tray_levels_and_states(void **state) {
+  (void)state;
+  static const struct tray_case cases[] = {
+      {"normal tray", false, 0, 8, 500, 400, 80, PP_TRAY_OK},
+      {"empty tray", false, 0, 8, 550, 0, 0, PP_TRAY_EMPTY},
+      {"low tray", false, 0, 8, 550, 20, 3, PP_TRAY_LOW},
+      {"one sheet left", false, 0, 8, 550, 1, 0, PP_TRAY_LOW},
+      {"some remaining", false, 0, 8, 550, -3, PP_NO_PERCENT,
+       PP_TRAY_SOME_REMAINING},
+      {"level other", false, 0, 8, 550, -1, PP_NO_PERCENT, PP_TRAY_UNKNOWN},
+      {"level unknown", false, 0, 8, 550, -2, PP_NO_PERCENT, PP_TRAY_UNKNOWN},
+      {"max unknown", false, 0, 8, -2, 200, PP_NO_PERCENT, PP_TRAY_OK},
+      {"no level", false, 0, 8, 550, NONE, PP_NO_PERCENT, PP_TRAY_UNKNOWN},
+      {"level above max", false, 0, 8, 100, 120, 100, PP_TRAY_OK},
+      {"unit percent", false, 0, 19, -2, 45, 45, PP_TRAY_OK},
+      {"broken", false, 3, 8, 550, 300, PP_NO_PERCENT, PP_TRAY_MISSING},
+      {"broken with alerts", false, 3 + 16, 8, 550, 0, PP_NO_PERCENT,
+       PP_TRAY_MISSING},
+      {"alert bits only", false, 8 + 16 + 32, 8, 550, 300, 54, PP_TRAY_OK},
+      {"on request", false, 1, 8, 550, 300, 54, PP_TRAY_OK},
+      {"bin full", true, 0, 8, 250, 0, 0, PP_TRAY_FULL},
+      {"bin near full", true, 0, 8, 250, 20, 8, PP_TRAY_NEAR_FULL},
+      {"bin room", true, 0, 8, 250, 200, 80, PP_TRAY_OK},
+      {"bin some room", true, 0, 8, 250, -3, PP_NO_PERCENT,
+       PP_TRAY_SOME_REMAINING},
+      {"bin unknown", true, NONE, NONE, -2, -2, PP_NO_PERCENT, PP_TRAY_UNKNOWN},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    const struct tray_case *c = &cases[i];
+    const char *table = c->output ? OUTPUT : INPUT;
+    /* Column numbers differ between the tables: unit, max, level,
+     * status. */
+    int unit_col = c->output ? 3 : 8, max_col = c->output ? 4 : 9;
+    int level_col = c->output ? 5 : 10, status_col = c->output ? 6 : 11;
+    char buf[1024] = "";
+    if (c->unit != NONE)
+      append(buf, sizeof(buf), "%s%d.1.3|2|%lld\n", table, unit_col,
+             (long long)c->unit);
+    append(buf, sizeof(buf), "%s%d.1.3|2|%lld\n", table, max_col,
+           (long long)c->max);
+    if (c->level != NONE)
+      append(buf, sizeof(buf), "%s%d.1.3|2|%lld\n", table, level_col,
+             (long long)c->level);
+    if (c->status != NONE)
+      append(buf, sizeof(buf), "%s%d.1.3|2|%lld\n", table, status_col,
+             (long long)c->status);
+    struct pp_printer p;
+    decode_text(buf, &p);
+    if (p.tray_count != 1)
+      fail_msg("%s: %zu trays", c->what, p.tray_count);
+    const struct pp_tray *t = &p.trays[0];
+    if (t->index != 3 || t->output != c->output || t->percent != c->percent ||
+        t->state != c->state)
+      fail_msg("%s: index %d output %d percent %d state %s", c->what, t->index,
+               t->output, t->percent, pp_tray_state_name(t->state));
+    if (c->level == NONE && t->level != PP_UNKNOWN)
+      fail_msg("%s: an unread level must stay unknown", c->what);
+    pp_printer_clear(&p);
+  }
+}
+
+/* The name comes from prtInputName / prtOutputName, else from the
+ * description; media, type and unit as read; names with odd bytes are
+ * cleaned text. */
+static void test_tray_names_types_and_media(void **state) {
+  (void)state;
+  struct pp_printer p;
+  decode_text(
+      INPUT "2.1.1|2|3\n" INPUT "2.1.2|2|5\n" INPUT "8.1.1|2|8\n" INPUT
+            "9.1.1|2|500\n" INPUT "9.1.2|2|100\n" INPUT "10.1.1|2|250\n" INPUT
+            "10.1.2|2|0\n" INPUT "12.1.1|4|A4\n" INPUT "13.1.1|4|Fach 1\n" INPUT
+            "13.1.2|4|\n" INPUT "18.1.1|4|Paper tray one\n" INPUT
+            "18.1.2|4x|4d616e75616c20466565642000\n" OUTPUT "2.1.1|2|6\n" OUTPUT
+            "3.1.1|2|8\n" OUTPUT "4.1.1|2|100\n" OUTPUT "5.1.1|2|60\n" OUTPUT
+            "12.1.1|4|Mailbox 1\n",
+      &p);
+  assert_int_equal(p.tray_count, 3);
+  check_str("name (prtInputName wins)", p.trays[0].name, "Fach 1");
+  check_str("media", p.trays[0].media, "A4");
+  assert_int_equal(p.trays[0].type, 3);
+  assert_int_equal(p.trays[0].unit, 8);
+  check_str("type name", pp_tray_type_name(false, p.trays[0].type),
+            "sheetFeedAutoRemovableTray");
+  check_str("unit name", pp_capacity_unit_name(p.trays[0].unit), "sheets");
+  assert_false(p.trays[0].manual);
+  /* An empty name: the NUL-padded description instead. */
+  check_str("name from description", p.trays[1].name, "Manual Feed");
+  assert_true(p.trays[1].manual);
+  check_str("media absent", p.trays[1].media, "");
+  assert_true(p.trays[2].output);
+  check_str("bin name from description", p.trays[2].name, "Mailbox 1");
+  check_str("bin type", pp_tray_type_name(true, p.trays[2].type), "mailBox");
+  assert_false(p.trays[2].manual);
+  assert_int_equal(p.trays[2].percent, 60);
+  pp_printer_clear(&p);
+}
+
+/* Without prtInputType, a name saying bypass, manual or multi-purpose is a
+ * manual feed (Sharp, Brother, Canon, OKI in tests/corpus); with a type,
+ * the type alone decides. */
+static void test_tray_manual_feed_from_type_or_name(void **state) {
+  (void)state;
+  static const struct {
+    const char *name;
+    int type; /* 0: column absent */
+    bool manual;
+  } cases[] = {
+      {"Bypass Tray", 0, true},
+      {"Manual Paper", 0, true},
+      {"Multi-Purpose Tray", 0, true},
+      {"MP TRAY", 0, true},
+      {"MPTRAY", 0, true},
+      {"Tray 1", 0, false},
+      {"Auto Select", 0, false},
+      {"Bypass Tray", 3, false},
+      {"Tray 1", 5, true},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+    char buf[512] = "";
+    if (cases[i].type != 0)
+      append(buf, sizeof(buf), INPUT "2.1.1|2|%d\n", cases[i].type);
+    append(buf, sizeof(buf), INPUT "10.1.1|2|0\n" INPUT "13.1.1|4|%s\n",
+           cases[i].name);
+    struct pp_printer p;
+    decode_text(buf, &p);
+    assert_int_equal(p.tray_count, 1);
+    if (p.trays[0].manual != cases[i].manual)
+      fail_msg("\"%s\" type %d: manual %d", cases[i].name, cases[i].type,
+               p.trays[0].manual);
+    pp_printer_clear(&p);
+  }
+}
+
+/* A table longer than the limit is cut, and the printer says so. */
+static void test_tray_table_is_bounded(void **state) {
+  (void)state;
+  size_t rows = PP_MAX_TABLE_ROWS + 5;
+  size_t size = rows * 48 + 1;
+  char *buf = calloc(1, size);
+  assert_non_null(buf);
+  for (size_t i = 1; i <= rows; i++)
+    append(buf, size, INPUT "10.1.%zu|2|10\n", i);
+  struct pp_printer p;
+  decode_text(buf, &p);
+  assert_int_equal(p.tray_count, PP_MAX_TABLE_ROWS);
+  assert_non_null(strstr(p.error, "input trays cut off"));
+  pp_printer_clear(&p);
+  free(buf);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_supply_level_minus1_other_has_no_percent),
@@ -1120,6 +1290,10 @@ int main(void) {
       cmocka_unit_test(test_asleep_detection),
       cmocka_unit_test(test_sys_object_id_enterprise_number),
       cmocka_unit_test(test_printer_name_overrides_sys_name),
+      cmocka_unit_test(test_tray_levels_and_states),
+      cmocka_unit_test(test_tray_names_types_and_media),
+      cmocka_unit_test(test_tray_manual_feed_from_type_or_name),
+      cmocka_unit_test(test_tray_table_is_bounded),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

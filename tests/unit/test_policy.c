@@ -238,6 +238,46 @@ static void test_trays(void **state) {
   pp_printer_clear(&p);
 }
 
+/* Odd and long tray names: cleaned to a label, cut so that a "_N" suffix
+ * still fits a perfdata label, unique across trays and bins; a row with
+ * no name is input_N / output_N; Sharp's "Auto Select" pseudo-tray (-2 of
+ * -2) reads "level unknown" and alarms no one. */
+static void test_tray_names_odd_and_long(void **state) {
+  (void)state;
+  struct pp_printer p;
+  pp_printer_init(&p, "x");
+  tray(&p, false,
+       "Fach 2 - Papier A4 / Gro\xc3\x9f (\xc3\x96"
+       "ffnen)",
+       10, 500);
+  tray(&p, false,
+       "High Capacity Input Feeder with Envelope Attachment, lower drawer", 300,
+       2000);
+  tray(&p, false,
+       "High Capacity Input Feeder with Envelope Attachment, upper drawer", 300,
+       2000);
+  tray(&p, true, "Tray 1", 100, 250);
+  tray(&p, false, "Tray 1", 100, 250);
+  tray(&p, true, "  ", 100, 250);
+  struct pp_tray *auto_select = tray(&p, false, "Auto Select", -2, -2);
+  char names[7][PP_SUPPLY_NAME_MAX];
+  pp_policy_tray_names(&p, names);
+  assert_string_equal(names[0], "fach_2_papier_a4_gro_ffnen");
+  assert_string_equal(names[1], "high_capacity_input_feeder_with_envelop");
+  assert_string_equal(names[2], "high_capacity_input_feeder_with_envelop_2");
+  assert_string_equal(names[3], "tray_1");
+  assert_string_equal(names[4], "tray_1_2");
+  assert_string_equal(names[5], "output_6");
+  assert_string_equal(names[6], "auto_select");
+  for (size_t i = 0; i < 7; i++)
+    assert_true(strlen(names[i]) < PP_SUPPLY_NAME_MAX);
+  assert_int_equal(auto_select->state, PP_TRAY_UNKNOWN);
+  assert_int_equal(auto_select->percent, PP_NO_PERCENT);
+  assert_int_equal(pp_policy_tray_severity(auto_select), PP_SEV_OK);
+  assert_string_equal(pp_policy_tray_text(auto_select), "level unknown");
+  pp_printer_clear(&p);
+}
+
 /* Engine, collectd and the checks gave one printer three deadlines. */
 static void test_deadline(void **state) {
   (void)state;
@@ -258,6 +298,7 @@ int main(void) {
       cmocka_unit_test(test_special_levels),
       cmocka_unit_test(test_supply_severity),
       cmocka_unit_test(test_trays),
+      cmocka_unit_test(test_tray_names_odd_and_long),
       cmocka_unit_test(test_deadline),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -95,10 +95,16 @@ static void full_printer(struct pp_printer *p) {
   add_supply(p, "Empty", "magenta", 21, false, 8, 0, 100);
   add_supply(p, "Full bin", "", 4, true, 19, 0, 100);
   add_tray(p, false, 2, "Tray 2", "A4", 0, 550);
+  p->trays[0].type = 3; /* sheetFeedAutoRemovableTray */
+  p->trays[0].unit = 8; /* sheets */
+  pp_tray_derive(&p->trays[0]);
   add_tray(p, false, 5, "Bypass", "", -3, 100);
   p->trays[1].manual = true;
+  p->trays[1].type = 5; /* sheetFeedManual */
   add_tray(p, true, 1, "Face-Down Bin", "", -2, -2);
   p->trays[2].status = 3; /* pulled out: missing */
+  p->trays[2].type = 6;   /* mailBox: a name of the output table only */
+  p->trays[2].unit = 19;  /* percent */
   pp_tray_derive(&p->trays[2]);
   add_alert(p, 3, "input", 8, "Paper jam in tray 2");
   add_alert(p, 4, "markerSupplies", -1104, "Black toner low");

@@ -32,6 +32,8 @@ endif
 SNMP_LIBS := -lnetsnmp
 CURL_LIBS := -lcurl
 CMOCKA_LIBS := -lcmocka
+# Ed25519 signatures of the fleet reports (pp_sign).
+SODIUM_LIBS := -lsodium
 
 CORE_SRC := $(sort $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)) \
                   $(wildcard plugins/*.c))
@@ -91,11 +93,11 @@ $(BUILD)/collectd/%.o: collectd/%.c $(HEADERS)
 	$(CC) $(CPPFLAGS_ALL) $(COLLECTD_CPPFLAGS) $(CFLAGS_ALL) -Wno-strict-prototypes -c $< -o $@
 
 $(BUILD)/%.so: $(BUILD)/collectd/%.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard collectd/*_util.c)) $(DELIVERY_LIB) $(LIB)
-	$(CC) -shared -Wl,--exclude-libs,ALL $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CURL_LIBS) -lm -lpthread
+	$(CC) -shared -Wl,--exclude-libs,ALL $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CURL_LIBS) $(SODIUM_LIBS) -lm -lpthread
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(DELIVERY_LIB) $(LIB) $(wildcard tests/unit/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(DELIVERY_LIB) $(LIB) $(CMOCKA_LIBS) $(SNMP_LIBS) -lm
+	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(DELIVERY_LIB) $(LIB) $(CMOCKA_LIBS) $(SNMP_LIBS) $(SODIUM_LIBS) -lm
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -231,7 +233,7 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(wildcard tests/fuzz/*.h)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) -Inagios -Itests/fuzz $(FUZZ_CFLAGS) \
-	  -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(SNMP_LIBS) -lm
+	  -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(SNMP_LIBS) $(SODIUM_LIBS) -lm
 
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 

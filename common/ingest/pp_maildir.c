@@ -104,7 +104,8 @@ int pp_maildir_list_new(const struct pp_maildir *md, struct pp_name_list *out) {
     pp_name_list_free(out);
     return rc;
   }
-  qsort(out->names, out->count, sizeof(*out->names), compare_names);
+  if (out->count > 1)
+    qsort(out->names, out->count, sizeof(*out->names), compare_names);
   return 0;
 }
 

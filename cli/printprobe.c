@@ -42,6 +42,8 @@ struct cli {
 static void usage_short(FILE *out) {
   fputs("Usage: printprobe scan [OPTIONS] TARGET... | -f FILE\n"
         "       printprobe ingest --maildir DIR --db DB --trusted-keys DIR\n"
+        "       printprobe meters --db DB --from DAY --to DAY [--site SITE]\n"
+        "       printprobe meters --db DB --from DAY --to DAY [--site SITE]\n"
         "Try 'printprobe --help' for more information.\n",
         out);
 }
@@ -103,7 +105,12 @@ static void usage_long(void) {
       "      --trusted-keys DIR   one SITE.pub per site (write_dss's\n"
       "                           SigningKeyFile.pub)\n"
       "  Exit status: 0 every message handled, 1 some left for the next\n"
-      "  run (database down), 2 usage error.\n",
+      "  run (database down), 2 usage error.\n"
+      "  meters  pages per printer and counter in a period, as CSV\n"
+      "      --from YYYY-MM-DD    the first day (UTC)\n"
+      "      --to YYYY-MM-DD      the last day, included\n"
+      "      --site SITE          only the readings of this site\n"
+      "                           (--db as for ingest)\n",
       PP_VERSION);
 }
 
@@ -478,6 +485,8 @@ static int run(int argc, char **argv) {
   }
   if (argc >= 2 && strcmp(argv[1], "ingest") == 0)
     return pp_cmd_ingest(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "meters") == 0)
+    return pp_cmd_meters(argc - 1, argv + 1);
   if (argc < 2 || strcmp(argv[1], "scan") != 0) {
     if (argc >= 2)
       fprintf(stderr, "printprobe: unknown command \"%s\"\n", argv[1]);

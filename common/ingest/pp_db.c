@@ -22,6 +22,11 @@ static int exec(struct pp_db *db, const char *sql, const char *const *params,
   return db->backend->exec(db->conn, sql, params, n, fn, ctx, err, errlen);
 }
 
+int pp_db_exec(struct pp_db *db, const char *sql, const char *const *params,
+               int n, pp_db_row_fn fn, void *ctx, char *err, size_t errlen) {
+  return exec(db, sql, params, n, fn, ctx, err, errlen);
+}
+
 static int exec0(struct pp_db *db, const char *sql, char *err, size_t errlen) {
   return exec(db, sql, NULL, 0, NULL, NULL, err, errlen);
 }

@@ -57,14 +57,24 @@ int pp_db_store(struct pp_db *db, const struct pp_ingest_report *report,
                 enum pp_db_stored *result, char *err, size_t errlen);
 
 struct pp_meters_query {
-  const char *from; /* YYYY-MM-DD, first day */
-  const char *to;   /* YYYY-MM-DD, last day, included */
+  const char *from; /* first instant, "YYYY-MM-DDT00:00:00Z" */
+  const char *to;   /* first instant after the period, the same form */
   const char *site; /* NULL: every site */
 };
 
-/* The meter CSV (docs/man/printprobe.1, "meters") to out. */
+/* The meter CSV to out: one row per printer read in the period (its
+ * reading's site is query->site, when given): serial, maker, model, site,
+ * address, first and last read time, then per counter key K of the
+ * report's counters object (total first, then by name; power_on is no
+ * meter) K_first, K_last and K, the pages in the period; last
+ * went_backwards names the counters that fell (a replaced board): their
+ * pages add only the rises, never a negative step. */
 int pp_db_meters(struct pp_db *db, const struct pp_meters_query *query,
                  FILE *out, char *err, size_t errlen);
+
+/* One statement through the backend (see struct pp_db_backend). */
+int pp_db_exec(struct pp_db *db, const char *sql, const char *const *params,
+               int n, pp_db_row_fn fn, void *ctx, char *err, size_t errlen);
 
 /* Backends. */
 int pp_db_sqlite_open(const char *path, struct pp_db *out, char *err,

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "pp_db.h"
 #include "pp_ingest.h"
@@ -226,4 +227,116 @@ int pp_cmd_ingest(int argc, char **argv) {
   pp_db_close(&run.db);
   pp_trusted_keys_free(&run.keys);
   return status;
+}
+
+/* --- meters --- */
+
+struct meters_args {
+  const char *db;
+  const char *from;
+  const char *to;
+  const char *site;
+};
+
+static void meters_usage(FILE *out) {
+  fputs("Usage: printprobe meters --db DB --from YYYY-MM-DD --to YYYY-MM-DD "
+        "[--site SITE]\n"
+        "Try 'printprobe --help' for more information.\n",
+        out);
+}
+
+/* A calendar day "YYYY-MM-DD" as the epoch second it starts (UTC). */
+static int parse_day(const char *option, const char *text, time_t *out) {
+  int y;
+  int m;
+  int d;
+  char end;
+  struct tm tm = {0};
+  if (sscanf(text, "%4d-%2d-%2d%c", &y, &m, &d, &end) == 3 &&
+      strlen(text) == 10 && y >= 1970 && m >= 1 && m <= 12 && d >= 1 &&
+      d <= 31) {
+    tm.tm_year = y - 1900;
+    tm.tm_mon = m - 1;
+    tm.tm_mday = d;
+    *out = timegm(&tm);
+    /* timegm normalises 2026-02-30 to March: such a day does not exist. */
+    if (tm.tm_mday == d && tm.tm_mon == m - 1)
+      return 0;
+  }
+  fprintf(stderr, "printprobe meters: %s \"%s\" is not a day (YYYY-MM-DD)\n",
+          option, text);
+  return -1;
+}
+
+static void iso_day_start(time_t t, char *out, size_t outlen) {
+  struct tm tm;
+  gmtime_r(&t, &tm);
+  strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+static int parse_meters_args(int argc, char **argv, struct meters_args *a) {
+  static const struct option options[] = {
+      {"db", required_argument, NULL, 'D'},
+      {"from", required_argument, NULL, 'f'},
+      {"to", required_argument, NULL, 't'},
+      {"site", required_argument, NULL, 's'},
+      {NULL, 0, NULL, 0},
+  };
+  optind = 1;
+  int opt;
+  while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
+    if (opt == 'D')
+      a->db = optarg;
+    else if (opt == 'f')
+      a->from = optarg;
+    else if (opt == 't')
+      a->to = optarg;
+    else if (opt == 's')
+      a->site = optarg;
+    else
+      return -1;
+  }
+  const char *missing = a->db == NULL     ? "--db"
+                        : a->from == NULL ? "--from"
+                        : a->to == NULL   ? "--to"
+                                          : NULL;
+  if (missing != NULL)
+    fprintf(stderr, "printprobe meters: %s is required\n", missing);
+  else if (optind != argc)
+    fprintf(stderr, "printprobe meters: unexpected \"%s\"\n", argv[optind]);
+  return missing != NULL || optind != argc ? -1 : 0;
+}
+
+int pp_cmd_meters(int argc, char **argv) {
+  struct meters_args args = {0};
+  time_t from;
+  time_t to;
+  if (parse_meters_args(argc, argv, &args) != 0 ||
+      parse_day("--from", args.from, &from) != 0 ||
+      parse_day("--to", args.to, &to) != 0) {
+    meters_usage(stderr);
+    return PP_INGEST_EXIT_USAGE;
+  }
+  if (to < from) {
+    fprintf(stderr, "printprobe meters: --to %s is before --from %s\n", args.to,
+            args.from);
+    return PP_INGEST_EXIT_USAGE;
+  }
+  char from_text[32];
+  char to_text[32];
+  iso_day_start(from, from_text, sizeof(from_text));
+  iso_day_start(to + 86400, to_text, sizeof(to_text)); /* --to included */
+  struct pp_db db;
+  char err[ERR_MAX];
+  int rc = pp_db_open(args.db, &db, err, sizeof(err));
+  if (rc == 0) {
+    struct pp_meters_query q = {from_text, to_text, args.site};
+    rc = pp_db_meters(&db, &q, stdout, err, sizeof(err));
+    pp_db_close(&db);
+  }
+  if (rc != 0) {
+    fprintf(stderr, "printprobe meters: --db: %s\n", err);
+    return PP_INGEST_EXIT_RETRY;
+  }
+  return PP_INGEST_EXIT_DONE;
 }

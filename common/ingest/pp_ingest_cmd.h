@@ -12,6 +12,8 @@
 #define PP_INGEST_EXIT_USAGE 2
 
 int pp_cmd_ingest(int argc, char **argv);
+/* The meter CSV on standard output; 0, 1 when the database cannot be
+ * read, 2 on a usage error. */
 int pp_cmd_meters(int argc, char **argv);
 
 #endif

@@ -154,6 +154,66 @@ def test_store_once(site):
         raise AssertionError("copies left in new/")
 
 
+def test_meters_csv(site):
+    """printprobe meters over what ingest stored: one row per printer that
+    answered, its pages per counter key of report.json, checked against
+    the counters in the mails themselves."""
+    import csv
+    import datetime
+    import io
+    import json
+    maildir = site.maildir(site.mails)
+    db = os.path.join(maildir, "vendor.db")
+    status, log = ingest(site, maildir, db)
+    expect(status, 0, log)
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    day = datetime.timedelta(days=1)
+    proc = subprocess.run(
+        [binary("printprobe"), "meters", "--db", db, "--from",
+         str(today - day), "--to", str(today + day), "--site", SITE],
+        capture_output=True, text=True, timeout=60)
+    expect(proc.returncode, 0, proc.stderr)
+    rows = list(csv.DictReader(io.StringIO(proc.stdout)))
+    # The expectation, from the mails: total per serial, first and last.
+    seen = {}
+    for data in sorted(site.mails.values(), key=lambda d: str(
+            signing.attachments(d)[0]["Date"])):
+        report = json.loads(signing.attachments(data)[1]["report.json"])
+        for p in report["printers"]:
+            total = (p.get("counters") or {}).get("total")
+            if p.get("serial") and total is not None:
+                seen.setdefault(p["serial"], []).append(total)
+    if len(seen) < 2:
+        raise AssertionError("the mails carry too few counters: %r" % seen)
+    got = {r["serial"]: r for r in rows if r["serial"]}
+    if sorted(got) != sorted(seen):
+        raise AssertionError("serials %r, want %r: %s" %
+                             (sorted(got), sorted(seen), proc.stdout))
+    for serial, totals in seen.items():
+        r = got[serial]
+        want = (str(totals[0]), str(totals[-1]), str(totals[-1] - totals[0]))
+        if (r["total_first"], r["total_last"], r["total"]) != want:
+            raise AssertionError("%s: %r, want %r" % (serial, r, want))
+        if r["site"] != SITE or r["went_backwards"]:
+            raise AssertionError("%s: %r" % (serial, r))
+    # Another site, or a period before any report: the header alone.
+    for argv in (["--site", "nobody"], ["--from", "2001-01-01", "--to",
+                                        "2001-01-31"]):
+        base = ["--db", db, "--from", str(today - day), "--to",
+                str(today + day)]
+        proc = subprocess.run([binary("printprobe"), "meters"] + base + argv,
+                              capture_output=True, text=True, timeout=60)
+        if proc.returncode != 0 or len(proc.stdout.splitlines()) != 1:
+            raise AssertionError("%r: %d %r" % (argv, proc.returncode,
+                                                proc.stdout))
+    proc = subprocess.run([binary("printprobe"), "meters", "--db", db,
+                           "--from", "2026-02-30", "--to", "2026-03-01"],
+                          capture_output=True, text=True, timeout=60)
+    if proc.returncode != 2 or "not a day" not in proc.stderr:
+        raise AssertionError("a day that does not exist: %d %r" %
+                             (proc.returncode, proc.stderr))
+
+
 def signing_key(site):
     with open(site.key) as f:
         seed = base64.b64decode(f.read().split()[1])
@@ -309,7 +369,8 @@ def main():
     try:
         site = Site(env)
         tests = [test_store_once, test_bad_mails_quarantined,
-                 test_database_busy_then_back, test_usage_errors]
+                 test_database_busy_then_back, test_meters_csv,
+                 test_usage_errors]
         only = sys.argv[1:]
         for t in tests:
             if not only or t.__name__ in only:

@@ -339,6 +339,80 @@ static void test_maildir_flow(void **state) {
   assert_int_equal(pp_cmd_ingest(3, argv), PP_INGEST_EXIT_USAGE);
 }
 
+/* One stored report: printer X (serial) with total, mono and colour,
+ * printer Y (no serial) with total only. */
+static void store_counts(struct pp_db *db, const char *site, int64_t when,
+                         const char *id, uint64_t x_total, uint64_t x_mono,
+                         uint64_t x_colour, uint64_t y_total) {
+  struct pp_printer p[2];
+  pp_printer_init(&p[0], "192.0.2.7");
+  p[0].reachable = true;
+  strcpy(p[0].serial, "XRX0000120");
+  strcpy(p[0].manufacturer, "Xerox");
+  strcpy(p[0].model, "VersaLink, C405");
+  p[0].counters.total = x_total;
+  pp_printer_set_counter(&p[0], "mono", x_mono);
+  pp_printer_set_counter(&p[0], "colour", x_colour);
+  pp_printer_init(&p[1], "192.0.2.9");
+  p[1].reachable = true;
+  strcpy(p[1].manufacturer, "=HYPERLINK()");
+  p[1].counters.total = y_total;
+  struct pp_ingest_report r = {.sent_at = when, .printers = p, .count = 2};
+  snprintf(r.message_id, sizeof(r.message_id), "<%s@x>", id);
+  snprintf(r.signature, sizeof(r.signature), "sig-%s", id);
+  strcpy(r.site, site);
+  strcpy(r.key_id, "0123456789abcdef");
+  enum pp_db_stored stored;
+  char err[512];
+  assert_int_equal(pp_db_store(db, &r, &stored, err, sizeof(err)), 0);
+  assert_int_equal(stored, PP_DB_STORED);
+  pp_printer_clear(&p[0]);
+  pp_printer_clear(&p[1]);
+}
+
+static char *meters_csv(struct pp_db *db, const char *site) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *out = open_memstream(&text, &len);
+  struct pp_meters_query q = {"2026-08-01T00:00:00Z", "2026-09-01T00:00:00Z",
+                              site};
+  char err[512];
+  assert_int_equal(pp_db_meters(db, &q, out, err, sizeof(err)), 0);
+  fclose(out);
+  return text;
+}
+
+static void test_meters(void **state) {
+  struct fixture *f = *state;
+  struct pp_db db;
+  char err[512];
+  assert_int_equal(pp_db_open(f->db, &db, err, sizeof(err)), 0);
+  store_counts(&db, "acme", 1785578400, "a", 1000, 800, 200, 50);  /* 08-01 */
+  store_counts(&db, "acme", 1786788000, "b", 1500, 1200, 300, 80); /* 08-15 */
+  /* 08-20: printer X got a new board; its counters start again. */
+  store_counts(&db, "acme", 1787220000, "c", 100, 90, 10, 100);
+  store_counts(&db, "acme", 1787652000, "d", 300, 250, 50, 100);  /* 08-25 */
+  store_counts(&db, "acme", 1788343200, "e", 900, 800, 100, 500); /* 09-02 */
+  store_counts(&db, "other", 1786788000, "f", 1, 1, 1, 1);
+
+  char *csv = meters_csv(&db, "acme");
+  assert_string_equal(
+      csv, "serial,maker,model,site,address,first_read_at,last_read_at,"
+           "total_first,total_last,total,colour_first,colour_last,colour,"
+           "mono_first,mono_last,mono,went_backwards\n"
+           "XRX0000120,Xerox,\"VersaLink, C405\",acme,192.0.2.7,"
+           "2026-08-01T10:00:00Z,2026-08-25T10:00:00Z,"
+           "1000,300,700,200,50,140,800,250,560,total colour mono\n"
+           ",\"'=HYPERLINK()\",,acme,192.0.2.9,2026-08-01T10:00:00Z,"
+           "2026-08-25T10:00:00Z,50,100,50,,,,,,,\n");
+  free(csv);
+  /* Every site: the other site's reading of X joins X's row. */
+  csv = meters_csv(&db, NULL);
+  assert_non_null(strstr(csv, ",other,"));
+  free(csv);
+  pp_db_close(&db);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_signed_report_read, setup, teardown),
@@ -350,6 +424,7 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(test_stored_once, setup, teardown),
       cmocka_unit_test_setup_teardown(test_maildir_flow, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_meters, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

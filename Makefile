@@ -38,8 +38,8 @@ CURL_LIBS := -lcurl
 CMOCKA_LIBS := -lcmocka
 # Ed25519 signatures of the fleet reports (pp_sign).
 SODIUM_LIBS := -lsodium
-# The vendor's side: MIME (GMime 3), JSON (jansson), SQLite.
-INGEST_PKGS := gmime-3.0 jansson
+# The vendor's side: MIME (GMime 3), JSON (jansson), SQLite, PostgreSQL.
+INGEST_PKGS := gmime-3.0 jansson libpq
 INGEST_CFLAGS := $(shell pkg-config --cflags $(INGEST_PKGS) 2>/dev/null)
 INGEST_LIBS := $(shell pkg-config --libs $(INGEST_PKGS) 2>/dev/null) \
                -lsqlite3 $(SODIUM_LIBS)

@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libsnmp-dev snmp libcmocka-dev snmpsim
-libcurl4-openssl-dev libsodium-dev libgmime-3.0-dev libjansson-dev libsqlite3-dev collectd-core collectd-dev valgrind python3
+libcurl4-openssl-dev libsodium-dev libgmime-3.0-dev libjansson-dev libsqlite3-dev libpq-dev postgresql-15 collectd-core collectd-dev valgrind python3
 python3-aiosmtpd python3-cryptography openssl nagios4-core icinga2-bin gnuplot-nox iproute2 procps
 chromium monitoring-plugins-standard debhelper lintian dpkg-dev fakeroot
 clang clang-format mandoc groff-base man-db librrd8 libmicrohttpd12 libprotobuf-c1 prometheus"

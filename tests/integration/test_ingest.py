@@ -12,6 +12,7 @@ with their reason and never stored; a database that is busy leaves every
 message in new/ (exit 1) for the next run, which stores each once."""
 
 import base64
+import datetime
 import email
 import email.policy
 import glob
@@ -27,6 +28,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import \
 
 import signing
 from harness import Runner, binary
+from pg_server import Postgres
 from test_write_dss import (Env, SmtpServer, all_sent, dss_block,
                             dss_collectd, new_dirs, WRITE_DSS_SO)
 
@@ -343,6 +345,58 @@ def test_database_busy_then_back(site):
                                           names(maildir2, "new")))
 
 
+def meters_csv(db):
+    today = datetime.datetime.now(datetime.timezone.utc).date()
+    day = datetime.timedelta(days=1)
+    proc = subprocess.run(
+        [binary("printprobe"), "meters", "--db", db, "--from",
+         str(today - day), "--to", str(today + day)],
+        capture_output=True, text=True, timeout=60)
+    expect(proc.returncode, 0, proc.stderr)
+    return proc.stdout
+
+
+def test_postgresql(site):
+    """The same mails into a real PostgreSQL server: stored once, the
+    schema at version 1, the meter CSV byte for byte SQLite's. With the
+    server down nothing moves (exit 1); back up, each mail is handled."""
+    pg = Postgres().start()
+    try:
+        maildir = site.maildir(site.mails)
+        status, log = ingest(site, maildir, pg.url)
+        expect(status, 0, log)
+        stored = int(pg.query("SELECT COUNT(*) FROM messages"))
+        readings = int(pg.query("SELECT COUNT(*) FROM readings"))
+        version = pg.query("SELECT MAX(version) FROM schema_version")
+        if stored != len(site.mails) or version != "1" or not readings:
+            raise AssertionError("%d stored, schema %s: %s" %
+                                 (stored, version, log))
+        lite = site.maildir(site.mails)
+        lite_db = os.path.join(lite, "vendor.db")
+        expect(*ingest(site, lite, lite_db)[:1], 0, "")
+        if meters_csv(pg.url) != meters_csv(lite_db):
+            raise AssertionError("meters differ:\n%s\n%s" %
+                                 (meters_csv(pg.url), meters_csv(lite_db)))
+
+        again = site.maildir(site.mails)
+        pg.stop()
+        status, log = ingest(site, again, pg.url)
+        expect(status, 1, log)
+        if len(names(again, "new")) != len(site.mails) or \
+                "cannot connect" not in log or "pp@" in log:
+            raise AssertionError("with the server down: new/ %r, %s" %
+                                 (names(again, "new"), log))
+        pg.start()
+        status, log = ingest(site, again, pg.url)
+        expect(status, 0, log)
+        if names(again, "new") or \
+                int(pg.query("SELECT COUNT(*) FROM messages")) != stored or \
+                int(pg.query("SELECT COUNT(*) FROM readings")) != readings:
+            raise AssertionError("stored twice or left: %s" % log)
+    finally:
+        pg.cleanup()
+
+
 def test_usage_errors(site):
     maildir = site.maildir({})
     for argv, why in (
@@ -370,7 +424,7 @@ def main():
         site = Site(env)
         tests = [test_store_once, test_bad_mails_quarantined,
                  test_database_busy_then_back, test_meters_csv,
-                 test_usage_errors]
+                 test_postgresql, test_usage_errors]
         only = sys.argv[1:]
         for t in tests:
             if not only or t.__name__ in only:

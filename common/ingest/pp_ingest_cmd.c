@@ -27,6 +27,7 @@ enum outcome { STORED, ALREADY, QUARANTINED, NOT_NOW, DB_DOWN };
 
 struct ingest_run {
   struct pp_maildir maildir;
+  struct pp_source source;
   struct pp_db db;
   struct pp_trusted_keys keys;
   size_t counts[DB_DOWN + 1];
@@ -73,16 +74,17 @@ static int parse_ingest_args(int argc, char **argv, struct ingest_args *a) {
 
 static enum outcome quarantine(struct ingest_run *run, const char *name,
                                const char *message_id, const char *reason) {
-  int rc = pp_maildir_quarantine(&run->maildir, name, reason);
+  const struct pp_source *src = &run->source;
+  int rc = src->quarantine(src->ctx, name, message_id, reason);
   if (rc != 0) {
     fprintf(stderr,
-            "printprobe ingest: new/%s %s: must be quarantined (%s) but "
-            "cannot be moved: %s; left in new/\n",
-            name, message_id, reason, strerror(-rc));
+            "printprobe ingest: %s%s %s: must be quarantined (%s) but "
+            "cannot be moved: %s; left for the next run\n",
+            src->where, name, message_id, reason, strerror(-rc));
     return NOT_NOW;
   }
-  fprintf(stderr, "printprobe ingest: new/%s %s: QUARANTINED: %s\n", name,
-          message_id, reason);
+  fprintf(stderr, "printprobe ingest: %s%s %s: QUARANTINED: %s\n", src->where,
+          name, message_id, reason);
   return QUARANTINED;
 }
 
@@ -90,23 +92,24 @@ static enum outcome quarantine(struct ingest_run *run, const char *name,
 static enum outcome acknowledge(struct ingest_run *run, const char *name,
                                 const struct pp_ingest_report *r,
                                 enum pp_db_stored stored) {
-  int rc = pp_maildir_mark_seen(&run->maildir, name);
+  const struct pp_source *src = &run->source;
+  int rc = src->acknowledge(src->ctx, name);
   if (rc != 0) {
     fprintf(stderr,
-            "printprobe ingest: new/%s %s: stored, but cannot be moved to "
-            "cur/: %s (the next run acknowledges it)\n",
-            name, r->message_id, strerror(-rc));
+            "printprobe ingest: %s%s %s: stored, but cannot be marked as "
+            "read: %s (the next run acknowledges it)\n",
+            src->where, name, r->message_id, strerror(-rc));
     return NOT_NOW;
   }
   if (stored == PP_DB_STORED)
     fprintf(stderr,
-            "printprobe ingest: new/%s %s: stored (site %s, %zu printers)\n",
-            name, r->message_id, r->site, r->count);
+            "printprobe ingest: %s%s %s: stored (site %s, %zu printers)\n",
+            src->where, name, r->message_id, r->site, r->count);
   else
     fprintf(stderr,
-            "printprobe ingest: new/%s %s: already stored, not stored "
+            "printprobe ingest: %s%s %s: already stored, not stored "
             "again\n",
-            name, r->message_id);
+            src->where, name, r->message_id);
   return stored == PP_DB_STORED ? STORED : ALREADY;
 }
 
@@ -117,9 +120,9 @@ static enum outcome store(struct ingest_run *run, const char *name,
   int rc = pp_db_store(&run->db, r, &stored, err, sizeof(err));
   if (rc != 0) {
     fprintf(stderr,
-            "printprobe ingest: new/%s %s: not stored now: %s; left in new/ "
-            "for the next run\n",
-            name, r->message_id, err);
+            "printprobe ingest: %s%s %s: not stored now: %s; left for the "
+            "next run\n",
+            run->source.where, name, r->message_id, err);
     return rc == -EAGAIN ? DB_DOWN : NOT_NOW;
   }
   if (stored == PP_DB_CONFLICT)
@@ -130,8 +133,9 @@ static enum outcome store(struct ingest_run *run, const char *name,
 }
 
 static enum outcome ingest_one(struct ingest_run *run, const char *name) {
+  const struct pp_source *src = &run->source;
   size_t size = 0;
-  int rc = pp_maildir_size(&run->maildir, name, &size);
+  int rc = src->size(src->ctx, name, &size);
   if (rc == 0 && size > PP_INGEST_MAX_MESSAGE) {
     char reason[128];
     snprintf(reason, sizeof(reason),
@@ -141,10 +145,10 @@ static enum outcome ingest_one(struct ingest_run *run, const char *name) {
   }
   struct pp_buf data;
   if (rc == 0)
-    rc = pp_maildir_read(&run->maildir, name, PP_INGEST_MAX_MESSAGE, &data);
+    rc = src->read(src->ctx, name, PP_INGEST_MAX_MESSAGE, &data);
   if (rc != 0) {
-    fprintf(stderr, "printprobe ingest: new/%s: cannot read: %s\n", name,
-            strerror(-rc));
+    fprintf(stderr, "printprobe ingest: %s%s: cannot read: %s\n", src->where,
+            name, strerror(-rc));
     return NOT_NOW;
   }
   struct pp_ingest_report report;
@@ -167,10 +171,10 @@ static enum outcome ingest_one(struct ingest_run *run, const char *name) {
 
 static int ingest_all(struct ingest_run *run) {
   struct pp_name_list names;
-  int rc = pp_maildir_list_new(&run->maildir, &names);
+  int rc = run->source.list(run->source.ctx, &names);
   if (rc != 0) {
-    fprintf(stderr, "printprobe ingest: cannot list %s/new: %s\n",
-            run->maildir.root, strerror(-rc));
+    fprintf(stderr, "printprobe ingest: cannot list the messages: %s\n",
+            strerror(-rc));
     return PP_INGEST_EXIT_RETRY;
   }
   size_t i = 0;
@@ -203,6 +207,7 @@ static int ingest_open(struct ingest_run *run, const struct ingest_args *a) {
     fprintf(stderr, "printprobe ingest: --maildir: %s\n", err);
     return PP_INGEST_EXIT_USAGE;
   }
+  pp_maildir_source(&run->maildir, &run->source);
   int rc = pp_db_open(a->db, &run->db, err, sizeof(err));
   if (rc != 0) {
     fprintf(stderr,

@@ -21,6 +21,18 @@ void pp_name_list_free(struct pp_name_list *list) {
   *list = (struct pp_name_list){0};
 }
 
+int pp_name_list_add(struct pp_name_list *l, const char *name) {
+  char **grown = realloc(l->names, (l->count + 1) * sizeof(*grown));
+  if (grown == NULL)
+    return -ENOMEM;
+  l->names = grown;
+  l->names[l->count] = strdup(name);
+  if (l->names[l->count] == NULL)
+    return -ENOMEM;
+  l->count++;
+  return 0;
+}
+
 /* A Maildir file name: no slash, no leading dot (temporary and hidden
  * files), printable. */
 static bool name_ok(const char *name) {
@@ -80,15 +92,7 @@ static int add_name(const char *name, void *arg) {
   struct pp_name_list *l = arg;
   if (!name_ok(name) || l->count >= PP_MAILDIR_MAX_BATCH)
     return 0;
-  char **grown = realloc(l->names, (l->count + 1) * sizeof(*grown));
-  if (grown == NULL)
-    return -ENOMEM;
-  l->names = grown;
-  l->names[l->count] = strdup(name);
-  if (l->names[l->count] == NULL)
-    return -ENOMEM;
-  l->count++;
-  return 0;
+  return pp_name_list_add(l, name);
 }
 
 static int compare_names(const void *a, const void *b) {
@@ -160,4 +164,40 @@ int pp_maildir_quarantine(const struct pp_maildir *md, const char *name,
   PP_TRY(sub_path(md, QUARANTINE "/reasons", NULL, dir));
   PP_TRY(pp_file_write_atomic(dir, base, line, strlen(line)));
   return move_from_new(md, name, QUARANTINE "/cur", ":2,");
+}
+
+/* --- as ingest's source --- */
+
+static int source_list(void *ctx, struct pp_name_list *out) {
+  return pp_maildir_list_new(ctx, out);
+}
+
+static int source_size(void *ctx, const char *name, size_t *size) {
+  return pp_maildir_size(ctx, name, size);
+}
+
+static int source_read(void *ctx, const char *name, size_t limit,
+                       struct pp_buf *out) {
+  return pp_maildir_read(ctx, name, limit, out);
+}
+
+static int source_acknowledge(void *ctx, const char *name) {
+  return pp_maildir_mark_seen(ctx, name);
+}
+
+static int source_quarantine(void *ctx, const char *name,
+                             const char *message_id, const char *reason) {
+  char line[1024];
+  snprintf(line, sizeof(line), "%s: %s", message_id, reason);
+  return pp_maildir_quarantine(ctx, name, line);
+}
+
+void pp_maildir_source(struct pp_maildir *md, struct pp_source *out) {
+  *out = (struct pp_source){.where = "new/",
+                            .ctx = md,
+                            .list = source_list,
+                            .size = source_size,
+                            .read = source_read,
+                            .acknowledge = source_acknowledge,
+                            .quarantine = source_quarantine};
 }

@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "pp_buf.h"
+#include "pp_source.h"
 
 /* Messages taken per run; the rest wait for the next one. */
 #define PP_MAILDIR_MAX_BATCH 100000
@@ -18,12 +19,6 @@
 struct pp_maildir {
   char root[PATH_MAX];
 };
-
-struct pp_name_list {
-  char **names;
-  size_t count;
-};
-void pp_name_list_free(struct pp_name_list *list);
 
 /* Checks DIR/new, DIR/cur and DIR/tmp; makes the quarantine folders. */
 int pp_maildir_open(const char *root, struct pp_maildir *md, char *err,
@@ -40,5 +35,8 @@ int pp_maildir_mark_seen(const struct pp_maildir *md, const char *name);
 /* The reason file, then new/NAME -> .Quarantine/cur/NAME:2, (durable). */
 int pp_maildir_quarantine(const struct pp_maildir *md, const char *name,
                           const char *reason);
+
+/* The Maildir as ingest's source (md must outlive it). */
+void pp_maildir_source(struct pp_maildir *md, struct pp_source *out);
 
 #endif

@@ -12,6 +12,7 @@
 
 #include "pp_buf.h"
 #include "pp_engine.h"
+#include "pp_ingest_cmd.h"
 #include "pp_log.h"
 #include "pp_policy.h"
 #include "pp_report.h"
@@ -46,6 +47,9 @@ struct cli {
 
 static void usage_short(FILE *out) {
   fputs("Usage: printprobe scan [OPTIONS] TARGET... | -f FILE\n"
+        "       printprobe ingest --maildir DIR --db DB --trusted-keys DIR\n"
+        "       printprobe meters --db DB --from DAY --to DAY [--site SITE]\n"
+        "       printprobe meters --db DB --from DAY --to DAY [--site SITE]\n"
         "Try 'printprobe --help' for more information.\n",
         out);
 }
@@ -56,6 +60,7 @@ static void usage_long(void) {
       "\n"
       "Usage: printprobe scan [OPTIONS] TARGET...\n"
       "       printprobe scan [OPTIONS] -f FILE\n"
+      "       printprobe ingest --maildir DIR --db DB --trusted-keys DIR\n"
       "\n"
       "Targets: host names, IPv4 or IPv6 addresses, host:port, [v6]:port,\n"
       "CIDR blocks (192.0.2.0/24) and ranges (192.0.2.10-192.0.2.99 or\n"
@@ -95,7 +100,25 @@ static void usage_long(void) {
       "\n"
       "Secrets are never taken from the command line except a community\n"
       "with -c; prefer --community-file or the environment on shared hosts.\n"
-      "Exit status: 0 all targets answered, 1 some did not, 2 usage error.\n",
+      "Exit status: 0 all targets answered, 1 some did not, 2 usage error.\n"
+      "\n"
+      "The vendor's side (signed fleet reports from write_dss):\n"
+      "  ingest  reads each report mail once into a database\n"
+      "      --maildir DIR        the Maildir the reports arrive in: new/\n"
+      "                           moves to cur/ once stored; a report\n"
+      "                           unsigned or not verified goes to\n"
+      "                           DIR/.Quarantine/ with the reason\n"
+      "      --db DB              an SQLite file (made when missing) or a\n"
+      "                           postgresql:// URL\n"
+      "      --trusted-keys DIR   one SITE.pub per site (write_dss's\n"
+      "                           SigningKeyFile.pub)\n"
+      "  Exit status: 0 every message handled, 1 some left for the next\n"
+      "  run (database down), 2 usage error.\n"
+      "  meters  pages per printer and counter in a period, as CSV\n"
+      "      --from YYYY-MM-DD    the first day (UTC)\n"
+      "      --to YYYY-MM-DD      the last day, included\n"
+      "      --site SITE          only the readings of this site\n"
+      "                           (--db as for ingest)\n",
       PP_VERSION);
 }
 
@@ -500,6 +523,10 @@ static int run(int argc, char **argv) {
     printf("printprobe %s\n", PP_VERSION);
     return EXIT_ALL_ANSWERED;
   }
+  if (argc >= 2 && strcmp(argv[1], "ingest") == 0)
+    return pp_cmd_ingest(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "meters") == 0)
+    return pp_cmd_meters(argc - 1, argv + 1);
   if (argc < 2 || strcmp(argv[1], "scan") != 0) {
     if (argc >= 2)
       fprintf(stderr, "printprobe: unknown command \"%s\"\n", argv[1]);

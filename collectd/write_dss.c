@@ -34,6 +34,7 @@
 #include "pp_mail.h"
 #include "pp_report_parse.h"
 #include "pp_secret.h"
+#include "pp_sign.h"
 #include "pp_spool.h"
 #include "pp_str.h"
 
@@ -79,6 +80,7 @@ struct dss_config {
   char customer[256];
   int retry_min_s;
   int retry_max_s;
+  char signing_key_file[PATH_MAX]; /* empty: reports go unsigned */
 };
 
 /* The latest printer object of one printer ("host@address"). */
@@ -106,6 +108,9 @@ struct dss {
   /* Held for the process's life: one writer per SpoolDir and ArchiveDir. */
   int spool_lock_fd;
   int archive_lock_fd;
+  /* Signs every report when SigningKeyFile is set (docs/signing.md). */
+  struct pp_sign_key signing_key;
+  bool signing;
 
   pthread_mutex_t lock; /* printers, stopping, send_wake, the conds */
   pthread_cond_t batch_cond;
@@ -317,6 +322,8 @@ static int config_item(struct dss_config *cfg, const oconfig_item_t *ci) {
     return get_int_range(ci, 1, 86400, &cfg->retry_min_s);
   if (strcasecmp(k, "RetryMaxInterval") == 0)
     return get_int_range(ci, 1, 7 * 86400, &cfg->retry_max_s);
+  if (strcasecmp(k, "SigningKeyFile") == 0)
+    return get_string(ci, cfg->signing_key_file, sizeof(cfg->signing_key_file));
   ERROR(LOG_PREFIX "unknown option \"%s\"", k);
   return -1;
 }
@@ -471,6 +478,7 @@ static void dss_free(struct dss *d) {
   pp_id_list_free(&d->delivered);
   pp_dir_unlock(&d->spool_lock_fd);
   pp_dir_unlock(&d->archive_lock_fd);
+  pp_sign_key_clear(&d->signing_key);
   config_free(&d->cfg);
   pthread_mutex_destroy(&d->lock);
   pthread_mutex_destroy(&d->archive_lock);
@@ -504,6 +512,30 @@ static void log_from_core(enum pp_log_level level, const char *msg,
   plugin_log((int)level, LOG_PREFIX "%s", msg);
 }
 
+/* Loads the site's key, making it on the first start. Its public half is
+ * logged so that the vendor can register it (and is in FILE.pub). */
+static int load_signing_key(struct dss *d) {
+  const char *path = d->cfg.signing_key_file;
+  if (path[0] == '\0')
+    return 0;
+  char err[PATH_MAX + 256];
+  bool created = false;
+  if (pp_sign_key_load_or_create(path, &d->signing_key, &created, err,
+                                 sizeof(err)) != 0) {
+    ERROR(LOG_PREFIX "option SigningKeyFile: %s", err);
+    return -1;
+  }
+  char line[256];
+  if (pp_sign_public_format(&d->signing_key.pub, line, sizeof(line)) != 0)
+    return -1;
+  line[strcspn(line, "\n")] = '\0';
+  NOTICE(LOG_PREFIX "%s signing key %s: reports are signed; the vendor "
+                    "registers the public key in %s.pub: %s",
+         created ? "new" : "loaded", d->signing_key.pub.id, path, line);
+  d->signing = true;
+  return 0;
+}
+
 static int dss_config_cb(oconfig_item_t *ci) {
   /* Set before any thread: pp_log_set_sink is not thread-safe. */
   pp_log_set_sink(log_from_core, NULL, PP_LOG_WARNING);
@@ -521,6 +553,8 @@ static int dss_config_cb(oconfig_item_t *ci) {
     d->cfg.period_s = 86400;
   if (rc == 0)
     rc = check_config(&d->cfg);
+  if (rc == 0)
+    rc = load_signing_key(d);
   if (rc == 0)
     rc = open_dirs(d);
   if (rc != 0) {
@@ -753,6 +787,7 @@ build_report(struct dss *d, const struct pp_printer *printers, size_t count) {
       .to_count = d->cfg.to_count,
       .printers = printers,
       .count = count,
+      .signer = d->signing ? &d->signing_key : NULL,
   };
   int rc = render_report(d, &r, p);
   if (rc != 0) {

@@ -13,6 +13,7 @@
 #include "pp_mail.h"
 #include "pp_policy.h"
 #include "pp_report.h"
+#include "pp_sign.h"
 #include "pp_str.h"
 
 /* Device status "down" (hrDeviceStatus 5). */
@@ -294,6 +295,7 @@ struct rendered {
   struct pp_buf json;
   struct pp_buf supplies;
   struct pp_buf counters;
+  struct pp_buf signature;
 };
 
 static void rendered_free(struct rendered *r) {
@@ -301,6 +303,7 @@ static void rendered_free(struct rendered *r) {
   pp_buf_free(&r->json);
   pp_buf_free(&r->supplies);
   pp_buf_free(&r->counters);
+  pp_buf_free(&r->signature);
 }
 
 static int render_parts(const struct pp_fleet_report *r, struct rendered *out) {
@@ -308,10 +311,17 @@ static int render_parts(const struct pp_fleet_report *r, struct rendered *out) {
   pp_buf_init(&out->json, ATTACHMENT_MAX);
   pp_buf_init(&out->supplies, ATTACHMENT_MAX);
   pp_buf_init(&out->counters, ATTACHMENT_MAX);
+  pp_buf_init(&out->signature, ATTACHMENT_MAX);
   PP_TRY(pp_fleet_summary(r, &out->text));
   PP_TRY(pp_report_json(r->printers, r->count, &out->json));
   PP_TRY(pp_report_csv_supplies(r->printers, r->count, &out->supplies));
-  return pp_report_csv_counters(r->printers, r->count, &out->counters);
+  PP_TRY(pp_report_csv_counters(r->printers, r->count, &out->counters));
+  /* Signed after rendering: the signature covers the exact bytes of
+   * report.json that the message carries. */
+  if (r->signer == NULL)
+    return 0;
+  return pp_sign_report(r->signer, r->message_id, out->json.data, out->json.len,
+                        &out->signature);
 }
 
 int pp_fleet_message(const struct pp_fleet_report *r, struct pp_buf *out) {
@@ -331,6 +341,8 @@ int pp_fleet_message(const struct pp_fleet_report *r, struct pp_buf *out) {
        parts.supplies.data, parts.supplies.len},
       {"counters.csv", "text/csv; charset=utf-8; header=present",
        parts.counters.data, parts.counters.len},
+      {"report.sig", "text/plain; charset=us-ascii", parts.signature.data,
+       parts.signature.len},
   };
   const struct pp_mail mail = {
       .from = r->from,
@@ -341,7 +353,8 @@ int pp_fleet_message(const struct pp_fleet_report *r, struct pp_buf *out) {
       .message_id = r->message_id,
       .text = parts.text.data,
       .attachments = files,
-      .attachment_count = sizeof(files) / sizeof(files[0]),
+      .attachment_count =
+          sizeof(files) / sizeof(files[0]) - (r->signer == NULL ? 1 : 0),
   };
   err = pp_mail_build(&mail, out);
   rendered_free(&parts);

@@ -21,6 +21,7 @@ every case each archived report arrives exactly once, and the archive's
 rendered in headless Chromium; screenshots are kept in
 build/test-out/write_dss/."""
 
+import base64
 import collections
 import email
 import email.policy
@@ -34,6 +35,7 @@ import sys
 import tempfile
 import time
 
+import signing
 from harness import (FIXTURES, HOST, OUR_PLUGINS, ROOT, Collectd, Process,
                      Runner, Snmpsim, Valgrind, free_port, scan, silent_port)
 
@@ -497,6 +499,78 @@ def test_delivery_archive_privacy(env):
         screenshot(report_page, "report.png")
 
     run_case(env, {}, scenario)
+
+
+def test_reports_signed(env):
+    """SigningKeyFile: the key is made with mode 0600 and its public half
+    logged and written to FILE.pub; every archived message (the bytes that
+    were sent) carries report.sig, valid under FILE.pub for its own
+    Message-ID and report.json. A restart keeps the key; a key file open to
+    others stops start-up."""
+    keys = tempfile.mkdtemp(prefix="pp-dss-key-")
+    key = os.path.join(keys, "site.key")
+
+    def scenario(d, server, dirs):
+        d.start()
+        d.wait_for("2 reports sent", lambda: all_sent(dirs, server, 2), 60)
+        d.stop()
+        arch = check_exactly_once(dirs, server)
+        mode = os.stat(key).st_mode & 0o777
+        if mode != 0o600:
+            raise AssertionError("key file mode %o" % mode)
+        with open(key + ".pub") as f:
+            pub_line = f.read().strip()
+        if "new signing key" not in d.log() or pub_line not in d.log():
+            raise AssertionError("the public key was not logged")
+        for data in arch.values():
+            signing.check_signed(data, key + ".pub")
+            _, files = signing.attachments(data)
+            if set(files) != {"report.json", "supplies.csv", "counters.csv",
+                              "report.sig"}:
+                raise AssertionError("attachments %r" % sorted(files))
+        # The check can fail: a report with one byte changed must not pass.
+        data = next(iter(arch.values()))
+        msg, files = signing.attachments(data)
+        tampered = dict(files)
+        tampered["report.json"] = files["report.json"].replace(b"}", b" }", 1)
+        try:
+            mid = str(msg["Message-ID"]).strip()
+            fields = signing.sig_fields(files["report.sig"])
+            _, pub = signing.read_public(key + ".pub")
+            pub.verify(base64.b64decode(fields["Signature"]),
+                       signing.DOMAIN + mid.encode() + b"\n" +
+                       tampered["report.json"])
+            raise AssertionError("a changed report.json verified")
+        except signing.InvalidSignature:
+            pass
+
+    try:
+        run_case(env, {"SigningKeyFile": '"%s"' % key}, scenario)
+        first = open(key + ".pub").read()
+        run_case(env, {"SigningKeyFile": '"%s"' % key},
+                 lambda d, server, dirs: (d.start(), d.wait_for(
+                     "a report sent", lambda: all_sent(dirs, server, 1), 60),
+                     signing.check_signed(next(iter(archived(dirs).values())),
+                                          key + ".pub")))
+        if open(key + ".pub").read() != first:
+            raise AssertionError("the key changed across a restart")
+        os.chmod(key, 0o644)
+        server = SmtpServer(env.certs)
+        dirs = new_dirs()
+        d = dss_collectd(dss_block(server, env.certs, dirs,
+                                   SigningKeyFile='"%s"' % key),
+                         plugins=("write_dss",))
+        try:
+            status, text = start_expecting_refusal(d)
+        finally:
+            d.cleanup()
+            server.cleanup()
+            shutil.rmtree(dirs["base"], ignore_errors=True)
+        if status in (None, 0) or "chmod 600" not in text:
+            raise AssertionError("a key open to others: status %s, %r" %
+                                 (status, text[-300:]))
+    finally:
+        shutil.rmtree(keys, ignore_errors=True)
 
 
 BAD_OPTIONS = [
@@ -1010,7 +1084,8 @@ def main():
     runner = Runner("write_dss")
     env = Env()
     try:
-        tests = [test_delivery_archive_privacy, test_bad_config_stops_startup,
+        tests = [test_delivery_archive_privacy, test_reports_signed,
+                 test_bad_config_stops_startup,
                  test_url_credentials_refused,
                  test_server_down_then_up,
                  test_4xx_retry_schedule_survives_restart,

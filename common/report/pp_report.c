@@ -117,6 +117,25 @@ static int w_status(struct pp_buf *o, const struct pp_printer *p) {
   return pp_buf_addstr(o, "}");
 }
 
+/* counters.units: what each meter counts ("mono": "impressions"), for
+ * the meters whose unit the maker's documentation gives; left out when no
+ * meter has one. */
+static int w_meter_units(struct pp_buf *o, const struct pp_counters *c) {
+  bool first = true;
+  for (size_t i = 0; i < c->vendor_count; i++) {
+    const char *unit = pp_meter_unit_name(c->vendor[i].unit);
+    if (unit == NULL)
+      continue;
+    if (first)
+      PP_TRY(json_key(o, "units", false));
+    PP_TRY(pp_buf_addstr(o, first ? "{" : ","));
+    PP_TRY(json_key(o, c->vendor[i].name, true));
+    PP_TRY(pp_json_string(o, unit));
+    first = false;
+  }
+  return first ? 0 : pp_buf_addstr(o, "}");
+}
+
 static int w_counters(struct pp_buf *o, const struct pp_printer *p) {
   const struct pp_counters *c = &p->counters;
   PP_TRY(pp_buf_addstr(o, "{"));
@@ -130,7 +149,13 @@ static int w_counters(struct pp_buf *o, const struct pp_printer *p) {
     PP_TRY(json_key(o, c->vendor[i].name, false));
     PP_TRY(json_count_or_null(o, c->vendor[i].value));
   }
+  PP_TRY(w_meter_units(o, c));
   return pp_buf_addstr(o, "}");
+}
+
+/* Why the maker's meters and the total disagree; null when they agree. */
+static int w_counters_note(struct pp_buf *o, const struct pp_printer *p) {
+  return json_text_or_null(o, p->counters.note);
 }
 
 static int w_supply(struct pp_buf *o, const struct pp_supply *s,
@@ -218,6 +243,7 @@ static const struct field allowlist[] = {
     {"mac", w_mac},
     {"status", w_status},
     {"counters", w_counters},
+    {"counters_note", w_counters_note},
     {"supplies", w_supplies},
     {"alerts", w_alerts},
 };
@@ -319,6 +345,12 @@ static int csv_counter_row(struct pp_buf *out, const struct pp_printer *p,
   return csv_text(out, unit, true);
 }
 
+/* A meter's own unit; "" when the maker's documentation gives none. */
+static const char *csv_meter_unit(const struct pp_counter *meter) {
+  const char *unit = pp_meter_unit_name(meter->unit);
+  return unit != NULL ? unit : "";
+}
+
 int pp_report_csv_counters(const struct pp_printer *printers, size_t count,
                            struct pp_buf *out) {
   PP_TRY(pp_buf_addstr(out,
@@ -334,8 +366,8 @@ int pp_report_csv_counters(const struct pp_printer *printers, size_t count,
     if (c->power_on != PP_COUNT_UNKNOWN)
       PP_TRY(csv_counter_row(out, p, "power_on", c->power_on, unit));
     for (size_t k = 0; k < c->vendor_count; k++)
-      PP_TRY(
-          csv_counter_row(out, p, c->vendor[k].name, c->vendor[k].value, unit));
+      PP_TRY(csv_counter_row(out, p, c->vendor[k].name, c->vendor[k].value,
+                             csv_meter_unit(&c->vendor[k])));
   }
   return 0;
 }

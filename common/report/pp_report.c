@@ -117,19 +117,31 @@ static int w_status(struct pp_buf *o, const struct pp_printer *p) {
   return pp_buf_addstr(o, "}");
 }
 
+/* Meters go out in the order of pp_meter_names, whatever order the
+ * profile found them in: reports of one printer compare line by line. */
+static const struct pp_counter *meter_named(const struct pp_counters *c,
+                                            const char *name) {
+  for (size_t i = 0; i < c->vendor_count; i++) {
+    if (strcmp(c->vendor[i].name, name) == 0)
+      return &c->vendor[i];
+  }
+  return NULL;
+}
+
 /* counters.units: what each meter counts ("mono": "impressions"), for
  * the meters whose unit the maker's documentation gives; left out when no
  * meter has one. */
 static int w_meter_units(struct pp_buf *o, const struct pp_counters *c) {
   bool first = true;
-  for (size_t i = 0; i < c->vendor_count; i++) {
-    const char *unit = pp_meter_unit_name(c->vendor[i].unit);
+  for (size_t m = 0; pp_meter_names[m] != NULL; m++) {
+    const struct pp_counter *meter = meter_named(c, pp_meter_names[m]);
+    const char *unit = meter ? pp_meter_unit_name(meter->unit) : NULL;
     if (unit == NULL)
       continue;
     if (first)
       PP_TRY(json_key(o, "units", false));
     PP_TRY(pp_buf_addstr(o, first ? "{" : ","));
-    PP_TRY(json_key(o, c->vendor[i].name, true));
+    PP_TRY(json_key(o, meter->name, true));
     PP_TRY(pp_json_string(o, unit));
     first = false;
   }
@@ -145,9 +157,12 @@ static int w_counters(struct pp_buf *o, const struct pp_printer *p) {
   PP_TRY(json_text_or_null(o, c->unit ? pp_counter_unit_name(c->unit) : NULL));
   PP_TRY(json_key(o, "power_on", false));
   PP_TRY(json_count_or_null(o, c->power_on));
-  for (size_t i = 0; i < c->vendor_count; i++) {
-    PP_TRY(json_key(o, c->vendor[i].name, false));
-    PP_TRY(json_count_or_null(o, c->vendor[i].value));
+  for (size_t m = 0; pp_meter_names[m] != NULL; m++) {
+    const struct pp_counter *meter = meter_named(c, pp_meter_names[m]);
+    if (meter == NULL)
+      continue;
+    PP_TRY(json_key(o, meter->name, false));
+    PP_TRY(json_count_or_null(o, meter->value));
   }
   PP_TRY(w_meter_units(o, c));
   return pp_buf_addstr(o, "}");
@@ -365,9 +380,12 @@ int pp_report_csv_counters(const struct pp_printer *printers, size_t count,
     PP_TRY(csv_counter_row(out, p, "total", c->total, unit));
     if (c->power_on != PP_COUNT_UNKNOWN)
       PP_TRY(csv_counter_row(out, p, "power_on", c->power_on, unit));
-    for (size_t k = 0; k < c->vendor_count; k++)
-      PP_TRY(csv_counter_row(out, p, c->vendor[k].name, c->vendor[k].value,
-                             csv_meter_unit(&c->vendor[k])));
+    for (size_t m = 0; pp_meter_names[m] != NULL; m++) {
+      const struct pp_counter *meter = meter_named(c, pp_meter_names[m]);
+      if (meter != NULL)
+        PP_TRY(csv_counter_row(out, p, meter->name, meter->value,
+                               csv_meter_unit(meter)));
+    }
   }
   return 0;
 }

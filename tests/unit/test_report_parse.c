@@ -135,7 +135,9 @@ static void test_round_trip_every_field(void **state) {
   assert_true(back.counters.total == p.counters.total);
   assert_true(back.counters.power_on == 18446744073709551000u);
   assert_int_equal(back.counters.vendor_count, 2);
-  assert_true(back.counters.vendor[1].value == PP_COUNT_UNKNOWN);
+  /* meters come back in pp_meter_names order: mono before colour */
+  assert_string_equal(back.counters.vendor[0].name, "mono");
+  assert_true(back.counters.vendor[0].value == PP_COUNT_UNKNOWN);
   assert_int_equal(back.supply_count, p.supply_count);
   for (size_t i = 0; i < p.supply_count; i++) {
     assert_string_equal(back.supplies[i].description,

@@ -10,6 +10,9 @@ extern const struct pp_profile *const pp_profiles[];
 
 extern const struct pp_profile pp_profile_generic;
 extern const struct pp_profile pp_profile_epson;
+extern const struct pp_profile pp_profile_hp;
+extern const struct pp_profile pp_profile_sharp;
+extern const struct pp_profile pp_profile_konica;
 
 /* Maker's name for an enterprise number, NULL when unknown. */
 const char *pp_maker_of_enterprise(uint32_t enterprise);

@@ -17,14 +17,17 @@
 
 #define BROTHER_DEVICE_ID "1.3.6.1.4.1.2435.2.3.9.1.1.7.0"
 #define BROTHER_SERIAL "1.3.6.1.4.1.2435.2.3.9.4.2.1.5.5.1.0"
-#define BROTHER_SCANS "1.3.6.1.4.1.2435.2.3.9.4.2.1.5.5.54.2.2.1.3.3"
+#define BROTHER_SCAN_TABLE "1.3.6.1.4.1.2435.2.3.9.4.2.1.5.5.54.2.2.1.3"
+#define BROTHER_SCANS BROTHER_SCAN_TABLE ".3"
 #define BROTHER_FIRMWARE "1.3.6.1.4.1.2435.2.4.3.1240.6.5.0"
 #define BROTHER_DNS_NAME "1.3.6.1.4.1.2435.2.4.3.2435.5.13.3.0"
 
 static const char *const brother_scalars[] = {
-    BROTHER_DEVICE_ID, BROTHER_SERIAL,   BROTHER_SCANS,
-    BROTHER_FIRMWARE,  BROTHER_DNS_NAME, NULL,
+    BROTHER_DEVICE_ID, BROTHER_SERIAL, BROTHER_FIRMWARE, BROTHER_DNS_NAME, NULL,
 };
+/* The scan count is one cell of a table: walked, since a scalar is asked
+ * as GETNEXT of its parent and would find the table's first cell. */
+static const char *const brother_columns[] = {BROTHER_SCAN_TABLE, NULL};
 static const char *const brother_descr[] = {"brother nc-", NULL};
 
 /* "Brother HL-5370DW series [001ba90ba752]" -> "HL-5370DW" */
@@ -82,5 +85,6 @@ const struct pp_profile pp_profile_brother = {
     .enterprise = 2435,
     .descr_match = brother_descr,
     .scalars = brother_scalars,
+    .columns = brother_columns,
     .decode = brother_decode,
 };

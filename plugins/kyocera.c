@@ -22,13 +22,19 @@
 #define KYOCERA_FIRMWARE "1.3.6.1.4.1.1347.43.5.4.1.5.1.1"
 #define KYOCERA_BY_FUNCTION "1.3.6.1.4.1.1347.42.3.1.1.1.1"
 #define KYOCERA_BY_COLOUR "1.3.6.1.4.1.1347.42.3.1.2.1.1"
-#define KYOCERA_SCANS "1.3.6.1.4.1.1347.46.10.1.1.5.3"
+#define KYOCERA_SCAN_TABLE "1.3.6.1.4.1.1347.46.10.1.1.5"
+#define KYOCERA_SCANS KYOCERA_SCAN_TABLE ".3"
 
-static const char *const kyocera_scalars[] = {
-    KYOCERA_MODEL, KYOCERA_SERIAL, KYOCERA_FIRMWARE, KYOCERA_SCANS, NULL,
+static const char *const kyocera_scalars[] = {KYOCERA_MODEL, KYOCERA_SERIAL,
+                                              KYOCERA_FIRMWARE, NULL};
+/* The scan count is one cell of a table: walked, since a scalar is asked
+ * as GETNEXT of its parent and would find the table's first cell. */
+static const char *const kyocera_columns[] = {
+    KYOCERA_BY_FUNCTION,
+    KYOCERA_BY_COLOUR,
+    KYOCERA_SCAN_TABLE,
+    NULL,
 };
-static const char *const kyocera_columns[] = {KYOCERA_BY_FUNCTION,
-                                              KYOCERA_BY_COLOUR, NULL};
 static const char *const kyocera_descr[] = {"kyocera", "ta_utax", "utax", NULL};
 
 static void kyocera_meters(struct pp_varset *values, struct pp_printer *p) {

@@ -26,10 +26,15 @@
 #define XEROX_COPY_MONO XEROX_DETAIL ".11.20.3"
 #define XEROX_COPY_COLOUR XEROX_DETAIL ".11.20.25"
 
-static const char *const xerox_scalars[] = {
-    XEROX_DEVICE_ID,  XEROX_PRINT,       XEROX_PRINT_COLOUR,
-    XEROX_PRINT_MONO, XEROX_SCAN_MAIL,   XEROX_SCAN_NETWORK,
-    XEROX_COPY_MONO,  XEROX_COPY_COLOUR, NULL,
+static const char *const xerox_scalars[] = {XEROX_DEVICE_ID, NULL};
+/* Cells of one table share a parent, so they are walked as columns: a
+ * scalar is asked as GETNEXT of its parent and would find only the first
+ * cell. */
+static const char *const xerox_columns[] = {
+    XEROX_DETAIL ".1.20",
+    XEROX_DETAIL ".10.20",
+    XEROX_DETAIL ".11.20",
+    NULL,
 };
 static const char *const xerox_descr[] = {"xerox", NULL};
 static const char *const fuji_descr[] = {"fujifilm", "fuji xerox", NULL};
@@ -75,6 +80,7 @@ const struct pp_profile pp_profile_xerox = {
     .enterprise = 253,
     .descr_match = xerox_descr,
     .scalars = xerox_scalars,
+    .columns = xerox_columns,
     .decode = xerox_decode,
 };
 
@@ -83,5 +89,6 @@ const struct pp_profile pp_profile_fuji_xerox = {
     .enterprise = 297,
     .descr_match = fuji_descr,
     .scalars = xerox_scalars,
+    .columns = xerox_columns,
     .decode = xerox_decode,
 };

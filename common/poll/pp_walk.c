@@ -504,7 +504,7 @@ void walk_job_start(struct poll_ctx *ctx, struct job *job, double now) {
                                      : engine_default_deadline_s(job, ctx));
   job->use_bulk =
       job->target->snmp.version != PP_SNMP_V1 && !ctx->opts->getnext_only;
-  job->bulk_values = ctx->opts->bulk_values ? ctx->opts->bulk_values : 64;
+  job->bulk_values = ctx->opts->bulk_values ? ctx->opts->bulk_values : 128;
   pp_packed_init(&job->raw);
   job->get_skip = 0;
   job->phase = JOB_GET;

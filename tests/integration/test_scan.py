@@ -433,6 +433,13 @@ def main():
                        ppsim, name_of(path))
         runner.run("round-trips", check_round_trips, ppsim,
                    "quirk_ok_colour_laser", 4)
+        # A printer of a known maker: its private OIDs and the PWG counters
+        # join the same walk, so it costs no more than any other.
+        for path in fixtures:
+            name = name_of(path)
+            if name.startswith(("vendor_", "pwg_", "epson_business")):
+                runner.run("round-trips/" + name, check_round_trips, ppsim,
+                           name, 4)
         runner.run("small-buffer-keeps-getbulk",
                    check_small_buffer_keeps_getbulk, ppsim)
         with tempfile.TemporaryDirectory() as tmp:

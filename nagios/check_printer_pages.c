@@ -142,10 +142,11 @@ static void counters_of(const struct pp_printer *p, struct counter_set *set) {
   set->count = 0;
   if (p->counters.total != PP_COUNT_UNKNOWN)
     (void)counter_put(set, TOTAL_NAME, p->counters.total);
-  for (size_t i = 0; i < p->counters.vendor_count; i++) {
-    if (p->counters.vendor[i].value != PP_COUNT_UNKNOWN)
-      (void)counter_put(set, p->counters.vendor[i].name,
-                        p->counters.vendor[i].value);
+  /* In the report's order, whatever order the profile found them in. */
+  for (size_t m = 0; pp_meter_names[m] != NULL; m++) {
+    const struct pp_counter *meter = pp_printer_meter(p, pp_meter_names[m]);
+    if (meter != NULL)
+      (void)counter_put(set, meter->name, meter->value);
   }
 }
 

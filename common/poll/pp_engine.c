@@ -186,6 +186,7 @@ static void job_decode(struct job *job) {
   }
   /* After every source of meters has had its say. */
   pp_counters_check_sum(p);
+  p->counters.read_at = (int64_t)time(NULL);
   pp_varset_free(&values);
 }
 

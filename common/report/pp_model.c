@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "pp_str.h"
 
@@ -415,4 +416,29 @@ void pp_counters_check_sum(struct pp_printer *printer) {
              "mono + colour = %" PRIu64 ", total = %" PRIu64
              " (the maker's meters and prtMarkerLifeCount differ)",
              sum, c->total);
+}
+
+bool pp_format_utc(int64_t t, char *out, size_t outlen) {
+  if (outlen > 0)
+    out[0] = '\0';
+  struct tm tm;
+  time_t when = (time_t)t;
+  if (t <= 0 || gmtime_r(&when, &tm) == NULL || tm.tm_year + 1900 > 9999)
+    return false;
+  return strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0;
+}
+
+bool pp_parse_utc(const char *text, int64_t *out) {
+  struct tm tm = {0};
+  const char *end = strptime(text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (end == NULL || *end != '\0' || strlen(text) != 20)
+    return false;
+  time_t t = timegm(&tm);
+  char again[32];
+  /* Only what pp_format_utc writes: no 30 February, no 25:00. */
+  if (t <= 0 || !pp_format_utc((int64_t)t, again, sizeof(again)) ||
+      strcmp(again, text) != 0)
+    return false;
+  *out = (int64_t)t;
+  return true;
 }

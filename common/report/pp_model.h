@@ -123,6 +123,10 @@ struct pp_counters {
   /* Why the maker's meters and the total disagree, "" when they agree or
    * cannot be compared: reported, never "fixed". */
   char note[160];
+  /* When these counters were read (Unix time, UTC), 0 when never: a bill
+   * names the time of each reading, and a printer that stopped answering
+   * keeps its last one (write_dss). */
+  int64_t read_at;
 };
 
 /* hrPrinterStatus (RFC 2790); 0 when not read. */
@@ -254,6 +258,12 @@ bool pp_printer_set_meter(struct pp_printer *printer, const char *name,
 /* The meter by that name, NULL when the printer did not report it. */
 const struct pp_counter *pp_printer_meter(const struct pp_printer *printer,
                                           const char *name);
+/* "2026-08-26T12:00:00Z" for a Unix time; false (and "") for 0 or a time
+ * gmtime cannot express. */
+bool pp_format_utc(int64_t t, char *out, size_t outlen);
+/* Inverse, exactly that form; false for anything else. */
+bool pp_parse_utc(const char *text, int64_t *out);
+
 /* Compares mono + colour with the total and writes counters.note when
  * they differ; the figures themselves stay as the printer gave them. */
 void pp_counters_check_sum(struct pp_printer *printer);

@@ -148,6 +148,16 @@ static int w_meter_units(struct pp_buf *o, const struct pp_counters *c) {
   return first ? 0 : pp_buf_addstr(o, "}");
 }
 
+/* counters.read_at: when the counters were read, ISO 8601 UTC; null for
+ * a printer never read. */
+static int w_read_at(struct pp_buf *o, const struct pp_counters *c) {
+  char when[32];
+  PP_TRY(json_key(o, "read_at", false));
+  if (!pp_format_utc(c->read_at, when, sizeof(when)))
+    return pp_buf_addstr(o, "null");
+  return pp_json_string(o, when);
+}
+
 static int w_counters(struct pp_buf *o, const struct pp_printer *p) {
   const struct pp_counters *c = &p->counters;
   PP_TRY(pp_buf_addstr(o, "{"));
@@ -165,6 +175,7 @@ static int w_counters(struct pp_buf *o, const struct pp_printer *p) {
     PP_TRY(json_count_or_null(o, meter->value));
   }
   PP_TRY(w_meter_units(o, c));
+  PP_TRY(w_read_at(o, c));
   return pp_buf_addstr(o, "}");
 }
 
@@ -354,10 +365,14 @@ int pp_report_csv_supplies(const struct pp_printer *printers, size_t count,
 static int csv_counter_row(struct pp_buf *out, const struct pp_printer *p,
                            const char *counter, uint64_t value,
                            const char *unit) {
+  char when[32];
+  if (!pp_format_utc(p->counters.read_at, when, sizeof(when)))
+    when[0] = '\0';
   PP_TRY(csv_identity(out, p));
   PP_TRY(csv_text(out, counter, false));
   PP_TRY(csv_count(out, value, false));
-  return csv_text(out, unit, true);
+  PP_TRY(csv_text(out, unit, false));
+  return csv_text(out, when, true);
 }
 
 /* A meter's own unit; "" when the maker's documentation gives none. */
@@ -370,10 +385,12 @@ int pp_report_csv_counters(const struct pp_printer *printers, size_t count,
                            struct pp_buf *out) {
   PP_TRY(pp_buf_addstr(out,
                        "address,name,manufacturer,model,serial,counter,value,"
-                       "unit\r\n"));
+                       "unit,read_at\r\n"));
   for (size_t i = 0; i < count; i++) {
     const struct pp_printer *p = &printers[i];
-    if (!p->reachable)
+    /* A printer that did not answer is listed with its last reading, when
+     * one is known (read_at says when): a bill drops no printer. */
+    if (!p->reachable && p->counters.read_at == 0)
       continue;
     const struct pp_counters *c = &p->counters;
     const char *unit = c->unit ? pp_counter_unit_name(c->unit) : "";

@@ -590,10 +590,21 @@ static int ct_power_on(struct reader *r, void *t) {
   return parse_count_or_null(r, &c->power_on);
 }
 
+static int ct_read_at(struct reader *r, void *t) {
+  struct pp_counters *c = t;
+  char text[32];
+  PP_TRY(parse_text(r, text, sizeof(text)));
+  c->read_at = 0;
+  if (text[0] != '\0' && !pp_parse_utc(text, &c->read_at))
+    return fail(r, -EINVAL, "read_at is not a UTC time");
+  return 0;
+}
+
 static const struct member counter_members[] = {
     {"total", ct_total},
     {"unit", ct_unit},
     {"power_on", ct_power_on},
+    {"read_at", ct_read_at},
 };
 
 /* Vendor counter names are profile words ("colour", "mono"): anything else

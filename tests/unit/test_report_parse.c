@@ -276,6 +276,13 @@ static const struct reject_case rejects[] = {
     {"units twice",
      OK_HEAD ",\"counters\":{\"scan\":1,\"units\":{},\"units\":{}}}", -EINVAL},
     {"note as number", OK_HEAD ",\"counters_note\":5}", -EINVAL},
+    {"read_at not a time", OK_HEAD ",\"counters\":{\"read_at\":\"yesterday\"}}",
+     -EINVAL},
+    {"read_at 30 February",
+     OK_HEAD ",\"counters\":{\"read_at\":\"2026-02-30T00:00:00Z\"}}", -EINVAL},
+    {"read_at with an offset",
+     OK_HEAD ",\"counters\":{\"read_at\":\"2026-08-29T12:00:00+02\"}}",
+     -EINVAL},
     {"percent above 100", OK_HEAD ",\"supplies\":[{\"percent\":101}]}",
      -EINVAL},
     {"unknown supply key", OK_HEAD ",\"supplies\":[{\"owner\":\"Jane Doe\"}]}",
@@ -570,7 +577,9 @@ static void test_round_trip_meters(void **state) {
   assert_string_equal(p.counters.note,
                       "mono + colour = 33803, total = 33810 (the maker's "
                       "meters and prtMarkerLifeCount differ)");
+  p.counters.read_at = 1788004800; /* the time of the reading */
   char *json = json_of(&p);
+  assert_non_null(strstr(json, "\"read_at\":\"2026-08-29T12:00:00Z\""));
   assert_non_null(strstr(json, "\"units\":{\"mono\":\"impressions\","
                                "\"colour\":\"impressions\",\"scan\":"
                                "\"images\"}"));
@@ -583,6 +592,7 @@ static void test_round_trip_meters(void **state) {
   assert_int_equal(pp_printer_meter(&back, "duplex")->unit, 0);
   assert_null(pp_printer_meter(&back, "fax"));
   assert_string_equal(back.counters.note, p.counters.note);
+  assert_true(back.counters.read_at == 1788004800);
   free(json);
   pp_printer_clear(&back);
   /* a total the meters add up to needs no note */

@@ -402,6 +402,16 @@ static const char *column_text(const char *text, char *out, size_t width) {
   return out;
 }
 
+/* A meter's cell: its value, "-" when the printer does not report it. */
+static const char *meter_cell(const struct pp_printer *p, const char *name,
+                              char *out, size_t outlen) {
+  const struct pp_counter *meter = pp_printer_meter(p, name);
+  if (meter == NULL)
+    return "-";
+  snprintf(out, outlen, "%" PRIu64, meter->value);
+  return out;
+}
+
 /* One printer's row; a read cut short gets a second line with the reason
  * (a cut table must not look complete). Returns whether it was cut. */
 static bool print_row(const struct pp_printer *p) {
@@ -416,10 +426,13 @@ static bool print_row(const struct pp_printer *p) {
   supply_summary(p, supplies, sizeof(supplies));
   error_summary(p, errors, sizeof(errors));
   const char *state = pp_printer_status_name(p->status.printer);
-  printf("%-22s %-16s %-8.8s %-28s %-16s %10s  %-20s %s\n", p->address,
-         column_text(p->name, name, 16), state ? state : "?",
+  char mono[24], colour[24];
+  printf("%-22s %-16s %-8.8s %-28s %-16s %10s %10s %10s  %-20s %s\n",
+         p->address, column_text(p->name, name, 16), state ? state : "?",
          column_text(p->model, model, 28), column_text(p->serial, serial, 16),
-         pages, errors[0] ? errors : "-", supplies);
+         pages, meter_cell(p, "mono", mono, sizeof(mono)),
+         meter_cell(p, "colour", colour, sizeof(colour)),
+         errors[0] ? errors : "-", supplies);
   char trays[512];
   tray_summary(p, trays, sizeof(trays));
   if (trays[0] != '\0')
@@ -431,8 +444,9 @@ static bool print_row(const struct pp_printer *p) {
 }
 
 static void print_table(const struct pp_printer *printers, size_t count) {
-  printf("%-22s %-16s %-8s %-28s %-16s %10s  %-20s %s\n", "ADDRESS", "NAME",
-         "STATE", "MODEL", "SERIAL", "PAGES", "ERRORS", "SUPPLIES");
+  printf("%-22s %-16s %-8s %-28s %-16s %10s %10s %10s  %-20s %s\n", "ADDRESS",
+         "NAME", "STATE", "MODEL", "SERIAL", "PAGES", "MONO", "COLOUR",
+         "ERRORS", "SUPPLIES");
   size_t partial = 0;
   for (size_t i = 0; i < count; i++)
     partial += print_row(&printers[i]);

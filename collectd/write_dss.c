@@ -120,6 +120,11 @@ struct dss {
   struct printer_entry *printers; /* sorted by address */
   size_t printer_count;
   bool full_warned;
+  /* The last object of each printer that answered, kept across periods: a
+   * printer that stops answering is still billed with its last reading
+   * and that reading's time, never dropped. Sorted by key. */
+  struct printer_entry *answered;
+  size_t answered_count;
 
   /* Only the batcher touches these. */
   struct pending *pending;
@@ -470,6 +475,7 @@ static void dss_free(struct dss *d) {
   if (d == NULL)
     return;
   free_entries(d->printers, d->printer_count);
+  free_entries(d->answered, d->answered_count);
   while (d->pending != NULL) {
     struct pending *p = d->pending;
     d->pending = p->next;
@@ -573,16 +579,18 @@ static int entry_compare(const void *key, const void *item) {
   return strcmp(key, e->key);
 }
 
-/* Must hold d->lock. Takes ownership of json. */
-static int store_printer_nolock(struct dss *d, const char *key, char *json) {
+/* Adds or replaces key's object in a sorted map. Takes ownership of
+ * json. */
+static int store_entry(struct printer_entry **items, size_t *count,
+                       const char *key, char *json) {
   size_t lo = 0;
-  size_t hi = d->printer_count;
+  size_t hi = *count;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    int c = entry_compare(key, &d->printers[mid]);
+    int c = entry_compare(key, &(*items)[mid]);
     if (c == 0) {
-      free(d->printers[mid].json);
-      d->printers[mid].json = json;
+      free((*items)[mid].json);
+      (*items)[mid].json = json;
       return 0;
     }
     if (c < 0)
@@ -590,22 +598,44 @@ static int store_printer_nolock(struct dss *d, const char *key, char *json) {
     else
       lo = mid + 1;
   }
-  if (d->printer_count >= MAX_PRINTERS)
+  if (*count >= MAX_PRINTERS)
     return -E2BIG;
   char *copy = strdup(key);
-  struct printer_entry *grown =
-      realloc(d->printers, (d->printer_count + 1) * sizeof(*grown));
+  struct printer_entry *grown = realloc(*items, (*count + 1) * sizeof(*grown));
   if (copy == NULL || grown == NULL) {
     free(copy);
     if (grown != NULL)
-      d->printers = grown;
+      *items = grown;
     return -ENOMEM;
   }
-  d->printers = grown;
-  memmove(&grown[lo + 1], &grown[lo], (d->printer_count - lo) * sizeof(*grown));
+  *items = grown;
+  memmove(&grown[lo + 1], &grown[lo], (*count - lo) * sizeof(*grown));
   grown[lo] = (struct printer_entry){.key = copy, .json = json};
-  d->printer_count++;
+  (*count)++;
   return 0;
+}
+
+static const struct printer_entry *find_entry(const struct printer_entry *items,
+                                              size_t count, const char *key) {
+  return bsearch(key, items, count, sizeof(*items), entry_compare);
+}
+
+/* Must hold d->lock. Takes ownership of json. */
+static int store_printer_nolock(struct dss *d, const char *key, char *json) {
+  return store_entry(&d->printers, &d->printer_count, key, json);
+}
+
+/* Must hold d->lock. A printer that answered: its object is also its last
+ * reading. Whether it really answered is decided when the report is made,
+ * through the allowlist; this is only a cheap first look. */
+static void store_answered_nolock(struct dss *d, const char *key,
+                                  const char *json) {
+  if (strstr(json, "\"reachable\":true") == NULL)
+    return;
+  char *copy = strdup(json);
+  if (copy != NULL &&
+      store_entry(&d->answered, &d->answered_count, key, copy) != 0)
+    free(copy);
 }
 
 static bool is_printer_report(const value_list_t *vl) {
@@ -639,6 +669,7 @@ static int dss_write(const data_set_t *ds, const value_list_t *vl,
   char key[DATA_MAX_NAME_LEN + 300];
   snprintf(key, sizeof(key), "%s@%s", vl->host, address ? address : "");
   pthread_mutex_lock(&d->lock);
+  store_answered_nolock(d, key, json);
   int rc = store_printer_nolock(d, key, json);
   bool warn = rc != 0 && !d->full_warned;
   d->full_warned |= warn;
@@ -710,10 +741,65 @@ static void take_printers(struct dss *d, struct printer_entry **out,
   pthread_mutex_unlock(&d->lock);
 }
 
+/* A copy of the last readings, for the batcher to use without the lock. */
+static struct printer_entry *copy_answered(struct dss *d, size_t *count) {
+  pthread_mutex_lock(&d->lock);
+  size_t n = d->answered_count;
+  struct printer_entry *copy = calloc(n ? n : 1, sizeof(*copy));
+  size_t kept = 0;
+  for (size_t i = 0; copy != NULL && i < n; i++) {
+    copy[kept].key = strdup(d->answered[i].key);
+    copy[kept].json = strdup(d->answered[i].json);
+    if (copy[kept].key == NULL || copy[kept].json == NULL) {
+      free(copy[kept].key);
+      free(copy[kept].json);
+      continue;
+    }
+    kept++;
+  }
+  pthread_mutex_unlock(&d->lock);
+  *count = kept;
+  return copy;
+}
+
+/* Identity the last reading knows and this object lacks. */
+static void fill_identity(struct pp_printer *p, const struct pp_printer *last) {
+  if (p->name[0] == '\0')
+    pp_strlcpy(p->name, last->name, sizeof(p->name));
+  if (p->manufacturer[0] == '\0')
+    pp_strlcpy(p->manufacturer, last->manufacturer, sizeof(p->manufacturer));
+  if (p->model[0] == '\0')
+    pp_strlcpy(p->model, last->model, sizeof(p->model));
+  if (p->serial[0] == '\0')
+    pp_strlcpy(p->serial, last->serial, sizeof(p->serial));
+  if (p->mac[0] == '\0')
+    pp_strlcpy(p->mac, last->mac, sizeof(p->mac));
+}
+
+/* A printer that did not answer carries its last reading: the counters
+ * and meters with the time they were read (counters.read_at), through the
+ * allowlist like everything else. */
+static void add_last_reading(struct pp_printer *p, const char *key,
+                             const struct printer_entry *answered,
+                             size_t answered_count) {
+  const struct printer_entry *e = find_entry(answered, answered_count, key);
+  if (p->reachable || e == NULL)
+    return;
+  struct pp_printer last;
+  if (pp_report_parse_printer(e->json, strlen(e->json), &last, NULL, 0) != 0)
+    return;
+  if (last.reachable && last.counters.read_at != 0) {
+    p->counters = last.counters;
+    fill_identity(p, &last);
+  }
+  pp_printer_clear(&last);
+}
+
 /* Parses each object through the allowlist; a bad one is left out and
  * logged, so one broken printer never stops the report. */
 static size_t parse_printers(const struct printer_entry *entries, size_t count,
-                             struct pp_printer *out) {
+                             const struct printer_entry *answered,
+                             size_t answered_count, struct pp_printer *out) {
   size_t n = 0;
   for (size_t i = 0; i < count; i++) {
     char err[256];
@@ -728,6 +814,36 @@ static size_t parse_printers(const struct printer_entry *entries, size_t count,
     if (err[0] != '\0')
       NOTICE(LOG_PREFIX "%s: %s (not in the report allowlist)", entries[i].key,
              err);
+    add_last_reading(&out[n], entries[i].key, answered, answered_count);
+    n++;
+  }
+  return n;
+}
+
+/* Printers read in an earlier period and silent in this one (no object at
+ * all, e.g. taken out of the printer plugin's configuration): listed as
+ * not reachable with their last reading, never dropped from the bill. */
+static size_t add_silent_printers(const struct printer_entry *entries,
+                                  size_t count,
+                                  const struct printer_entry *answered,
+                                  size_t answered_count,
+                                  struct pp_printer *out) {
+  size_t n = 0;
+  for (size_t i = 0; i < answered_count; i++) {
+    if (find_entry(entries, count, answered[i].key) != NULL)
+      continue;
+    const char *json = answered[i].json;
+    struct pp_printer *p = &out[n];
+    if (pp_report_parse_printer(json, strlen(json), p, NULL, 0) != 0)
+      continue;
+    if (!p->reachable || p->counters.read_at == 0) {
+      pp_printer_clear(p);
+      continue;
+    }
+    p->reachable = false;
+    pp_strlcpy(p->error, "no data in this period; last reading kept",
+               sizeof(p->error));
+    pp_printer_clear(p); /* supplies and alerts are no reading */
     n++;
   }
   return n;
@@ -809,14 +925,23 @@ static void make_report(struct dss *d) {
     free(entries);
     return;
   }
-  struct pp_printer *printers = calloc(count, sizeof(*printers));
+  size_t answered_count = 0;
+  struct printer_entry *answered = copy_answered(d, &answered_count);
+  struct pp_printer *printers =
+      calloc(count + answered_count, sizeof(*printers));
   struct pending *p = NULL;
-  if (printers != NULL) {
-    size_t n = parse_printers(entries, count, printers);
+  if (printers != NULL && answered != NULL) {
+    size_t n =
+        parse_printers(entries, count, answered, answered_count, printers);
+    n += add_silent_printers(entries, count, answered, answered_count,
+                             printers + n);
     p = n > 0 ? build_report(d, printers, n) : NULL;
     free_printers(printers, n);
+  } else {
+    free(printers);
   }
   free_entries(entries, count);
+  free_entries(answered, answered_count);
   if (p == NULL)
     return;
   INFO(LOG_PREFIX "report %s made: %zu printers, %zu reachable, %zu bytes",

@@ -36,8 +36,9 @@ import tempfile
 import time
 
 import signing
-from harness import (FIXTURES, HOST, OUR_PLUGINS, ROOT, Collectd, Process,
-                     Runner, Snmpsim, Valgrind, free_port, scan, silent_port)
+from harness import (FIXTURES, HOST, OUR_PLUGINS, ROOT, Collectd, PPSim,
+                     Process, Runner, Snmpsim, Valgrind, free_port, scan,
+                     silent_port)
 
 WRITE_DSS_SO = OUR_PLUGINS["write_dss"]
 PRINTER_SO = OUR_PLUGINS["printer"]
@@ -1040,6 +1041,76 @@ def test_with_printer_plugin(env):
         shutil.rmtree(dirs["base"], ignore_errors=True)
 
 
+def last_reading_report(dirs):
+    """The newest archived report's summary, JSON and counters.csv."""
+    arch = archived(dirs)
+    if not arch:
+        return None
+    newest = max(arch.values(), key=lambda data: parts(data)[0]["Date"].datetime)
+    _, text, files = parts(newest)
+    return text, json.loads(files["report.json"]), files["counters.csv"]
+
+
+def silent_with_last_reading(dirs):
+    got = last_reading_report(dirs)
+    if got is None:
+        return False
+    printers = got[1]["printers"]
+    return any(not p["reachable"] for p in printers)
+
+
+def test_last_reading_of_a_silent_printer(env):
+    """A printer read in one period and silent in the next is billed with
+    its last reading and that reading's time, never dropped (values of the
+    vendor_canon fixture)."""
+    if not os.path.exists(PRINTER_SO):
+        print("skip: %s is not built" % PRINTER_SO)
+        return
+    sim = PPSim(FIXTURES)
+    server = SmtpServer(env.certs).start()
+    dirs = new_dirs()
+    body = ("LoadPlugin printer\n<Plugin printer>\n  <Printer \"canon\">\n"
+            "    Address \"%s:%d\"\n    Community \"vendor_canon\"\n"
+            "    Timeout 0.2\n    Retries 0\n  </Printer>\n</Plugin>\n"
+            % (HOST, sim.port)) + dss_block(server, env.certs, dirs)
+    d = dss_collectd(body, plugins=("write_dss", "printer"))
+    try:
+        sim.wait("vendor_canon")
+        d.start()
+        d.wait_for("a report with the printer's reading",
+                   lambda: all_sent(dirs, server, 1) and
+                   last_reading_report(dirs) is not None, 60)
+        sim.stop()  # the printer goes silent
+        d.wait_for("a report of the silent printer",
+                   lambda: silent_with_last_reading(dirs), 60)
+        d.stop()
+        text, report, counters = last_reading_report(dirs)
+        p = [x for x in report["printers"] if not x["reachable"]][0]
+        c = p["counters"]
+        problems = []
+        if (c.get("total"), c.get("mono"), c.get("colour"), c.get("scan")) != \
+                (70000, 50000, 20000, 9000):
+            problems.append("counters of the silent printer: %r" % c)
+        if not re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$",
+                        c.get("read_at") or ""):
+            problems.append("read_at %r" % c.get("read_at"))
+        if p.get("serial") != "CNN0000160":
+            problems.append("serial %r" % p.get("serial"))
+        if "(last reading: no answer since)" not in text or \
+                "mono 50000, colour 20000" not in text:
+            problems.append("summary: %r" % text[-800:])
+        row = '"mono",50000,"impressions","%s"' % c.get("read_at")
+        if row.encode() not in counters:
+            problems.append("counters.csv lacks %s" % row)
+        if problems:
+            raise AssertionError("; ".join(problems))
+    finally:
+        d.cleanup()
+        server.cleanup()
+        sim.stop()
+        shutil.rmtree(dirs["base"], ignore_errors=True)
+
+
 def test_valgrind_no_leak(env):
     """write_dss and the printer plugin in a collectd under valgrind: reports
     made, archived, refused once (554), retried once (451) and mailed, then
@@ -1094,6 +1165,7 @@ def main():
                  test_slow_server_and_timeouts, test_kill9_while_sending,
                  test_disk_full, test_smtps_and_certificate_checks,
                  test_wrong_password_then_fixed, test_with_printer_plugin,
+                 test_last_reading_of_a_silent_printer,
                  test_valgrind_no_leak]
         only = sys.argv[1:]
         for t in tests:

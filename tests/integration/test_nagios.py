@@ -158,7 +158,7 @@ def status_pipe_in_alert(port):
 
 def status_unreachable():
     port = silent_port()
-    base = ["-H", HOST, "-p", str(port), "-t", "0.2", "-e", "1"]
+    base = ["-H", HOST, "-p", str(port), "-t", "2", "-e", "1"]
     check("check_printer_status", *base).expect(2, "unreachable",
                                                  "no answer")
     for state, rc in (("ok", 0), ("warning", 1), ("unknown", 3),
@@ -508,7 +508,7 @@ def broken_agents(port):
         r = check("check_printer_supplies", *target(port, name))
         if r.rc not in (0, 1, 2) or not r.perf:
             r.fail("%s: supplies not read" % name)
-    base = ["-H", HOST, "-p", str(port), "-C", "quirk_silent", "-t", "0.3",
+    base = ["-H", HOST, "-p", str(port), "-C", "quirk_silent", "-t", "2",
             "-e", "1"]
     check("check_printer_status", *base).expect(2, "unreachable")
     check("check_printer_supplies", *base).expect(3, "unreachable")

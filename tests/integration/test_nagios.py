@@ -169,6 +169,11 @@ def status_unreachable():
           "down").expect(3, "--unreachable-state")
     check("check_printer_supplies", *base).expect(3, "unreachable")
     check("check_printer_pages", *base).expect(3, "unreachable")
+    # Like the supplies: reachability is the status check's (the host
+    # check); the trays of a printer that does not answer are unknown.
+    r = check("check_printer_trays", *base).expect(3, "unreachable")
+    if r.perf_text:
+        r.fail("perfdata for a printer that did not answer")
 
 
 # --- check_printer_supplies -------------------------------------------------
@@ -904,8 +909,9 @@ def nagios_config():
     if rc != 0 or "Total Errors:   0" not in out or \
             "Total Warnings: 0" not in out:
         raise AssertionError("nagios4 -v failed (%d):\n%s" % (rc, out[-3000:]))
-    # Our 4 services and commands, and the test's notify-none.
-    if "Checked 4 services." not in out or "Checked 5 commands." not in out:
+    # Our 4 services, 5 commands (the host check's too) and the test's
+    # notify-none.
+    if "Checked 4 services." not in out or "Checked 6 commands." not in out:
         raise AssertionError("nagios4 did not see our objects:\n" + out)
     # The validation is real: a broken copy must fail.
     tmp = tempfile.mkdtemp(prefix="pp-nagios4-bad-")

@@ -16,8 +16,12 @@ WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes
 # a library of its own that only write_dss links.
 CORE_DIRS := common/util common/poll common/report
 DELIVERY_DIR := common/delivery
+# ingest (the vendor's side: signed report mails into a database) is a
+# library of its own that only the printprobe command links.
+INGEST_DIR := common/ingest
 CPPFLAGS_ALL := -D_GNU_SOURCE -DPP_VERSION='"$(VERSION)"' \
-                $(addprefix -I,$(CORE_DIRS) $(DELIVERY_DIR)) -Iplugins
+                $(addprefix -I,$(CORE_DIRS) $(DELIVERY_DIR) $(INGEST_DIR)) \
+                -Iplugins
 CFLAGS_ALL := -std=c11 -g $(OPT) $(WARN) -fPIC $(CFLAGS)
 SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer \
              -fno-sanitize-recover=undefined
@@ -32,12 +36,21 @@ endif
 SNMP_LIBS := -lnetsnmp
 CURL_LIBS := -lcurl
 CMOCKA_LIBS := -lcmocka
+# Ed25519 signatures of the fleet reports (pp_sign).
+SODIUM_LIBS := -lsodium
+# The vendor's side: MIME (GMime 3), JSON (jansson), SQLite, PostgreSQL.
+INGEST_PKGS := gmime-3.0 jansson libpq
+INGEST_CFLAGS := $(shell pkg-config --cflags $(INGEST_PKGS) 2>/dev/null)
+INGEST_LIBS := $(shell pkg-config --libs $(INGEST_PKGS) 2>/dev/null) \
+               -lsqlite3 $(SODIUM_LIBS)
 
 CORE_SRC := $(sort $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)) \
                   $(wildcard plugins/*.c))
 CORE_OBJ := $(CORE_SRC:%.c=$(BUILD)/%.o)
 DELIVERY_SRC := $(sort $(wildcard $(DELIVERY_DIR)/*.c))
 DELIVERY_OBJ := $(DELIVERY_SRC:%.c=$(BUILD)/%.o)
+INGEST_SRC := $(sort $(wildcard $(INGEST_DIR)/*.c))
+INGEST_OBJ := $(INGEST_SRC:%.c=$(BUILD)/%.o)
 # Every object depends on every project header: headers are few, and a
 # changed struct must never leave a stale object behind.
 HEADERS := $(wildcard common/*/*.h plugins/*.h nagios/*.h collectd/*.h)
@@ -52,6 +65,7 @@ TOOLS := $(patsubst tests/tools/%.c,%,$(wildcard tests/tools/*.c))
 
 LIB := $(BUILD)/libprintprobe.a
 DELIVERY_LIB := $(BUILD)/libprintprobe-delivery.a
+INGEST_LIB := $(BUILD)/libprintprobe-ingest.a
 BINS := $(BUILD)/printprobe $(NAGIOS_CHECKS:%=$(BUILD)/%)
 SOS := $(COLLECTD_PLUGINS:%=$(BUILD)/%.so)
 
@@ -64,7 +78,7 @@ SOS := $(COLLECTD_PLUGINS:%=$(BUILD)/%.so)
 all:
 	@$(MAKE) --no-print-directory BUILD=build/rel build-tree
 
-build-tree: $(LIB) $(DELIVERY_LIB) $(BINS) $(SOS)
+build-tree: $(LIB) $(DELIVERY_LIB) $(INGEST_LIB) $(BINS) $(SOS)
 
 $(BUILD)/%.o: %.c $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -78,8 +92,16 @@ $(DELIVERY_LIB): $(DELIVERY_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/printprobe: $(CLI_OBJ) $(LIB)
-	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) -lm
+$(BUILD)/$(INGEST_DIR)/%.o: $(INGEST_DIR)/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(CC) $(CPPFLAGS_ALL) $(INGEST_CFLAGS) $(CFLAGS_ALL) -c $< -o $@
+
+$(INGEST_LIB): $(INGEST_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/printprobe: $(CLI_OBJ) $(INGEST_LIB) $(DELIVERY_LIB) $(LIB)
+	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(INGEST_LIBS) -lm
 
 $(BUILD)/check_%: $(BUILD)/nagios/check_%.o $(NAGIOS_LIB_OBJ) $(LIB)
 	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) -lm
@@ -91,11 +113,11 @@ $(BUILD)/collectd/%.o: collectd/%.c $(HEADERS)
 	$(CC) $(CPPFLAGS_ALL) $(COLLECTD_CPPFLAGS) $(CFLAGS_ALL) -Wno-strict-prototypes -c $< -o $@
 
 $(BUILD)/%.so: $(BUILD)/collectd/%.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard collectd/*_util.c)) $(DELIVERY_LIB) $(LIB)
-	$(CC) -shared -Wl,--exclude-libs,ALL $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CURL_LIBS) -lm -lpthread
+	$(CC) -shared -Wl,--exclude-libs,ALL $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CURL_LIBS) $(SODIUM_LIBS) -lm -lpthread
 
-$(BUILD)/tests/test_%: tests/unit/test_%.c $(DELIVERY_LIB) $(LIB) $(wildcard tests/unit/*.h) $(HEADERS)
+$(BUILD)/tests/test_%: tests/unit/test_%.c $(INGEST_LIB) $(DELIVERY_LIB) $(LIB) $(wildcard tests/unit/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(DELIVERY_LIB) $(LIB) $(CMOCKA_LIBS) $(SNMP_LIBS) -lm
+	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(INGEST_LIB) $(DELIVERY_LIB) $(LIB) $(CMOCKA_LIBS) $(SNMP_LIBS) $(INGEST_LIBS) -lm
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(dir $@)
@@ -231,7 +253,7 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(wildcard tests/fuzz/*.h)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) -Inagios -Itests/fuzz $(FUZZ_CFLAGS) \
-	  -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(SNMP_LIBS) -lm
+	  -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(SNMP_LIBS) $(SODIUM_LIBS) -lm
 
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 

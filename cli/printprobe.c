@@ -12,6 +12,7 @@
 
 #include "pp_buf.h"
 #include "pp_engine.h"
+#include "pp_ingest_cmd.h"
 #include "pp_log.h"
 #include "pp_policy.h"
 #include "pp_report.h"
@@ -46,6 +47,9 @@ struct cli {
 
 static void usage_short(FILE *out) {
   fputs("Usage: printprobe scan [OPTIONS] TARGET... | -f FILE\n"
+        "       printprobe ingest --maildir DIR --db DB --trusted-keys DIR\n"
+        "       printprobe meters --db DB --from DAY --to DAY [--site SITE]\n"
+        "       printprobe meters --db DB --from DAY --to DAY [--site SITE]\n"
         "Try 'printprobe --help' for more information.\n",
         out);
 }
@@ -56,6 +60,7 @@ static void usage_long(void) {
       "\n"
       "Usage: printprobe scan [OPTIONS] TARGET...\n"
       "       printprobe scan [OPTIONS] -f FILE\n"
+      "       printprobe ingest --maildir DIR --db DB --trusted-keys DIR\n"
       "\n"
       "Targets: host names, IPv4 or IPv6 addresses, host:port, [v6]:port,\n"
       "CIDR blocks (192.0.2.0/24) and ranges (192.0.2.10-192.0.2.99 or\n"
@@ -95,7 +100,25 @@ static void usage_long(void) {
       "\n"
       "Secrets are never taken from the command line except a community\n"
       "with -c; prefer --community-file or the environment on shared hosts.\n"
-      "Exit status: 0 all targets answered, 1 some did not, 2 usage error.\n",
+      "Exit status: 0 all targets answered, 1 some did not, 2 usage error.\n"
+      "\n"
+      "The vendor's side (signed fleet reports from write_dss):\n"
+      "  ingest  reads each report mail once into a database\n"
+      "      --maildir DIR        the Maildir the reports arrive in: new/\n"
+      "                           moves to cur/ once stored; a report\n"
+      "                           unsigned or not verified goes to\n"
+      "                           DIR/.Quarantine/ with the reason\n"
+      "      --db DB              an SQLite file (made when missing) or a\n"
+      "                           postgresql:// URL\n"
+      "      --trusted-keys DIR   one SITE.pub per site (write_dss's\n"
+      "                           SigningKeyFile.pub)\n"
+      "  Exit status: 0 every message handled, 1 some left for the next\n"
+      "  run (database down), 2 usage error.\n"
+      "  meters  pages per printer and counter in a period, as CSV\n"
+      "      --from YYYY-MM-DD    the first day (UTC)\n"
+      "      --to YYYY-MM-DD      the last day, included\n"
+      "      --site SITE          only the readings of this site\n"
+      "                           (--db as for ingest)\n",
       PP_VERSION);
 }
 
@@ -379,6 +402,16 @@ static const char *column_text(const char *text, char *out, size_t width) {
   return out;
 }
 
+/* A meter's cell: its value, "-" when the printer does not report it. */
+static const char *meter_cell(const struct pp_printer *p, const char *name,
+                              char *out, size_t outlen) {
+  const struct pp_counter *meter = pp_printer_meter(p, name);
+  if (meter == NULL)
+    return "-";
+  snprintf(out, outlen, "%" PRIu64, meter->value);
+  return out;
+}
+
 /* One printer's row; a read cut short gets a second line with the reason
  * (a cut table must not look complete). Returns whether it was cut. */
 static bool print_row(const struct pp_printer *p) {
@@ -393,10 +426,13 @@ static bool print_row(const struct pp_printer *p) {
   supply_summary(p, supplies, sizeof(supplies));
   error_summary(p, errors, sizeof(errors));
   const char *state = pp_printer_status_name(p->status.printer);
-  printf("%-22s %-16s %-8.8s %-28s %-16s %10s  %-20s %s\n", p->address,
-         column_text(p->name, name, 16), state ? state : "?",
+  char mono[24], colour[24];
+  printf("%-22s %-16s %-8.8s %-28s %-16s %10s %10s %10s  %-20s %s\n",
+         p->address, column_text(p->name, name, 16), state ? state : "?",
          column_text(p->model, model, 28), column_text(p->serial, serial, 16),
-         pages, errors[0] ? errors : "-", supplies);
+         pages, meter_cell(p, "mono", mono, sizeof(mono)),
+         meter_cell(p, "colour", colour, sizeof(colour)),
+         errors[0] ? errors : "-", supplies);
   char trays[512];
   tray_summary(p, trays, sizeof(trays));
   if (trays[0] != '\0')
@@ -408,8 +444,9 @@ static bool print_row(const struct pp_printer *p) {
 }
 
 static void print_table(const struct pp_printer *printers, size_t count) {
-  printf("%-22s %-16s %-8s %-28s %-16s %10s  %-20s %s\n", "ADDRESS", "NAME",
-         "STATE", "MODEL", "SERIAL", "PAGES", "ERRORS", "SUPPLIES");
+  printf("%-22s %-16s %-8s %-28s %-16s %10s %10s %10s  %-20s %s\n", "ADDRESS",
+         "NAME", "STATE", "MODEL", "SERIAL", "PAGES", "MONO", "COLOUR",
+         "ERRORS", "SUPPLIES");
   size_t partial = 0;
   for (size_t i = 0; i < count; i++)
     partial += print_row(&printers[i]);
@@ -500,6 +537,10 @@ static int run(int argc, char **argv) {
     printf("printprobe %s\n", PP_VERSION);
     return EXIT_ALL_ANSWERED;
   }
+  if (argc >= 2 && strcmp(argv[1], "ingest") == 0)
+    return pp_cmd_ingest(argc - 1, argv + 1);
+  if (argc >= 2 && strcmp(argv[1], "meters") == 0)
+    return pp_cmd_meters(argc - 1, argv + 1);
   if (argc < 2 || strcmp(argv[1], "scan") != 0) {
     if (argc >= 2)
       fprintf(stderr, "printprobe: unknown command \"%s\"\n", argv[1]);

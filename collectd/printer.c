@@ -24,9 +24,12 @@
  *   gauge-alerts_critical, gauge-alerts_warning   prtAlertTable rows of
  *                          that severity (power-saver alerts of a printer
  *                          asleep do not count)
- *   derive-pages_total, derive-pages_power_on, derive-pages_<vendor>
- *                          page counters (a decrease is notified, and
- *                          DERIVE's minimum 0 turns its rate into NaN)
+ *   derive-pages_total, derive-pages_power_on, derive-pages_<meter>
+ *                          page counters and the maker's meters (mono,
+ *                          colour, print_colour, scan, ...: the keys of the
+ *                          report's counters, docs/vendors.md); a decrease
+ *                          of the total is notified, and DERIVE's minimum 0
+ *                          turns any rate that goes back into NaN
  *   percent-<supply name>  supply levels (names from pp_policy_supply_names,
  *                          as everywhere); for a receptacle (waste
  *                          toner) the free space. An unknown level is
@@ -40,7 +43,8 @@
  * value list carries the meta strings "printprobe:address" and, when known,
  * "printprobe:manufacturer", "printprobe:model", "printprobe:serial",
  * "printprobe:firmware" and "printprobe:mac"; page values also
- * "printprobe:counter_unit" (impressions, sheets). The gauge-reachable value
+ * "printprobe:counter_unit" (impressions, sheets; a meter's own unit, e.g.
+ * images for scans, where the maker gives one). The gauge-reachable value
  * list of each printer, dispatched last for that printer and poll,
  * additionally carries "printprobe:report": the printer's JSON object from
  * pp_report_json_printer(), i.e. exactly the fields of the core's privacy
@@ -899,6 +903,21 @@ static void submit_pages(value_list_t *vl, const char *name, uint64_t value) {
   submit(vl, "derive", instance, (value_t){.derive = (derive_t)value});
 }
 
+/* One derive-pages_<meter> per meter the printer reports (mono, colour,
+ * print_colour, scan, ...), named after its key in the report; each with
+ * its own unit in the meta data, since a scan counts images. */
+static void submit_meters(value_list_t *vl, const struct pp_counters *c) {
+  for (size_t i = 0; i < c->vendor_count; i++) {
+    const char *unit = pp_meter_unit_name(c->vendor[i].unit);
+    bool tagged = unit != NULL && vl->meta != NULL;
+    if (tagged)
+      meta_data_add_string(vl->meta, "printprobe:counter_unit", unit);
+    submit_pages(vl, c->vendor[i].name, c->vendor[i].value);
+    if (tagged)
+      meta_data_delete(vl->meta, "printprobe:counter_unit");
+  }
+}
+
 /* DERIVE (min 0 in types.db): a counter that goes back turns into a NaN
  * rate, not a negative one, and not COUNTER's 2^32 wrap. It is reported
  * here, once, and the new value becomes the base. */
@@ -924,10 +943,9 @@ static void submit_counters(const struct block *b, struct printer_state *st,
   }
   submit_pages(vl, "total", c->total);
   submit_pages(vl, "power_on", c->power_on);
-  for (size_t i = 0; i < c->vendor_count; i++)
-    submit_pages(vl, c->vendor[i].name, c->vendor[i].value);
   if (unit)
     meta_data_delete(vl->meta, "printprobe:counter_unit");
+  submit_meters(vl, c);
 }
 
 static void submit_supplies(value_list_t *vl, const struct pp_printer *p) {

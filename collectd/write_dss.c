@@ -34,6 +34,7 @@
 #include "pp_mail.h"
 #include "pp_report_parse.h"
 #include "pp_secret.h"
+#include "pp_sign.h"
 #include "pp_spool.h"
 #include "pp_str.h"
 
@@ -79,6 +80,7 @@ struct dss_config {
   char customer[256];
   int retry_min_s;
   int retry_max_s;
+  char signing_key_file[PATH_MAX]; /* empty: reports go unsigned */
 };
 
 /* The latest printer object of one printer ("host@address"). */
@@ -106,6 +108,9 @@ struct dss {
   /* Held for the process's life: one writer per SpoolDir and ArchiveDir. */
   int spool_lock_fd;
   int archive_lock_fd;
+  /* Signs every report when SigningKeyFile is set (docs/signing.md). */
+  struct pp_sign_key signing_key;
+  bool signing;
 
   pthread_mutex_t lock; /* printers, stopping, send_wake, the conds */
   pthread_cond_t batch_cond;
@@ -115,6 +120,11 @@ struct dss {
   struct printer_entry *printers; /* sorted by address */
   size_t printer_count;
   bool full_warned;
+  /* The last object of each printer that answered, kept across periods: a
+   * printer that stops answering is still billed with its last reading
+   * and that reading's time, never dropped. Sorted by key. */
+  struct printer_entry *answered;
+  size_t answered_count;
 
   /* Only the batcher touches these. */
   struct pending *pending;
@@ -317,6 +327,8 @@ static int config_item(struct dss_config *cfg, const oconfig_item_t *ci) {
     return get_int_range(ci, 1, 86400, &cfg->retry_min_s);
   if (strcasecmp(k, "RetryMaxInterval") == 0)
     return get_int_range(ci, 1, 7 * 86400, &cfg->retry_max_s);
+  if (strcasecmp(k, "SigningKeyFile") == 0)
+    return get_string(ci, cfg->signing_key_file, sizeof(cfg->signing_key_file));
   ERROR(LOG_PREFIX "unknown option \"%s\"", k);
   return -1;
 }
@@ -463,6 +475,7 @@ static void dss_free(struct dss *d) {
   if (d == NULL)
     return;
   free_entries(d->printers, d->printer_count);
+  free_entries(d->answered, d->answered_count);
   while (d->pending != NULL) {
     struct pending *p = d->pending;
     d->pending = p->next;
@@ -471,6 +484,7 @@ static void dss_free(struct dss *d) {
   pp_id_list_free(&d->delivered);
   pp_dir_unlock(&d->spool_lock_fd);
   pp_dir_unlock(&d->archive_lock_fd);
+  pp_sign_key_clear(&d->signing_key);
   config_free(&d->cfg);
   pthread_mutex_destroy(&d->lock);
   pthread_mutex_destroy(&d->archive_lock);
@@ -504,6 +518,30 @@ static void log_from_core(enum pp_log_level level, const char *msg,
   plugin_log((int)level, LOG_PREFIX "%s", msg);
 }
 
+/* Loads the site's key, making it on the first start. Its public half is
+ * logged so that the vendor can register it (and is in FILE.pub). */
+static int load_signing_key(struct dss *d) {
+  const char *path = d->cfg.signing_key_file;
+  if (path[0] == '\0')
+    return 0;
+  char err[PATH_MAX + 256];
+  bool created = false;
+  if (pp_sign_key_load_or_create(path, &d->signing_key, &created, err,
+                                 sizeof(err)) != 0) {
+    ERROR(LOG_PREFIX "option SigningKeyFile: %s", err);
+    return -1;
+  }
+  char line[256];
+  if (pp_sign_public_format(&d->signing_key.pub, line, sizeof(line)) != 0)
+    return -1;
+  line[strcspn(line, "\n")] = '\0';
+  NOTICE(LOG_PREFIX "%s signing key %s: reports are signed; the vendor "
+                    "registers the public key in %s.pub: %s",
+         created ? "new" : "loaded", d->signing_key.pub.id, path, line);
+  d->signing = true;
+  return 0;
+}
+
 static int dss_config_cb(oconfig_item_t *ci) {
   /* Set before any thread: pp_log_set_sink is not thread-safe. */
   pp_log_set_sink(log_from_core, NULL, PP_LOG_WARNING);
@@ -522,6 +560,8 @@ static int dss_config_cb(oconfig_item_t *ci) {
   if (rc == 0)
     rc = check_config(&d->cfg);
   if (rc == 0)
+    rc = load_signing_key(d);
+  if (rc == 0)
     rc = open_dirs(d);
   if (rc != 0) {
     ERROR(LOG_PREFIX "bad configuration; see the messages above");
@@ -539,16 +579,18 @@ static int entry_compare(const void *key, const void *item) {
   return strcmp(key, e->key);
 }
 
-/* Must hold d->lock. Takes ownership of json. */
-static int store_printer_nolock(struct dss *d, const char *key, char *json) {
+/* Adds or replaces key's object in a sorted map. Takes ownership of
+ * json. */
+static int store_entry(struct printer_entry **items, size_t *count,
+                       const char *key, char *json) {
   size_t lo = 0;
-  size_t hi = d->printer_count;
+  size_t hi = *count;
   while (lo < hi) {
     size_t mid = (lo + hi) / 2;
-    int c = entry_compare(key, &d->printers[mid]);
+    int c = entry_compare(key, &(*items)[mid]);
     if (c == 0) {
-      free(d->printers[mid].json);
-      d->printers[mid].json = json;
+      free((*items)[mid].json);
+      (*items)[mid].json = json;
       return 0;
     }
     if (c < 0)
@@ -556,22 +598,44 @@ static int store_printer_nolock(struct dss *d, const char *key, char *json) {
     else
       lo = mid + 1;
   }
-  if (d->printer_count >= MAX_PRINTERS)
+  if (*count >= MAX_PRINTERS)
     return -E2BIG;
   char *copy = strdup(key);
-  struct printer_entry *grown =
-      realloc(d->printers, (d->printer_count + 1) * sizeof(*grown));
+  struct printer_entry *grown = realloc(*items, (*count + 1) * sizeof(*grown));
   if (copy == NULL || grown == NULL) {
     free(copy);
     if (grown != NULL)
-      d->printers = grown;
+      *items = grown;
     return -ENOMEM;
   }
-  d->printers = grown;
-  memmove(&grown[lo + 1], &grown[lo], (d->printer_count - lo) * sizeof(*grown));
+  *items = grown;
+  memmove(&grown[lo + 1], &grown[lo], (*count - lo) * sizeof(*grown));
   grown[lo] = (struct printer_entry){.key = copy, .json = json};
-  d->printer_count++;
+  (*count)++;
   return 0;
+}
+
+static const struct printer_entry *find_entry(const struct printer_entry *items,
+                                              size_t count, const char *key) {
+  return bsearch(key, items, count, sizeof(*items), entry_compare);
+}
+
+/* Must hold d->lock. Takes ownership of json. */
+static int store_printer_nolock(struct dss *d, const char *key, char *json) {
+  return store_entry(&d->printers, &d->printer_count, key, json);
+}
+
+/* Must hold d->lock. A printer that answered: its object is also its last
+ * reading. Whether it really answered is decided when the report is made,
+ * through the allowlist; this is only a cheap first look. */
+static void store_answered_nolock(struct dss *d, const char *key,
+                                  const char *json) {
+  if (strstr(json, "\"reachable\":true") == NULL)
+    return;
+  char *copy = strdup(json);
+  if (copy != NULL &&
+      store_entry(&d->answered, &d->answered_count, key, copy) != 0)
+    free(copy);
 }
 
 static bool is_printer_report(const value_list_t *vl) {
@@ -605,6 +669,7 @@ static int dss_write(const data_set_t *ds, const value_list_t *vl,
   char key[DATA_MAX_NAME_LEN + 300];
   snprintf(key, sizeof(key), "%s@%s", vl->host, address ? address : "");
   pthread_mutex_lock(&d->lock);
+  store_answered_nolock(d, key, json);
   int rc = store_printer_nolock(d, key, json);
   bool warn = rc != 0 && !d->full_warned;
   d->full_warned |= warn;
@@ -676,10 +741,65 @@ static void take_printers(struct dss *d, struct printer_entry **out,
   pthread_mutex_unlock(&d->lock);
 }
 
+/* A copy of the last readings, for the batcher to use without the lock. */
+static struct printer_entry *copy_answered(struct dss *d, size_t *count) {
+  pthread_mutex_lock(&d->lock);
+  size_t n = d->answered_count;
+  struct printer_entry *copy = calloc(n ? n : 1, sizeof(*copy));
+  size_t kept = 0;
+  for (size_t i = 0; copy != NULL && i < n; i++) {
+    copy[kept].key = strdup(d->answered[i].key);
+    copy[kept].json = strdup(d->answered[i].json);
+    if (copy[kept].key == NULL || copy[kept].json == NULL) {
+      free(copy[kept].key);
+      free(copy[kept].json);
+      continue;
+    }
+    kept++;
+  }
+  pthread_mutex_unlock(&d->lock);
+  *count = kept;
+  return copy;
+}
+
+/* Identity the last reading knows and this object lacks. */
+static void fill_identity(struct pp_printer *p, const struct pp_printer *last) {
+  if (p->name[0] == '\0')
+    pp_strlcpy(p->name, last->name, sizeof(p->name));
+  if (p->manufacturer[0] == '\0')
+    pp_strlcpy(p->manufacturer, last->manufacturer, sizeof(p->manufacturer));
+  if (p->model[0] == '\0')
+    pp_strlcpy(p->model, last->model, sizeof(p->model));
+  if (p->serial[0] == '\0')
+    pp_strlcpy(p->serial, last->serial, sizeof(p->serial));
+  if (p->mac[0] == '\0')
+    pp_strlcpy(p->mac, last->mac, sizeof(p->mac));
+}
+
+/* A printer that did not answer carries its last reading: the counters
+ * and meters with the time they were read (counters.read_at), through the
+ * allowlist like everything else. */
+static void add_last_reading(struct pp_printer *p, const char *key,
+                             const struct printer_entry *answered,
+                             size_t answered_count) {
+  const struct printer_entry *e = find_entry(answered, answered_count, key);
+  if (p->reachable || e == NULL)
+    return;
+  struct pp_printer last;
+  if (pp_report_parse_printer(e->json, strlen(e->json), &last, NULL, 0) != 0)
+    return;
+  if (last.reachable && last.counters.read_at != 0) {
+    p->counters = last.counters;
+    fill_identity(p, &last);
+  }
+  pp_printer_clear(&last);
+}
+
 /* Parses each object through the allowlist; a bad one is left out and
  * logged, so one broken printer never stops the report. */
 static size_t parse_printers(const struct printer_entry *entries, size_t count,
-                             struct pp_printer *out) {
+                             const struct printer_entry *answered,
+                             size_t answered_count, struct pp_printer *out) {
   size_t n = 0;
   for (size_t i = 0; i < count; i++) {
     char err[256];
@@ -694,6 +814,36 @@ static size_t parse_printers(const struct printer_entry *entries, size_t count,
     if (err[0] != '\0')
       NOTICE(LOG_PREFIX "%s: %s (not in the report allowlist)", entries[i].key,
              err);
+    add_last_reading(&out[n], entries[i].key, answered, answered_count);
+    n++;
+  }
+  return n;
+}
+
+/* Printers read in an earlier period and silent in this one (no object at
+ * all, e.g. taken out of the printer plugin's configuration): listed as
+ * not reachable with their last reading, never dropped from the bill. */
+static size_t add_silent_printers(const struct printer_entry *entries,
+                                  size_t count,
+                                  const struct printer_entry *answered,
+                                  size_t answered_count,
+                                  struct pp_printer *out) {
+  size_t n = 0;
+  for (size_t i = 0; i < answered_count; i++) {
+    if (find_entry(entries, count, answered[i].key) != NULL)
+      continue;
+    const char *json = answered[i].json;
+    struct pp_printer *p = &out[n];
+    if (pp_report_parse_printer(json, strlen(json), p, NULL, 0) != 0)
+      continue;
+    if (!p->reachable || p->counters.read_at == 0) {
+      pp_printer_clear(p);
+      continue;
+    }
+    p->reachable = false;
+    pp_strlcpy(p->error, "no data in this period; last reading kept",
+               sizeof(p->error));
+    pp_printer_clear(p); /* supplies and alerts are no reading */
     n++;
   }
   return n;
@@ -753,6 +903,7 @@ build_report(struct dss *d, const struct pp_printer *printers, size_t count) {
       .to_count = d->cfg.to_count,
       .printers = printers,
       .count = count,
+      .signer = d->signing ? &d->signing_key : NULL,
   };
   int rc = render_report(d, &r, p);
   if (rc != 0) {
@@ -774,14 +925,23 @@ static void make_report(struct dss *d) {
     free(entries);
     return;
   }
-  struct pp_printer *printers = calloc(count, sizeof(*printers));
+  size_t answered_count = 0;
+  struct printer_entry *answered = copy_answered(d, &answered_count);
+  struct pp_printer *printers =
+      calloc(count + answered_count, sizeof(*printers));
   struct pending *p = NULL;
-  if (printers != NULL) {
-    size_t n = parse_printers(entries, count, printers);
+  if (printers != NULL && answered != NULL) {
+    size_t n =
+        parse_printers(entries, count, answered, answered_count, printers);
+    n += add_silent_printers(entries, count, answered, answered_count,
+                             printers + n);
     p = n > 0 ? build_report(d, printers, n) : NULL;
     free_printers(printers, n);
+  } else {
+    free(printers);
   }
   free_entries(entries, count);
+  free_entries(answered, answered_count);
   if (p == NULL)
     return;
   INFO(LOG_PREFIX "report %s made: %zu printers, %zu reachable, %zu bytes",

@@ -26,7 +26,7 @@
 static const char usage[] =
     " " PROGNAME " -H host [-p port] [-C community | --community-file F]\n"
     "   [-P 1|2c|3] [SNMPv3 options] [-t timeout] [-e retries]\n"
-    "   [--state-file FILE] [-v]";
+    "   [--state-file FILE] [--meter NAME]... [-v]";
 
 static struct np_common common;
 
@@ -42,38 +42,69 @@ static void help(void) {
       "    since the last run. A missing file is created; an unreadable or\n"
       "    damaged one is UNKNOWN (remove it to start afresh). One file per\n"
       "    printer and service.\n"
+      " --meter=NAME\n"
+      "    Only this meter: total (prtMarkerLifeCount), mono, colour, print,\n"
+      "    print_mono, print_colour, copy, copy_mono, copy_colour, fax, scan,\n"
+      "    duplex, large_mono, large_colour. Repeat it for several; each gets\n"
+      "    its perfdata and its backward check. A meter the printer does not\n"
+      "    report is UNKNOWN (never read as 0). Default: total and every\n"
+      "    meter the printer reports.\n"
       "\nStates:\n"
       "  OK with the counters; WARNING when a counter went backwards (the\n"
       "  new value is remembered, so the next run is OK again); UNKNOWN when\n"
       "  the printer does not answer or reports no counter.\n"
       "\nPerformance data: 'pages'=Nc;;;0 (c: a counter), and one\n"
-      "'pages_NAME' per vendor counter (colour, mono, ...).\n"
+      "'pages_NAME' per meter (mono, colour, print_colour, scan, ...).\n"
       "\nExample:\n"
       "  " PROGNAME " -H 192.0.2.7 -C public \\\n"
       "    --state-file /var/lib/nagios/pages-192.0.2.7\n");
   np_help_footer();
 }
 
-enum { OPT_STATE_FILE = NP_OPT_CHECK_FIRST };
+enum { OPT_STATE_FILE = NP_OPT_CHECK_FIRST, OPT_METER };
 
 static const struct option own_options[] = {
     {"state-file", required_argument, NULL, OPT_STATE_FILE},
+    {"meter", required_argument, NULL, OPT_METER},
     {NULL, 0, NULL, 0},
 };
 
-static bool pages_option(void *ctx, int opt, const char *arg) {
-  const char **state_file = ctx;
-  if (opt != OPT_STATE_FILE || arg[0] == '\0')
+/* What the command line asked for. */
+struct pages_args {
+  const char *state_file;
+  const char *meters[PP_MAX_VENDOR_COUNTERS + 1]; /* --meter, in order */
+  size_t meter_count;
+};
+
+/* A --meter NAME: total or a meter of the report (pp_meter_names); a
+ * name twice is once. */
+static bool meter_option(struct pages_args *a, const char *name) {
+  if (strcmp(name, TOTAL_NAME) != 0 && !pp_meter_name_known(name))
     return false;
-  *state_file = arg;
+  for (size_t i = 0; i < a->meter_count; i++) {
+    if (strcmp(a->meters[i], name) == 0)
+      return true;
+  }
+  if (a->meter_count == sizeof(a->meters) / sizeof(a->meters[0]))
+    return false;
+  a->meters[a->meter_count++] = name;
   return true;
 }
 
-static const char *parse_args(int argc, char **argv) {
-  const char *state_file = NULL;
-  np_parse_args(&common, argc, argv, NULL, own_options, pages_option,
-                &state_file);
-  return state_file;
+static bool pages_option(void *ctx, int opt, const char *arg) {
+  struct pages_args *a = ctx;
+  if (arg[0] == '\0')
+    return false;
+  if (opt == OPT_METER)
+    return meter_option(a, arg);
+  if (opt != OPT_STATE_FILE)
+    return false;
+  a->state_file = arg;
+  return true;
+}
+
+static void parse_args(int argc, char **argv, struct pages_args *a) {
+  np_parse_args(&common, argc, argv, NULL, own_options, pages_option, a);
 }
 
 /* --- counters and the state file --- */
@@ -111,10 +142,28 @@ static void counters_of(const struct pp_printer *p, struct counter_set *set) {
   set->count = 0;
   if (p->counters.total != PP_COUNT_UNKNOWN)
     (void)counter_put(set, TOTAL_NAME, p->counters.total);
-  for (size_t i = 0; i < p->counters.vendor_count; i++) {
-    if (p->counters.vendor[i].value != PP_COUNT_UNKNOWN)
-      (void)counter_put(set, p->counters.vendor[i].name,
-                        p->counters.vendor[i].value);
+  /* In the report's order, whatever order the profile found them in. */
+  for (size_t m = 0; pp_meter_names[m] != NULL; m++) {
+    const struct pp_counter *meter = pp_printer_meter(p, pp_meter_names[m]);
+    if (meter != NULL)
+      (void)counter_put(set, meter->name, meter->value);
+  }
+}
+
+/* With --meter: only the meters asked for, in that order; UNKNOWN naming
+ * the first one the printer does not report. */
+static void select_meters(const struct pages_args *a,
+                          const struct pp_printer *p, struct counter_set *set) {
+  if (a->meter_count == 0)
+    return;
+  static struct counter_set all;
+  all = *set;
+  set->count = 0;
+  for (size_t i = 0; i < a->meter_count; i++) {
+    const uint64_t *value = counter_find(&all, a->meters[i]);
+    if (value == NULL)
+      np_die(NP_UNKNOWN, "%s reports no %s meter", p->address, a->meters[i]);
+    (void)counter_put(set, a->meters[i], *value);
   }
 }
 
@@ -240,19 +289,19 @@ static void compare(struct counter_set *now, struct counter_set *before,
   }
 }
 
-static void summary(const struct pp_printer *p, struct np_result *r) {
+static void summary(const struct pp_printer *p, const struct counter_set *now,
+                    struct np_result *r) {
   struct np_text counts;
   np_text_init(&counts);
   const char *unit =
       p->counters.unit ? pp_counter_unit_name(p->counters.unit) : "pages";
-  if (p->counters.total != PP_COUNT_UNKNOWN)
-    np_text_add(&counts, "%" PRIu64 " %s", p->counters.total, unit);
-  for (size_t i = 0; i < p->counters.vendor_count; i++) {
-    if (p->counters.vendor[i].value == PP_COUNT_UNKNOWN)
-      continue;
+  for (size_t i = 0; i < now->count; i++) {
+    const struct pp_counter *c = &now->items[i];
     np_text_sep(&counts, ", ");
-    np_text_add(&counts, "%s %" PRIu64, p->counters.vendor[i].name,
-                p->counters.vendor[i].value);
+    if (strcmp(c->name, TOTAL_NAME) == 0)
+      np_text_add(&counts, "%" PRIu64 " %s", c->value, unit);
+    else
+      np_text_add(&counts, "%s %" PRIu64, c->name, c->value);
   }
   np_text_add(&r->line, "%s", counts.data);
 }
@@ -267,7 +316,9 @@ static void counter_lines(const struct counter_set *now, struct np_result *r) {
 
 int main(int argc, char **argv) {
   np_common_init(&common, PROGNAME, usage, help);
-  const char *state_file = parse_args(argc, argv);
+  static struct pages_args args;
+  parse_args(argc, argv, &args);
+  const char *state_file = args.state_file;
   /* Read before polling: a damaged file should not cost a poll. */
   static struct counter_set before;
   bool have_before = state_file != NULL && read_state(state_file, &before) == 0;
@@ -278,6 +329,7 @@ int main(int argc, char **argv) {
   np_result_init(&r);
   static struct counter_set now;
   counters_of(&printer, &now);
+  select_meters(&args, &printer, &now);
   if (now.count == 0) {
     np_text_add(&r.line, "%s reports no page counter", printer.address);
     pp_printer_clear(&printer);
@@ -285,7 +337,7 @@ int main(int argc, char **argv) {
   }
   for (size_t i = 0; i < now.count; i++)
     add_perf(now.items[i].name, now.items[i].value, &r.perf);
-  summary(&printer, &r);
+  summary(&printer, &now, &r);
   if (have_before)
     compare(&now, &before, &r);
   counter_lines(&now, &r);

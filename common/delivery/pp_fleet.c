@@ -13,6 +13,7 @@
 #include "pp_mail.h"
 #include "pp_policy.h"
 #include "pp_report.h"
+#include "pp_sign.h"
 #include "pp_str.h"
 
 /* Device status "down" (hrDeviceStatus 5). */
@@ -262,6 +263,46 @@ static int summary_lists(struct pp_buf *out, const struct pp_fleet_report *r,
   return 0;
 }
 
+/* One printer's reading: the total and every meter, in the report's
+ * order, and when they were read; "last reading" when it did not answer
+ * this period. */
+static int meter_reading(struct pp_buf *out, const struct pp_printer *p) {
+  char when[32];
+  if (!pp_format_utc(p->counters.read_at, when, sizeof(when)))
+    return 0;
+  PP_TRY(printer_label(out, p));
+  PP_TRY(pp_buf_addstr(out, ":"));
+  if (p->counters.total != PP_COUNT_UNKNOWN)
+    PP_TRY(pp_buf_printf(out, " total %" PRIu64 ",", p->counters.total));
+  for (size_t m = 0; pp_meter_names[m] != NULL; m++) {
+    const struct pp_counter *meter = pp_printer_meter(p, pp_meter_names[m]);
+    if (meter != NULL)
+      PP_TRY(pp_buf_printf(out, " %s %" PRIu64 ",", meter->name, meter->value));
+  }
+  PP_TRY(pp_buf_printf(out, " read %s%s\n", when,
+                       p->reachable ? "" : " (last reading: no answer since)"));
+  if (p->counters.note[0] != '\0') {
+    PP_TRY(pp_buf_addstr(out, "    note: "));
+    PP_TRY(line_text(out, p->counters.note, ""));
+    PP_TRY(pp_buf_addstr(out, "\n"));
+  }
+  return 0;
+}
+
+/* Every printer with a reading, the silent ones with their last: a bill
+ * drops no printer. */
+static int meter_readings(struct pp_buf *out, const struct pp_fleet_report *r) {
+  bool any = false;
+  for (size_t i = 0; i < r->count && !any; i++)
+    any = r->printers[i].counters.read_at != 0;
+  if (!any)
+    return 0;
+  PP_TRY(pp_buf_addstr(out, "\nMeter readings:\n"));
+  for (size_t i = 0; i < r->count; i++)
+    PP_TRY(meter_reading(out, &r->printers[i]));
+  return 0;
+}
+
 int pp_fleet_summary(const struct pp_fleet_report *r, struct pp_buf *out) {
   struct pp_fleet_totals t;
   char date[64];
@@ -282,6 +323,7 @@ int pp_fleet_summary(const struct pp_fleet_report *r, struct pp_buf *out) {
                        t.printers, t.reachable, t.printers - t.reachable,
                        t.in_error, t.supplies_low));
   PP_TRY(summary_lists(out, r, &t));
+  PP_TRY(meter_readings(out, r));
   return pp_buf_addstr(out, "\nAttached: report.json (all data), supplies.csv, "
                             "counters.csv.\nThe same message is kept in the "
                             "site's report archive.\n");
@@ -294,6 +336,7 @@ struct rendered {
   struct pp_buf json;
   struct pp_buf supplies;
   struct pp_buf counters;
+  struct pp_buf signature;
 };
 
 static void rendered_free(struct rendered *r) {
@@ -301,6 +344,7 @@ static void rendered_free(struct rendered *r) {
   pp_buf_free(&r->json);
   pp_buf_free(&r->supplies);
   pp_buf_free(&r->counters);
+  pp_buf_free(&r->signature);
 }
 
 static int render_parts(const struct pp_fleet_report *r, struct rendered *out) {
@@ -308,10 +352,17 @@ static int render_parts(const struct pp_fleet_report *r, struct rendered *out) {
   pp_buf_init(&out->json, ATTACHMENT_MAX);
   pp_buf_init(&out->supplies, ATTACHMENT_MAX);
   pp_buf_init(&out->counters, ATTACHMENT_MAX);
+  pp_buf_init(&out->signature, ATTACHMENT_MAX);
   PP_TRY(pp_fleet_summary(r, &out->text));
   PP_TRY(pp_report_json(r->printers, r->count, &out->json));
   PP_TRY(pp_report_csv_supplies(r->printers, r->count, &out->supplies));
-  return pp_report_csv_counters(r->printers, r->count, &out->counters);
+  PP_TRY(pp_report_csv_counters(r->printers, r->count, &out->counters));
+  /* Signed after rendering: the signature covers the exact bytes of
+   * report.json that the message carries. */
+  if (r->signer == NULL)
+    return 0;
+  return pp_sign_report(r->signer, r->message_id, out->json.data, out->json.len,
+                        &out->signature);
 }
 
 int pp_fleet_message(const struct pp_fleet_report *r, struct pp_buf *out) {
@@ -331,6 +382,8 @@ int pp_fleet_message(const struct pp_fleet_report *r, struct pp_buf *out) {
        parts.supplies.data, parts.supplies.len},
       {"counters.csv", "text/csv; charset=utf-8; header=present",
        parts.counters.data, parts.counters.len},
+      {"report.sig", "text/plain; charset=us-ascii", parts.signature.data,
+       parts.signature.len},
   };
   const struct pp_mail mail = {
       .from = r->from,
@@ -341,7 +394,8 @@ int pp_fleet_message(const struct pp_fleet_report *r, struct pp_buf *out) {
       .message_id = r->message_id,
       .text = parts.text.data,
       .attachments = files,
-      .attachment_count = sizeof(files) / sizeof(files[0]),
+      .attachment_count =
+          sizeof(files) / sizeof(files[0]) - (r->signer == NULL ? 1 : 0),
   };
   err = pp_mail_build(&mail, out);
   rendered_free(&parts);
@@ -477,6 +531,28 @@ static int html_model(struct pp_buf *out, const struct pp_printer *p) {
   return html_cell_text(out, p->model);
 }
 
+static int html_meter(struct pp_buf *out, const struct pp_printer *p,
+                      const char *name) {
+  const struct pp_counter *meter = pp_printer_meter(p, name);
+  PP_TRY(pp_buf_addstr(out, "</td><td class=\"num\">"));
+  if (meter == NULL)
+    return pp_buf_addstr(out, "&ndash;");
+  return pp_buf_printf(out, "%" PRIu64, meter->value);
+}
+
+/* Mono, colour and when they were read (a silent printer's last reading
+ * says so); every meter is in counters.csv. */
+static int html_meters(struct pp_buf *out, const struct pp_printer *p) {
+  char when[32];
+  PP_TRY(html_meter(out, p, "mono"));
+  PP_TRY(html_meter(out, p, "colour"));
+  PP_TRY(pp_buf_addstr(out, "</td><td>"));
+  if (!pp_format_utc(p->counters.read_at, when, sizeof(when)))
+    return pp_buf_addstr(out, "&ndash;");
+  PP_TRY(pp_buf_addstr(out, when));
+  return p->reachable ? 0 : pp_buf_addstr(out, " (last reading)");
+}
+
 static int html_printer_row(struct pp_buf *out, const struct pp_printer *p) {
   PP_TRY(pp_buf_addstr(out, "<tr><td>"));
   PP_TRY(html_cell_text(out, p->name));
@@ -491,6 +567,7 @@ static int html_printer_row(struct pp_buf *out, const struct pp_printer *p) {
     PP_TRY(pp_buf_addstr(out, "&ndash;"));
   else
     PP_TRY(pp_buf_printf(out, "%" PRIu64, p->counters.total));
+  PP_TRY(html_meters(out, p));
   PP_TRY(pp_buf_addstr(out, "</td><td>"));
   char(*names)[PP_SUPPLY_NAME_MAX] = names_of(p);
   if (names == NULL)
@@ -532,6 +609,7 @@ int pp_fleet_html_page(const struct pp_fleet_report *r, struct pp_buf *out) {
   PP_TRY(pp_buf_addstr(out,
                        "<table>\n<tr><th>Name</th><th>Address</th>"
                        "<th>Model</th><th>Serial</th><th>Pages</th>"
+                       "<th>Mono</th><th>Colour</th><th>Read</th>"
                        "<th>Supplies</th><th>Errors and alerts</th></tr>\n"));
   for (size_t i = 0; i < r->count; i++)
     PP_TRY(html_printer_row(out, &r->printers[i]));

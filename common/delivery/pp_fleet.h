@@ -16,6 +16,8 @@
 #include "pp_buf.h"
 #include "pp_model.h"
 
+struct pp_sign_key;
+
 /* "20260826T120000Z-0123456789abcdef": UTC time, then 64 random bits. The
  * time first makes names sort by age. */
 #define PP_FLEET_ID_LEN 34
@@ -39,6 +41,8 @@ struct pp_fleet_report {
   size_t to_count;
   const struct pp_printer *printers;
   size_t count;
+  /* NULL: unsigned; else report.sig is attached (pp_sign.h). */
+  const struct pp_sign_key *signer;
 };
 
 /* A new report id for time now, with random bits from getrandom(2).
@@ -58,7 +62,8 @@ void pp_fleet_totals(const struct pp_printer *printers, size_t count,
                      struct pp_fleet_totals *out);
 
 /* The whole message (.eml bytes): summary + report.json + supplies.csv +
- * counters.csv. Returns 0, -EINVAL (bad address or id), -E2BIG, -ENOMEM. */
+ * counters.csv, + report.sig when the report has a signer. Returns 0, -EINVAL
+ * (bad address or id), -E2BIG, -ENOMEM. */
 int pp_fleet_message(const struct pp_fleet_report *report, struct pp_buf *out);
 /* The text/plain summary alone. */
 int pp_fleet_summary(const struct pp_fleet_report *report, struct pp_buf *out);

@@ -60,31 +60,67 @@ const char *const pp_std_scalars[] = {
 #define PRT_ALERT_LOCATION "1.3.6.1.2.1.43.18.1.1.6"
 #define PRT_ALERT_CODE "1.3.6.1.2.1.43.18.1.1.7"
 #define PRT_ALERT_DESCR "1.3.6.1.2.1.43.18.1.1.8"
+/* PWG Imaging System Counter MIB (PWG 5106.1): docs/vendors.md */
+#define IC_KEY_SERVICE_TYPE "1.3.6.1.4.1.2699.1.3.1.2.1.1.2"
+#define IC_IMAGE_TOTAL "1.3.6.1.4.1.2699.1.3.1.7.1.1.4"
+#define IC_IMPRESSION_TOTAL "1.3.6.1.4.1.2699.1.3.1.8.1.1.4"
+#define IC_IMPRESSION_MONO "1.3.6.1.4.1.2699.1.3.1.8.1.1.5"
+#define IC_IMPRESSION_COLOUR "1.3.6.1.4.1.2699.1.3.1.8.1.1.7"
+#define IC_TWO_SIDED_TOTAL "1.3.6.1.4.1.2699.1.3.1.9.1.1.4"
 
 /* Each column is walked on its own, so that an agent that lacks one column
  * still gives the others; job tables and people's data are never listed. */
 const char *const pp_std_columns[] = {
-    HR_DEVICE_TYPE,     HR_DEVICE_DESCR,
-    HR_DEVICE_STATUS,   HR_PRINTER_STATUS,
-    HR_PRINTER_ERRORS,  IF_PHYS_ADDRESS,
-    PRT_PRINTER_NAME,   PRT_SERIAL,
-    PRT_COUNTER_UNIT,   PRT_LIFE_COUNT,
-    PRT_POWER_ON_COUNT, PRT_SUPPLY_COLORANT,
-    PRT_SUPPLY_CLASS,   PRT_SUPPLY_TYPE,
-    PRT_SUPPLY_DESCR,   PRT_SUPPLY_UNIT,
-    PRT_SUPPLY_MAX,     PRT_SUPPLY_LEVEL,
-    PRT_COLORANT_VALUE, PRT_INPUT_TYPE,
-    PRT_INPUT_UNIT,     PRT_INPUT_MAX,
-    PRT_INPUT_LEVEL,    PRT_INPUT_STATUS,
-    PRT_INPUT_MEDIA,    PRT_INPUT_NAME,
-    PRT_INPUT_DESCR,    PRT_OUTPUT_TYPE,
-    PRT_OUTPUT_UNIT,    PRT_OUTPUT_MAX,
-    PRT_OUTPUT_LEVEL,   PRT_OUTPUT_STATUS,
-    PRT_OUTPUT_NAME,    PRT_OUTPUT_DESCR,
-    PRT_CONSOLE_TEXT,   PRT_ALERT_SEVERITY,
-    PRT_ALERT_GROUP,    PRT_ALERT_GROUP_INDEX,
-    PRT_ALERT_LOCATION, PRT_ALERT_CODE,
-    PRT_ALERT_DESCR,    NULL,
+    HR_DEVICE_TYPE,
+    HR_DEVICE_DESCR,
+    HR_DEVICE_STATUS,
+    HR_PRINTER_STATUS,
+    HR_PRINTER_ERRORS,
+    IF_PHYS_ADDRESS,
+    PRT_PRINTER_NAME,
+    PRT_SERIAL,
+    PRT_COUNTER_UNIT,
+    PRT_LIFE_COUNT,
+    PRT_POWER_ON_COUNT,
+    PRT_SUPPLY_COLORANT,
+    PRT_SUPPLY_CLASS,
+    PRT_SUPPLY_TYPE,
+    PRT_SUPPLY_DESCR,
+    PRT_SUPPLY_UNIT,
+    PRT_SUPPLY_MAX,
+    PRT_SUPPLY_LEVEL,
+    PRT_COLORANT_VALUE,
+    PRT_INPUT_TYPE,
+    PRT_INPUT_UNIT,
+    PRT_INPUT_MAX,
+    PRT_INPUT_LEVEL,
+    PRT_INPUT_STATUS,
+    PRT_INPUT_MEDIA,
+    PRT_INPUT_NAME,
+    PRT_INPUT_DESCR,
+    PRT_OUTPUT_TYPE,
+    PRT_OUTPUT_UNIT,
+    PRT_OUTPUT_MAX,
+    PRT_OUTPUT_LEVEL,
+    PRT_OUTPUT_STATUS,
+    PRT_OUTPUT_NAME,
+    PRT_OUTPUT_DESCR,
+    PRT_CONSOLE_TEXT,
+    PRT_ALERT_SEVERITY,
+    PRT_ALERT_GROUP,
+    PRT_ALERT_GROUP_INDEX,
+    PRT_ALERT_LOCATION,
+    PRT_ALERT_CODE,
+    PRT_ALERT_DESCR,
+    /* The standard meters come before any maker's private table: columns
+     * of the same walk, so a printer without them costs no request. */
+    IC_KEY_SERVICE_TYPE,
+    IC_IMAGE_TOTAL,
+    IC_IMPRESSION_TOTAL,
+    IC_IMPRESSION_MONO,
+    IC_IMPRESSION_COLOUR,
+    IC_TWO_SIDED_TOTAL,
+    NULL,
 };
 
 #define HR_DEVICE_PRINTER "1.3.6.1.2.1.25.3.1.5"
@@ -282,6 +318,94 @@ static void decode_counters(struct pp_varset *values, struct pp_printer *p) {
     p->counters.unit = (int)n;
   if (pp_value_count(value_at(values, PRT_POWER_ON_COUNT, index, 2), &count))
     p->counters.power_on = count;
+}
+
+bool pp_meter_fill(struct pp_printer *p, const char *name, uint64_t value,
+                   int unit) {
+  if (pp_printer_meter(p, name) != NULL)
+    return false;
+  return pp_printer_set_meter(p, name, value, unit);
+}
+
+bool pp_meter_fill_value(struct pp_printer *p, const char *name,
+                         const struct pp_value *v, int unit) {
+  uint64_t n;
+  /* A count is a number at or above 0: a string, an OID or a negative
+   * INTEGER is an agent's mistake, and no meter is better than a wrong
+   * one. */
+  if (v == NULL || v->type == PP_V_OCTETS || !pp_value_count(v, &n))
+    return false;
+  return pp_meter_fill(p, name, n, unit);
+}
+
+/* --- PWG 5106.1 imaging counters --- */
+
+/* IcServiceTypeTC values the meters come from. */
+#define IC_SERVICE_SYSTEM_TOTALS 3
+#define IC_SERVICE_COPY 4
+#define IC_SERVICE_FAX_IN 7
+#define IC_SERVICE_PRINT 11
+#define IC_SERVICE_SCAN 12
+/* Rows of the work tables: workTotals (IcWorkTypeTC 3), lifetime
+ * (IcPersistenceTC 3): what a bill counts. */
+#define IC_WORK_TOTALS 3
+#define IC_LIFETIME 3
+
+struct ic_service_meters {
+  int service;
+  const char *total, *mono, *colour; /* meter names, NULL for none */
+};
+
+static const struct ic_service_meters ic_services[] = {
+    {IC_SERVICE_SYSTEM_TOTALS, NULL, "mono", "colour"},
+    {IC_SERVICE_PRINT, "print", "print_mono", "print_colour"},
+    {IC_SERVICE_COPY, "copy", "copy_mono", "copy_colour"},
+    {IC_SERVICE_FAX_IN, "fax", NULL, NULL},
+};
+
+static void ic_fill(struct pp_varset *values, const char *column,
+                    const uint32_t *index, const char *meter, int unit,
+                    struct pp_printer *p) {
+  if (meter != NULL)
+    (void)pp_meter_fill_value(p, meter, value_at(values, column, index, 3),
+                              unit);
+}
+
+static void ic_key_meters(struct pp_varset *values, uint32_t key, int service,
+                          struct pp_printer *p) {
+  const uint32_t index[3] = {key, IC_WORK_TOTALS, IC_LIFETIME};
+  if (service == IC_SERVICE_SYSTEM_TOTALS)
+    ic_fill(values, IC_TWO_SIDED_TOTAL, index, "duplex", PP_METER_IMPRESSIONS,
+            p);
+  if (service == IC_SERVICE_SCAN)
+    ic_fill(values, IC_IMAGE_TOTAL, index, "scan", PP_METER_IMAGES, p);
+  for (size_t i = 0; i < sizeof(ic_services) / sizeof(ic_services[0]); i++) {
+    const struct ic_service_meters *m = &ic_services[i];
+    if (m->service != service)
+      continue;
+    ic_fill(values, IC_IMPRESSION_TOTAL, index, m->total, PP_METER_IMPRESSIONS,
+            p);
+    ic_fill(values, IC_IMPRESSION_MONO, index, m->mono, PP_METER_IMPRESSIONS,
+            p);
+    ic_fill(values, IC_IMPRESSION_COLOUR, index, m->colour,
+            PP_METER_IMPRESSIONS, p);
+  }
+}
+
+/* Each key names a service; the first key of a service counts (a second
+ * marker or scanner of the same service is not a second bill). The walk
+ * bounds the number of keys. */
+static void decode_imaging_counters(struct pp_varset *values,
+                                    struct pp_printer *p) {
+  struct pp_oid col = oid_of(IC_KEY_SERVICE_TYPE);
+  size_t cursor = 0;
+  const struct pp_value *v;
+  while ((v = pp_varset_next_under(values, &col, &cursor)) != NULL) {
+    int64_t service;
+    if (v->name.len != col.len + 1 || !pp_value_int(v, &service))
+      continue;
+    ic_key_meters(values, v->name.sub[col.len], (int)service, p);
+  }
 }
 
 static bool is_waste_type(int type) {
@@ -576,6 +700,7 @@ int pp_decode_standard(struct pp_varset *values, struct pp_printer *printer) {
   decode_general(values, printer);
   decode_mac(values, printer);
   decode_counters(values, printer);
+  decode_imaging_counters(values, printer);
   int err = decode_supplies(values, printer);
   if (err == 0)
     err = decode_alerts(values, printer);

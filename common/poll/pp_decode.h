@@ -21,6 +21,14 @@ extern const char *const pp_std_columns[];
  * standard MIBs. Returns 0 or -ENOMEM. */
 int pp_decode_standard(struct pp_varset *values, struct pp_printer *printer);
 
+/* Sets a meter unless an earlier source (the PWG counters, read first)
+ * already gave it; false when it was not set. */
+bool pp_meter_fill(struct pp_printer *p, const char *name, uint64_t value,
+                   int unit);
+/* The same from a value read: only a number at or above 0 is a count. */
+bool pp_meter_fill_value(struct pp_printer *p, const char *name,
+                         const struct pp_value *v, int unit);
+
 /* The enterprise number of a sysObjectID (1.3.6.1.4.1.N...), 0 if none. */
 uint32_t pp_enterprise_of(const struct pp_oid *sys_object_id);
 

@@ -182,6 +182,9 @@ static void job_decode(struct job *job) {
       pp_log(PP_LOG_WARNING, "%s: profile %s could not decode everything",
              p->address, job->profile->name);
   }
+  /* After every source of meters has had its say. */
+  pp_counters_check_sum(p);
+  p->counters.read_at = (int64_t)time(NULL);
   pp_varset_free(&values);
 }
 

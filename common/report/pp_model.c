@@ -1,9 +1,12 @@
 /* SPDX-License-Identifier: MIT */
 #include "pp_model.h"
 
+#include <inttypes.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 #include "pp_str.h"
 
@@ -283,6 +286,10 @@ struct pp_alert *pp_printer_add_alert(struct pp_printer *printer) {
 bool pp_printer_set_counter(struct pp_printer *printer, const char *name,
                             uint64_t value) {
   struct pp_counters *c = &printer->counters;
+  /* Names come from one list: a key of the report, never a text a printer
+   * sent (it could be anything, a person's name included). */
+  if (!pp_meter_name_known(name))
+    return false;
   for (size_t i = 0; i < c->vendor_count; i++) {
     if (strcmp(c->vendor[i].name, name) == 0) {
       c->vendor[i].value = value;
@@ -452,4 +459,109 @@ void pp_tray_derive(struct pp_tray *t) {
     return; /* -1 other, -2 unknown: never a made-up 0 */
   t->percent = tray_percent(t);
   t->state = tray_state_from_level(t);
+}
+
+/* --- meters --- */
+
+const char *const pp_meter_names[] = {
+    "mono",   "colour",     "print",        "print_mono", "print_colour",
+    "copy",   "copy_mono",  "copy_colour",  "fax",        "scan",
+    "duplex", "large_mono", "large_colour", NULL,
+};
+
+bool pp_meter_name_known(const char *name) {
+  for (size_t i = 0; pp_meter_names[i] != NULL; i++) {
+    if (strcmp(pp_meter_names[i], name) == 0)
+      return true;
+  }
+  return false;
+}
+
+static const char *const meter_units[] = {
+    [PP_METER_IMPRESSIONS] = "impressions",
+    [PP_METER_SHEETS] = "sheets",
+    [PP_METER_IMAGES] = "images",
+};
+
+const char *pp_meter_unit_name(int unit) {
+  return TABLE_NAME(meter_units, 0, unit, NULL);
+}
+
+int pp_meter_unit_from_name(const char *name) {
+  for (int unit = 1; unit < (int)(sizeof(meter_units) / sizeof(meter_units[0]));
+       unit++) {
+    if (strcmp(meter_units[unit], name) == 0)
+      return unit;
+  }
+  return -1;
+}
+
+bool pp_printer_set_meter(struct pp_printer *printer, const char *name,
+                          uint64_t value, int unit) {
+  /* PP_COUNT_UNKNOWN is "not read": a meter that was read has a value. */
+  if (value == PP_COUNT_UNKNOWN ||
+      !pp_printer_set_counter(printer, name, value))
+    return false;
+  struct pp_counters *c = &printer->counters;
+  for (size_t i = 0; i < c->vendor_count; i++) {
+    if (strcmp(c->vendor[i].name, name) == 0)
+      c->vendor[i].unit = pp_meter_unit_name(unit) != NULL ? unit : 0;
+  }
+  return true;
+}
+
+const struct pp_counter *pp_printer_meter(const struct pp_printer *printer,
+                                          const char *name) {
+  const struct pp_counters *c = &printer->counters;
+  for (size_t i = 0; i < c->vendor_count; i++) {
+    if (strcmp(c->vendor[i].name, name) == 0 &&
+        c->vendor[i].value != PP_COUNT_UNKNOWN)
+      return &c->vendor[i];
+  }
+  return NULL;
+}
+
+void pp_counters_check_sum(struct pp_printer *printer) {
+  struct pp_counters *c = &printer->counters;
+  const struct pp_counter *mono = pp_printer_meter(printer, "mono");
+  const struct pp_counter *colour = pp_printer_meter(printer, "colour");
+  c->note[0] = '\0';
+  if (mono == NULL || colour == NULL || c->total == PP_COUNT_UNKNOWN)
+    return;
+  /* A sum past 2^64 is no printer's: say so rather than wrap. */
+  if (colour->value > UINT64_MAX - 1 - mono->value) {
+    snprintf(c->note, sizeof(c->note), "mono + colour overflows");
+    return;
+  }
+  uint64_t sum = mono->value + colour->value;
+  if (sum != c->total)
+    snprintf(c->note, sizeof(c->note),
+             "mono + colour = %" PRIu64 ", total = %" PRIu64
+             " (the maker's meters and prtMarkerLifeCount differ)",
+             sum, c->total);
+}
+
+bool pp_format_utc(int64_t t, char *out, size_t outlen) {
+  if (outlen > 0)
+    out[0] = '\0';
+  struct tm tm;
+  time_t when = (time_t)t;
+  if (t <= 0 || gmtime_r(&when, &tm) == NULL || tm.tm_year + 1900 > 9999)
+    return false;
+  return strftime(out, outlen, "%Y-%m-%dT%H:%M:%SZ", &tm) > 0;
+}
+
+bool pp_parse_utc(const char *text, int64_t *out) {
+  struct tm tm = {0};
+  const char *end = strptime(text, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  if (end == NULL || *end != '\0' || strlen(text) != 20)
+    return false;
+  time_t t = timegm(&tm);
+  char again[32];
+  /* Only what pp_format_utc writes: no 30 February, no 25:00. */
+  if (t <= 0 || !pp_format_utc((int64_t)t, again, sizeof(again)) ||
+      strcmp(again, text) != 0)
+    return false;
+  *out = (int64_t)t;
+  return true;
 }

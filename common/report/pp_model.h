@@ -148,11 +148,13 @@ void pp_tray_derive(struct pp_tray *tray);
  * is also reported and read back whole. */
 #define PP_MAX_TABLE_ROWS 512
 
-#define PP_MAX_VENDOR_COUNTERS 8
+/* Room for every meter name in pp_meter_names and a few to spare. */
+#define PP_MAX_VENDOR_COUNTERS 16
 
 struct pp_counter {
-  char name[24];  /* "colour", "mono", ... */
+  char name[24];  /* a pp_meter_names word: "colour", "mono", ... */
   uint64_t value; /* PP_COUNT_UNKNOWN if unread */
+  int unit;       /* enum pp_meter_unit, 0 when unknown */
 };
 
 struct pp_counters {
@@ -162,6 +164,13 @@ struct pp_counters {
   uint64_t power_on; /* prtMarkerPowerOnCount, PP_COUNT_UNKNOWN if unread */
   struct pp_counter vendor[PP_MAX_VENDOR_COUNTERS];
   size_t vendor_count;
+  /* Why the maker's meters and the total disagree, "" when they agree or
+   * cannot be compared: reported, never "fixed". */
+  char note[160];
+  /* When these counters were read (Unix time, UTC), 0 when never: a bill
+   * names the time of each reading, and a printer that stopped answering
+   * keeps its last one (write_dss). */
+  int64_t read_at;
 };
 
 /* hrPrinterStatus (RFC 2790); 0 when not read. */
@@ -267,6 +276,44 @@ struct pp_tray *pp_printer_add_tray(struct pp_printer *printer);
 /* Adds or replaces a named vendor counter; false when the table is full. */
 bool pp_printer_set_counter(struct pp_printer *printer, const char *name,
                             uint64_t value);
+
+/* --- meters for billing (docs/vendors.md) --- */
+
+/* What a meter counts. Impressions and sheets as prtMarkerCounterUnit has
+ * them; images for scans, which put nothing on paper. */
+enum pp_meter_unit {
+  PP_METER_UNIT_UNKNOWN = 0,
+  PP_METER_IMPRESSIONS,
+  PP_METER_SHEETS,
+  PP_METER_IMAGES,
+};
+
+/* The meter names a profile may report, in report order, NULL-terminated:
+ * mono, colour, print, print_mono, print_colour, copy, copy_mono,
+ * copy_colour, fax, scan, duplex, large_mono, large_colour. */
+extern const char *const pp_meter_names[];
+bool pp_meter_name_known(const char *name);
+/* "impressions", "sheets", "images"; NULL for unknown. */
+const char *pp_meter_unit_name(int unit);
+/* Inverse; -1 when the name is none of them. */
+int pp_meter_unit_from_name(const char *name);
+
+/* Sets a meter a printer reported; false for a name outside
+ * pp_meter_names, a value no printer can have, or a full table. */
+bool pp_printer_set_meter(struct pp_printer *printer, const char *name,
+                          uint64_t value, int unit);
+/* The meter by that name, NULL when the printer did not report it. */
+const struct pp_counter *pp_printer_meter(const struct pp_printer *printer,
+                                          const char *name);
+/* "2026-08-26T12:00:00Z" for a Unix time; false (and "") for 0 or a time
+ * gmtime cannot express. */
+bool pp_format_utc(int64_t t, char *out, size_t outlen);
+/* Inverse, exactly that form; false for anything else. */
+bool pp_parse_utc(const char *text, int64_t *out);
+
+/* Compares mono + colour with the total and writes counters.note when
+ * they differ; the figures themselves stay as the printer gave them. */
+void pp_counters_check_sum(struct pp_printer *printer);
 
 /* Fills percent and state from level, max, unit and receptacle, the
  * Printer-MIB way (special values -1/-2/-3, unit 19, level > max). */

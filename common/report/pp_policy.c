@@ -2,6 +2,7 @@
 #include "pp_policy.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -184,33 +185,72 @@ static bool name_taken(char (*names)[PP_SUPPLY_NAME_MAX], size_t before,
   return false;
 }
 
+/* Room for "_NNNNNNN" after a base name. */
+#define BASE_MAX (PP_SUPPLY_NAME_MAX - 8)
+
+/* names[i] from bases[i], unique among names[0..i): the k-th use of a base
+ * starts at "_k", so that a broken agent's 500 "black" rows cost n^2
+ * comparisons, not n^3. */
+static void unique_name(char (*names)[PP_SUPPLY_NAME_MAX],
+                        char (*bases)[BASE_MAX], size_t i) {
+  unsigned uses = 1;
+  for (size_t j = 0; j < i; j++)
+    uses += strcmp(bases[j], bases[i]) == 0;
+  pp_strlcpy(names[i], bases[i], PP_SUPPLY_NAME_MAX);
+  if (uses > 1)
+    snprintf(names[i], PP_SUPPLY_NAME_MAX, "%s_%u", bases[i], uses);
+  /* A base that itself ends in "_2" may still collide. */
+  for (unsigned n = uses + 1; name_taken(names, i, names[i]); n++)
+    snprintf(names[i], PP_SUPPLY_NAME_MAX, "%s_%u", bases[i], n);
+}
+
+typedef void (*base_of)(const struct pp_printer *p, size_t i, char *out,
+                        size_t outlen);
+
+static void names_from_bases(const struct pp_printer *p, size_t count,
+                             base_of base, char (*names)[PP_SUPPLY_NAME_MAX]) {
+  char(*bases)[BASE_MAX] = calloc(count + 1, sizeof(*bases));
+  if (bases == NULL) {
+    /* Out of memory: still unique, the slow way. */
+    for (size_t i = 0; i < count; i++) {
+      char one[BASE_MAX];
+      base(p, i, one, sizeof(one));
+      pp_strlcpy(names[i], one, PP_SUPPLY_NAME_MAX);
+      for (unsigned n = 2; name_taken(names, i, names[i]); n++)
+        snprintf(names[i], PP_SUPPLY_NAME_MAX, "%s_%u", one, n);
+    }
+    return;
+  }
+  for (size_t i = 0; i < count; i++) {
+    base(p, i, bases[i], BASE_MAX);
+    unique_name(names, bases, i);
+  }
+  free(bases);
+}
+
+static void supply_base(const struct pp_printer *p, size_t i, char *out,
+                        size_t outlen) {
+  base_name(&p->supplies[i], i + 1, out, outlen);
+}
+
 void pp_policy_supply_names(const struct pp_printer *p,
                             char (*names)[PP_SUPPLY_NAME_MAX]) {
-  for (size_t i = 0; i < p->supply_count; i++) {
-    /* Room for "_NNNNNNN" after the base. */
-    char base[PP_SUPPLY_NAME_MAX - 8];
-    base_name(&p->supplies[i], i + 1, base, sizeof(base));
-    pp_strlcpy(names[i], base, PP_SUPPLY_NAME_MAX);
-    for (unsigned n = 2; name_taken(names, i, names[i]); n++)
-      snprintf(names[i], PP_SUPPLY_NAME_MAX, "%s_%u", base, n);
-  }
+  names_from_bases(p, p->supply_count, supply_base, names);
 }
 
 /* --- trays --- */
 
+static void tray_base(const struct pp_printer *p, size_t i, char *out,
+                      size_t outlen) {
+  const struct pp_tray *t = &p->trays[i];
+  name_clean(t->name, out, outlen);
+  if (out[0] == '\0')
+    snprintf(out, outlen, "%s_%d", t->output ? "output" : "input", t->index);
+}
+
 void pp_policy_tray_names(const struct pp_printer *p,
                           char (*names)[PP_SUPPLY_NAME_MAX]) {
-  for (size_t i = 0; i < p->tray_count; i++) {
-    const struct pp_tray *t = &p->trays[i];
-    char base[PP_SUPPLY_NAME_MAX - 8];
-    name_clean(t->name, base, sizeof(base));
-    if (base[0] == '\0')
-      snprintf(base, sizeof(base), "%s_%d", t->output ? "output" : "input",
-               t->index);
-    pp_strlcpy(names[i], base, PP_SUPPLY_NAME_MAX);
-    for (unsigned n = 2; name_taken(names, i, names[i]); n++)
-      snprintf(names[i], PP_SUPPLY_NAME_MAX, "%s_%u", base, n);
-  }
+  names_from_bases(p, p->tray_count, tray_base, names);
 }
 
 enum pp_severity pp_policy_tray_severity(const struct pp_tray *t) {

@@ -117,6 +117,47 @@ static int w_status(struct pp_buf *o, const struct pp_printer *p) {
   return pp_buf_addstr(o, "}");
 }
 
+/* Meters go out in the order of pp_meter_names, whatever order the
+ * profile found them in: reports of one printer compare line by line. */
+static const struct pp_counter *meter_named(const struct pp_counters *c,
+                                            const char *name) {
+  for (size_t i = 0; i < c->vendor_count; i++) {
+    if (strcmp(c->vendor[i].name, name) == 0)
+      return &c->vendor[i];
+  }
+  return NULL;
+}
+
+/* counters.units: what each meter counts ("mono": "impressions"), for
+ * the meters whose unit the maker's documentation gives; left out when no
+ * meter has one. */
+static int w_meter_units(struct pp_buf *o, const struct pp_counters *c) {
+  bool first = true;
+  for (size_t m = 0; pp_meter_names[m] != NULL; m++) {
+    const struct pp_counter *meter = meter_named(c, pp_meter_names[m]);
+    const char *unit = meter ? pp_meter_unit_name(meter->unit) : NULL;
+    if (unit == NULL)
+      continue;
+    if (first)
+      PP_TRY(json_key(o, "units", false));
+    PP_TRY(pp_buf_addstr(o, first ? "{" : ","));
+    PP_TRY(json_key(o, meter->name, true));
+    PP_TRY(pp_json_string(o, unit));
+    first = false;
+  }
+  return first ? 0 : pp_buf_addstr(o, "}");
+}
+
+/* counters.read_at: when the counters were read, ISO 8601 UTC; null for
+ * a printer never read. */
+static int w_read_at(struct pp_buf *o, const struct pp_counters *c) {
+  char when[32];
+  PP_TRY(json_key(o, "read_at", false));
+  if (!pp_format_utc(c->read_at, when, sizeof(when)))
+    return pp_buf_addstr(o, "null");
+  return pp_json_string(o, when);
+}
+
 static int w_counters(struct pp_buf *o, const struct pp_printer *p) {
   const struct pp_counters *c = &p->counters;
   PP_TRY(pp_buf_addstr(o, "{"));
@@ -126,11 +167,21 @@ static int w_counters(struct pp_buf *o, const struct pp_printer *p) {
   PP_TRY(json_text_or_null(o, c->unit ? pp_counter_unit_name(c->unit) : NULL));
   PP_TRY(json_key(o, "power_on", false));
   PP_TRY(json_count_or_null(o, c->power_on));
-  for (size_t i = 0; i < c->vendor_count; i++) {
-    PP_TRY(json_key(o, c->vendor[i].name, false));
-    PP_TRY(json_count_or_null(o, c->vendor[i].value));
+  for (size_t m = 0; pp_meter_names[m] != NULL; m++) {
+    const struct pp_counter *meter = meter_named(c, pp_meter_names[m]);
+    if (meter == NULL)
+      continue;
+    PP_TRY(json_key(o, meter->name, false));
+    PP_TRY(json_count_or_null(o, meter->value));
   }
+  PP_TRY(w_meter_units(o, c));
+  PP_TRY(w_read_at(o, c));
   return pp_buf_addstr(o, "}");
+}
+
+/* Why the maker's meters and the total disagree; null when they agree. */
+static int w_counters_note(struct pp_buf *o, const struct pp_printer *p) {
+  return json_text_or_null(o, p->counters.note);
 }
 
 static int w_supply(struct pp_buf *o, const struct pp_supply *s,
@@ -267,6 +318,7 @@ static const struct field allowlist[] = {
     {"mac", w_mac},
     {"status", w_status},
     {"counters", w_counters},
+    {"counters_note", w_counters_note},
     {"supplies", w_supplies},
     {"trays", w_trays},
     {"alerts", w_alerts},
@@ -405,29 +457,44 @@ int pp_report_csv_trays(const struct pp_printer *printers, size_t count,
 static int csv_counter_row(struct pp_buf *out, const struct pp_printer *p,
                            const char *counter, uint64_t value,
                            const char *unit) {
+  char when[32];
+  if (!pp_format_utc(p->counters.read_at, when, sizeof(when)))
+    when[0] = '\0';
   PP_TRY(csv_identity(out, p));
   PP_TRY(csv_text(out, counter, false));
   PP_TRY(csv_count(out, value, false));
-  return csv_text(out, unit, true);
+  PP_TRY(csv_text(out, unit, false));
+  return csv_text(out, when, true);
+}
+
+/* A meter's own unit; "" when the maker's documentation gives none. */
+static const char *csv_meter_unit(const struct pp_counter *meter) {
+  const char *unit = pp_meter_unit_name(meter->unit);
+  return unit != NULL ? unit : "";
 }
 
 int pp_report_csv_counters(const struct pp_printer *printers, size_t count,
                            struct pp_buf *out) {
   PP_TRY(pp_buf_addstr(out,
                        "address,name,manufacturer,model,serial,counter,value,"
-                       "unit\r\n"));
+                       "unit,read_at\r\n"));
   for (size_t i = 0; i < count; i++) {
     const struct pp_printer *p = &printers[i];
-    if (!p->reachable)
+    /* A printer that did not answer is listed with its last reading, when
+     * one is known (read_at says when): a bill drops no printer. */
+    if (!p->reachable && p->counters.read_at == 0)
       continue;
     const struct pp_counters *c = &p->counters;
     const char *unit = c->unit ? pp_counter_unit_name(c->unit) : "";
     PP_TRY(csv_counter_row(out, p, "total", c->total, unit));
     if (c->power_on != PP_COUNT_UNKNOWN)
       PP_TRY(csv_counter_row(out, p, "power_on", c->power_on, unit));
-    for (size_t k = 0; k < c->vendor_count; k++)
-      PP_TRY(
-          csv_counter_row(out, p, c->vendor[k].name, c->vendor[k].value, unit));
+    for (size_t m = 0; pp_meter_names[m] != NULL; m++) {
+      const struct pp_counter *meter = meter_named(c, pp_meter_names[m]);
+      if (meter != NULL)
+        PP_TRY(csv_counter_row(out, p, meter->name, meter->value,
+                               csv_meter_unit(meter)));
+    }
   }
   return 0;
 }

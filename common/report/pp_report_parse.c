@@ -591,10 +591,21 @@ static int ct_power_on(struct reader *r, void *t) {
   return parse_count_or_null(r, &c->power_on);
 }
 
+static int ct_read_at(struct reader *r, void *t) {
+  struct pp_counters *c = t;
+  char text[32];
+  PP_TRY(parse_text(r, text, sizeof(text)));
+  c->read_at = 0;
+  if (text[0] != '\0' && !pp_parse_utc(text, &c->read_at))
+    return fail(r, -EINVAL, "read_at is not a UTC time");
+  return 0;
+}
+
 static const struct member counter_members[] = {
     {"total", ct_total},
     {"unit", ct_unit},
     {"power_on", ct_power_on},
+    {"read_at", ct_read_at},
 };
 
 /* Vendor counter names are profile words ("colour", "mono"): anything else
@@ -615,6 +626,8 @@ static int vendor_counter(struct reader *r, struct pp_counters *c,
                           const char *name) {
   if (!counter_name_ok(name))
     return fail(r, -EINVAL, "bad vendor counter name");
+  if (!pp_meter_name_known(name))
+    return fail(r, -EINVAL, "unknown meter");
   for (size_t i = 0; i < c->vendor_count; i++) {
     if (strcmp(c->vendor[i].name, name) == 0)
       return fail(r, -EINVAL, "duplicate key");
@@ -631,7 +644,59 @@ static int vendor_counter(struct reader *r, struct pp_counters *c,
 struct counters_object {
   struct pp_counters *c;
   uint32_t seen;
+  /* counters.units, kept aside: it may come before the meters it names */
+  struct {
+    char name[sizeof(((struct pp_counter *)0)->name)];
+    int unit;
+  } units[PP_MAX_VENDOR_COUNTERS];
+  size_t unit_count;
+  bool units_seen;
 };
+
+/* One "meter": "unit" pair of counters.units. */
+static int meter_unit_member(struct reader *r, void *ctx) {
+  struct counters_object *o = ctx;
+  char name[sizeof(o->units[0].name)], unit[16];
+  PP_TRY(parse_string(r, name, sizeof(name)));
+  PP_TRY(expect(r, ':'));
+  PP_TRY(parse_string(r, unit, sizeof(unit)));
+  if (!pp_meter_name_known(name))
+    return fail(r, -EINVAL, "unit of an unknown meter");
+  int value = pp_meter_unit_from_name(unit);
+  if (value < 0)
+    return fail(r, -EINVAL, "unknown meter unit");
+  for (size_t i = 0; i < o->unit_count; i++) {
+    if (strcmp(o->units[i].name, name) == 0)
+      return fail(r, -EINVAL, "duplicate key");
+  }
+  if (o->unit_count == PP_MAX_VENDOR_COUNTERS)
+    return fail(r, -E2BIG, "too many meter units");
+  pp_strlcpy(o->units[o->unit_count].name, name, sizeof(o->units[0].name));
+  o->units[o->unit_count++].unit = value;
+  return 0;
+}
+
+static int meter_units(struct reader *r, struct counters_object *o) {
+  if (o->units_seen)
+    return fail(r, -EINVAL, "duplicate key");
+  o->units_seen = true;
+  return parse_container(r, '{', '}', meter_unit_member, o);
+}
+
+/* Each unit goes to its meter; a unit of a meter not reported is refused
+ * (the writer never makes one). */
+static int apply_meter_units(struct reader *r, struct counters_object *o) {
+  for (size_t i = 0; i < o->unit_count; i++) {
+    size_t k = 0;
+    while (k < o->c->vendor_count &&
+           strcmp(o->c->vendor[k].name, o->units[i].name) != 0)
+      k++;
+    if (k == o->c->vendor_count)
+      return fail(r, -EINVAL, "unit of a meter not reported");
+    o->c->vendor[k].unit = o->units[i].unit;
+  }
+  return 0;
+}
 
 /* A key of the counters object: one of three fixed keys, else the
  * profile's own counter by that name, so it cannot use the plain table
@@ -644,12 +709,15 @@ static int counters_member(struct reader *r, void *ctx) {
   int rc = known_member(r, MEMBERS(counter_members), key, o->c, &o->seen);
   if (rc != -ENOENT)
     return rc;
+  if (strcmp(key, "units") == 0)
+    return meter_units(r, o);
   return vendor_counter(r, o->c, key);
 }
 
 static int parse_counters(struct reader *r, void *t) {
   struct counters_object o = {.c = t};
-  return parse_container(r, '{', '}', counters_member, &o);
+  PP_TRY(parse_container(r, '{', '}', counters_member, &o));
+  return apply_meter_units(r, &o);
 }
 
 /* --- supplies --- */
@@ -940,6 +1008,11 @@ static int pr_counters(struct reader *r, void *t) {
   return parse_counters(r, &p->counters);
 }
 
+static int pr_counters_note(struct reader *r, void *t) {
+  struct pp_printer *p = t;
+  return parse_text(r, p->counters.note, sizeof(p->counters.note));
+}
+
 static int pr_supplies(struct reader *r, void *t) {
   return parse_container(r, '[', ']', supply_item, t);
 }
@@ -977,6 +1050,7 @@ static const struct member printer_members[] = {
     {"mac", pr_mac},
     {"status", pr_status},
     {"counters", pr_counters},
+    {"counters_note", pr_counters_note},
     {"supplies", pr_supplies},
     {"trays", pr_trays},
     {"alerts", pr_alerts},

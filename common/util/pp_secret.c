@@ -113,12 +113,14 @@ int pp_secret_from_file(const char *path, char *out, size_t outlen, char *err,
 int pp_secret_from_env(const char *name, char *out, size_t outlen, char *err,
                        size_t errlen) {
   const char *value = getenv(name);
-  if (value == NULL)
+  /* Empty counts as unset: Icinga 2 sets an env entry to "" for a var a
+   * host does not have, and the next source (a file, the default) should
+   * then apply. */
+  if (value == NULL || value[0] == '\0')
     return -ENOENT;
   pp_secret_guard_process();
-  if (value[0] == '\0' || strlen(value) >= outlen) {
-    snprintf(err, errlen, "environment variable %s is %s", name,
-             value[0] == '\0' ? "empty" : "too long");
+  if (strlen(value) >= outlen) {
+    snprintf(err, errlen, "environment variable %s is too long", name);
     return -EINVAL;
   }
   pp_strlcpy(out, value, outlen);

@@ -21,8 +21,8 @@ void pp_secret_guard_process(void);
 int pp_secret_from_file(const char *path, char *out, size_t outlen, char *err,
                         size_t errlen);
 
-/* Copies the environment variable's value; -ENOENT when unset. Guards the
- * process when it is set. */
+/* Copies the environment variable's value; -ENOENT when unset or empty.
+ * Guards the process when it is set. */
 int pp_secret_from_env(const char *name, char *out, size_t outlen, char *err,
                        size_t errlen);
 

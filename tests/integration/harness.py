@@ -221,6 +221,12 @@ def match(expected, actual, path="printer"):
         if not isinstance(actual, dict):
             return ["%s: wanted an object, got %r" % (path, actual)]
         for key, want in expected.items():
+            if key == "absent":
+                # keys the output must not have: a meter a printer does not
+                # report is left out, never an invented 0
+                problems += ["%s.%s: present, wanted absent" % (path, k)
+                             for k in want if k in actual]
+                continue
             if key in ("supply_count", "alert_count", "tray_count"):
                 items = actual.get({"supply_count": "supplies",
                                     "alert_count": "alerts",

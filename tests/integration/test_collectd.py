@@ -137,7 +137,7 @@ FIXTURES_USED = ["quirk_ok_colour_laser", "quirk_levels_special",
 # Planted in fixtures: a job name in Epson's status record, a contact.
 PRIVATE = ("JOBNAME-SECRET-4711", "Jane Doe", "jane@example.com",
            "secret-owner-name")
-CORPUS_USED = ["jetdirect_m880", "brother_hl5370dw"]
+CORPUS_USED = ["jetdirect_m880", "brother_hl5370dw", "sharp"]
 
 
 def start_snmpsim(ports=None):
@@ -159,6 +159,7 @@ def main_config(port, port2, silent_port):
     blocks += printer_block("trays", port, "quirk_trays")
     blocks += printer_block("notrays", port, "quirk_trays",
                             "    CollectTrays false\n")
+    blocks += printer_block("sharp", port, "sharp")
     blocks += printer_block("gone", silent_port, "public",
                             "    Timeout 0.2\n    Retries 0\n")
     # Two printers with one sysName: the fleet keeps their series apart.
@@ -217,6 +218,24 @@ def check_trays(d, problems):
     brother = d.csv_names("brother", "printer-brother")
     expect_equal(problems, "brother tray series", ["percent-tray-mp_tray"],
                  sorted(n for n in brother if n.startswith("percent-tray-")))
+
+
+def check_meters(d, problems):
+    """One derive-pages_<meter> per meter the printer reports (values read
+    off the sharp recording), none for a meter it does not report."""
+    want = {"mono": 91164, "colour": 29940, "print_colour": 28583,
+            "copy_mono": 37485, "scan": 13534, "duplex": 41020}
+    for meter, value in want.items():
+        expect_equal(problems, "sharp pages_" + meter, value,
+                     last_value(d, "sharp", "derive-pages_" + meter))
+    names = d.csv_names("sharp", "printer-sharp")
+    expect_equal(problems, "sharp: no fax series", False,
+                 "derive-pages_fax" in names)
+    brother = [n for n in d.csv_names("brother", "printer-brother")
+               if n.startswith("derive-pages_")]
+    expect_equal(problems, "brother page series",
+                 ["derive-pages_power_on", "derive-pages_total"],
+                 sorted(brother))
 
 
 def check_counters_and_status(d, problems):
@@ -367,7 +386,8 @@ def check_main():
                                for h in ("ref", "jam", "gone")) >= polls,
                    60)
         problems = []
-        for check in (check_supplies, check_trays, check_counters_and_status,
+        for check in (check_supplies, check_trays, check_meters,
+                      check_counters_and_status,
                       check_fleet_hosts, check_meta, check_nothing_private):
             try:
                 check(d, problems)

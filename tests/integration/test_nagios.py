@@ -437,6 +437,51 @@ def pages_counter64(port):
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def pages_meters(port):
+    """--meter: only the meters asked for, each with its perfdata and its
+    backward check in the state file; a meter the printer does not report
+    is UNKNOWN, an unknown name a usage error."""
+    tmp = tempfile.mkdtemp(prefix="pp-nagios-meters-")
+    try:
+        state = os.path.join(tmp, "pages.state")
+        r = check("check_printer_pages", *target(port, "vendor_canon"),
+                  "--meter", "mono", "--meter", "colour",
+                  "--state-file", state).expect(
+            0, "mono 50000, colour 20000", absent=("impressions", "scan"))
+        for label, value in (("pages_mono", "50000"),
+                             ("pages_colour", "20000")):
+            if r.perf_item(label)["value"] != value:
+                r.fail("%s perfdata %r" % (label, r.perf_item(label)["raw"]))
+        if "'pages'=" in r.perf_text or "pages_scan" in r.perf_text:
+            r.fail("perfdata of a meter not asked for")
+        with open(state) as f:
+            text = f.read()
+        if "mono 50000\n" not in text or "colour 20000\n" not in text:
+            r.fail("state file: %r" % text)
+        # The mono meter fell (another printer behind the state): WARNING
+        # for mono alone.
+        with open(state, "w") as f:
+            f.write("# printprobe check_printer_pages state 1\n"
+                    "mono 60000\ncolour 1000\n")
+        check("check_printer_pages", *target(port, "vendor_canon"),
+              "--meter", "mono", "--meter", "colour",
+              "--state-file", state).expect(
+            1, "mono counter went backwards: 60000 -> 50000",
+            absent=("colour counter",))
+        check("check_printer_pages", *target(port, "vendor_canon"),
+              "--meter", "fax").expect(3, "reports no fax meter")
+        check("check_printer_pages", *target(port, "vendor_canon"),
+              "--meter", "Jane Doe").expect(3)
+        # Without --meter: the total and every meter reported.
+        r = check("check_printer_pages", *target(port, "vendor_canon")
+                  ).expect(0, "70000 impressions", "scan 9000")
+        if r.perf_item("pages_large_colour")["value"] != "5000":
+            r.fail("pages_large_colour %r" %
+                   r.perf_item("pages_large_colour")["raw"])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+
 def pages_without_state(port):
     check("check_printer_pages", *target(port, "quirk_integer_counter")
           ).expect(0, "sheets")
@@ -909,7 +954,7 @@ def nagios_config():
     if rc != 0 or "Total Errors:   0" not in out or \
             "Total Warnings: 0" not in out:
         raise AssertionError("nagios4 -v failed (%d):\n%s" % (rc, out[-3000:]))
-    # Our 4 services, 5 commands (the host check's too) and the test's
+    # Our 4 services and 5 commands (one the host check), and the test's
     # notify-none.
     if "Checked 4 services." not in out or "Checked 6 commands." not in out:
         raise AssertionError("nagios4 did not see our objects:\n" + out)
@@ -1051,6 +1096,7 @@ def main():
         runner.run("pages/state-file", pages_state_file, port)
         runner.run("pages/plain", pages_without_state, port)
         runner.run("pages/counter64", pages_counter64, port)
+        runner.run("pages/meters", pages_meters, port)
         runner.run("community-sources", community_sources, port)
         runner.run("extra-opts", extra_opts, port)
         for path in corpus:

@@ -4,7 +4,9 @@
 quirk), every recording of the test corpus, broken agents, privacy and the
 read-only promise."""
 
+import csv
 import glob
+import io
 import os
 import subprocess
 import sys
@@ -317,6 +319,46 @@ def check_table_states_partial_read(sim):
         raise AssertionError("a complete read marked:\n%s" % r.stdout)
 
 
+def table_of(sim, community):
+    r = subprocess.run([binary("printprobe"), "scan", "-c", community,
+                        "%s:%d" % (HOST, sim.port)], capture_output=True,
+                       text=True, timeout=120)
+    return r.stdout.splitlines()
+
+
+def csv_counters_of(sim, community):
+    r = subprocess.run([binary("printprobe"), "scan", "--csv", "counters",
+                        "-c", community, "%s:%d" % (HOST, sim.port)],
+                       capture_output=True, text=True, timeout=120)
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    return {row["counter"]: (row["value"], row["unit"]) for row in rows}
+
+
+def check_meters_in_table_and_csv(sim):
+    """The table has MONO and COLOUR after PAGES ("-" when the printer has
+    no such meter), and --csv counters a row per meter with its unit."""
+    lines = table_of(sim, "vendor_canon")
+    head, row = lines[0].split(), lines[1].split()
+    at = head.index("PAGES")
+    if head[at:at + 3] != ["PAGES", "MONO", "COLOUR"]:
+        raise AssertionError("header: %s" % lines[0])
+    if "70000 50000 20000" not in " ".join(row):
+        raise AssertionError("row: %s" % lines[1])
+    if "12000 - -" not in " ".join(table_of(sim, "vendor_lexmark")[1].split()):
+        raise AssertionError("a printer without meters: %s" %
+                             table_of(sim, "vendor_lexmark")[1])
+    got = csv_counters_of(sim, "vendor_canon")
+    want = {"total": ("70000", "impressions"), "mono": ("50000", "impressions"),
+            "colour": ("20000", "impressions"), "scan": ("9000", "images"),
+            "large_colour": ("5000", "impressions")}
+    for key, value in want.items():
+        if got.get(key) != value:
+            raise AssertionError("csv %s: %r, wanted %r" %
+                                 (key, got.get(key), value))
+    if "fax" in got:
+        raise AssertionError("csv has a fax row the printer never reported")
+
+
 SUPPLY_ROW = "1.3.6.1.2.1.43.11.1.1."
 
 
@@ -496,12 +538,21 @@ def main():
                        ppsim, name_of(path))
         runner.run("round-trips", check_round_trips, ppsim,
                    "quirk_ok_colour_laser", 4)
+        # A printer of a known maker: its private OIDs and the PWG counters
+        # join the same walk, so it costs no more than any other.
+        for path in fixtures:
+            name = name_of(path)
+            if name.startswith(("vendor_", "pwg_", "epson_business")):
+                runner.run("round-trips/" + name, check_round_trips, ppsim,
+                           name, 4)
         runner.run("small-buffer-keeps-getbulk",
                    check_small_buffer_keeps_getbulk, ppsim)
         with tempfile.TemporaryDirectory() as tmp:
             runner.run("secret-file-mode", check_secret_file_mode, ppsim,
                        tmp)
         runner.run("table-partial-read", check_table_states_partial_read,
+                   ppsim)
+        runner.run("meters-in-table-and-csv", check_meters_in_table_and_csv,
                    ppsim)
         runner.run("output-write-errors", check_output_write_errors, ppsim)
         runner.run("answers-only-from-address-asked",

@@ -21,6 +21,7 @@ every case each archived report arrives exactly once, and the archive's
 rendered in headless Chromium; screenshots are kept in
 build/test-out/write_dss/."""
 
+import base64
 import collections
 import email
 import email.policy
@@ -34,8 +35,10 @@ import sys
 import tempfile
 import time
 
-from harness import (FIXTURES, HOST, OUR_PLUGINS, ROOT, Collectd, Process,
-                     Runner, Snmpsim, Valgrind, free_port, scan, silent_port)
+import signing
+from harness import (FIXTURES, HOST, OUR_PLUGINS, ROOT, Collectd, PPSim,
+                     Process, Runner, Snmpsim, Valgrind, free_port, scan,
+                     silent_port)
 
 WRITE_DSS_SO = OUR_PLUGINS["write_dss"]
 PRINTER_SO = OUR_PLUGINS["printer"]
@@ -497,6 +500,78 @@ def test_delivery_archive_privacy(env):
         screenshot(report_page, "report.png")
 
     run_case(env, {}, scenario)
+
+
+def test_reports_signed(env):
+    """SigningKeyFile: the key is made with mode 0600 and its public half
+    logged and written to FILE.pub; every archived message (the bytes that
+    were sent) carries report.sig, valid under FILE.pub for its own
+    Message-ID and report.json. A restart keeps the key; a key file open to
+    others stops start-up."""
+    keys = tempfile.mkdtemp(prefix="pp-dss-key-")
+    key = os.path.join(keys, "site.key")
+
+    def scenario(d, server, dirs):
+        d.start()
+        d.wait_for("2 reports sent", lambda: all_sent(dirs, server, 2), 60)
+        d.stop()
+        arch = check_exactly_once(dirs, server)
+        mode = os.stat(key).st_mode & 0o777
+        if mode != 0o600:
+            raise AssertionError("key file mode %o" % mode)
+        with open(key + ".pub") as f:
+            pub_line = f.read().strip()
+        if "new signing key" not in d.log() or pub_line not in d.log():
+            raise AssertionError("the public key was not logged")
+        for data in arch.values():
+            signing.check_signed(data, key + ".pub")
+            _, files = signing.attachments(data)
+            if set(files) != {"report.json", "supplies.csv", "counters.csv",
+                              "report.sig"}:
+                raise AssertionError("attachments %r" % sorted(files))
+        # The check can fail: a report with one byte changed must not pass.
+        data = next(iter(arch.values()))
+        msg, files = signing.attachments(data)
+        tampered = dict(files)
+        tampered["report.json"] = files["report.json"].replace(b"}", b" }", 1)
+        try:
+            mid = str(msg["Message-ID"]).strip()
+            fields = signing.sig_fields(files["report.sig"])
+            _, pub = signing.read_public(key + ".pub")
+            pub.verify(base64.b64decode(fields["Signature"]),
+                       signing.DOMAIN + mid.encode() + b"\n" +
+                       tampered["report.json"])
+            raise AssertionError("a changed report.json verified")
+        except signing.InvalidSignature:
+            pass
+
+    try:
+        run_case(env, {"SigningKeyFile": '"%s"' % key}, scenario)
+        first = open(key + ".pub").read()
+        run_case(env, {"SigningKeyFile": '"%s"' % key},
+                 lambda d, server, dirs: (d.start(), d.wait_for(
+                     "a report sent", lambda: all_sent(dirs, server, 1), 60),
+                     signing.check_signed(next(iter(archived(dirs).values())),
+                                          key + ".pub")))
+        if open(key + ".pub").read() != first:
+            raise AssertionError("the key changed across a restart")
+        os.chmod(key, 0o644)
+        server = SmtpServer(env.certs)
+        dirs = new_dirs()
+        d = dss_collectd(dss_block(server, env.certs, dirs,
+                                   SigningKeyFile='"%s"' % key),
+                         plugins=("write_dss",))
+        try:
+            status, text = start_expecting_refusal(d)
+        finally:
+            d.cleanup()
+            server.cleanup()
+            shutil.rmtree(dirs["base"], ignore_errors=True)
+        if status in (None, 0) or "chmod 600" not in text:
+            raise AssertionError("a key open to others: status %s, %r" %
+                                 (status, text[-300:]))
+    finally:
+        shutil.rmtree(keys, ignore_errors=True)
 
 
 BAD_OPTIONS = [
@@ -966,6 +1041,76 @@ def test_with_printer_plugin(env):
         shutil.rmtree(dirs["base"], ignore_errors=True)
 
 
+def last_reading_report(dirs):
+    """The newest archived report's summary, JSON and counters.csv."""
+    arch = archived(dirs)
+    if not arch:
+        return None
+    newest = max(arch.values(), key=lambda data: parts(data)[0]["Date"].datetime)
+    _, text, files = parts(newest)
+    return text, json.loads(files["report.json"]), files["counters.csv"]
+
+
+def silent_with_last_reading(dirs):
+    got = last_reading_report(dirs)
+    if got is None:
+        return False
+    printers = got[1]["printers"]
+    return any(not p["reachable"] for p in printers)
+
+
+def test_last_reading_of_a_silent_printer(env):
+    """A printer read in one period and silent in the next is billed with
+    its last reading and that reading's time, never dropped (values of the
+    vendor_canon fixture)."""
+    if not os.path.exists(PRINTER_SO):
+        print("skip: %s is not built" % PRINTER_SO)
+        return
+    sim = PPSim(FIXTURES)
+    server = SmtpServer(env.certs).start()
+    dirs = new_dirs()
+    body = ("LoadPlugin printer\n<Plugin printer>\n  <Printer \"canon\">\n"
+            "    Address \"%s:%d\"\n    Community \"vendor_canon\"\n"
+            "    Timeout 0.2\n    Retries 0\n  </Printer>\n</Plugin>\n"
+            % (HOST, sim.port)) + dss_block(server, env.certs, dirs)
+    d = dss_collectd(body, plugins=("write_dss", "printer"))
+    try:
+        sim.wait("vendor_canon")
+        d.start()
+        d.wait_for("a report with the printer's reading",
+                   lambda: all_sent(dirs, server, 1) and
+                   last_reading_report(dirs) is not None, 60)
+        sim.stop()  # the printer goes silent
+        d.wait_for("a report of the silent printer",
+                   lambda: silent_with_last_reading(dirs), 60)
+        d.stop()
+        text, report, counters = last_reading_report(dirs)
+        p = [x for x in report["printers"] if not x["reachable"]][0]
+        c = p["counters"]
+        problems = []
+        if (c.get("total"), c.get("mono"), c.get("colour"), c.get("scan")) != \
+                (70000, 50000, 20000, 9000):
+            problems.append("counters of the silent printer: %r" % c)
+        if not re.match(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$",
+                        c.get("read_at") or ""):
+            problems.append("read_at %r" % c.get("read_at"))
+        if p.get("serial") != "CNN0000160":
+            problems.append("serial %r" % p.get("serial"))
+        if "(last reading: no answer since)" not in text or \
+                "mono 50000, colour 20000" not in text:
+            problems.append("summary: %r" % text[-800:])
+        row = '"mono",50000,"impressions","%s"' % c.get("read_at")
+        if row.encode() not in counters:
+            problems.append("counters.csv lacks %s" % row)
+        if problems:
+            raise AssertionError("; ".join(problems))
+    finally:
+        d.cleanup()
+        server.cleanup()
+        sim.stop()
+        shutil.rmtree(dirs["base"], ignore_errors=True)
+
+
 def test_valgrind_no_leak(env):
     """write_dss and the printer plugin in a collectd under valgrind: reports
     made, archived, refused once (554), retried once (451) and mailed, then
@@ -1010,7 +1155,8 @@ def main():
     runner = Runner("write_dss")
     env = Env()
     try:
-        tests = [test_delivery_archive_privacy, test_bad_config_stops_startup,
+        tests = [test_delivery_archive_privacy, test_reports_signed,
+                 test_bad_config_stops_startup,
                  test_url_credentials_refused,
                  test_server_down_then_up,
                  test_4xx_retry_schedule_survives_restart,
@@ -1019,6 +1165,7 @@ def main():
                  test_slow_server_and_timeouts, test_kill9_while_sending,
                  test_disk_full, test_smtps_and_certificate_checks,
                  test_wrong_password_then_fixed, test_with_printer_plugin,
+                 test_last_reading_of_a_silent_printer,
                  test_valgrind_no_leak]
         only = sys.argv[1:]
         for t in tests:

@@ -442,6 +442,55 @@ static void test_dss_message_has_no_injection(void **state) {
   pp_printer_clear(&p[0]);
 }
 
+/* The billing reads: every printer's meters with the time they were read,
+ * a printer that did not answer with its last reading and that time, in the
+ * summary and on the archive's page. */
+static void test_dss_meter_readings(void **state) {
+  (void)state;
+  struct pp_printer p[3];
+  pp_printer_init(&p[0], "192.0.2.50");
+  p[0].reachable = true;
+  pp_strlcpy(p[0].name, "lobby", sizeof(p[0].name));
+  p[0].counters.total = 33810;
+  p[0].counters.read_at = 1788004800;
+  assert_true(pp_printer_set_meter(&p[0], "mono", 26548, PP_METER_IMPRESSIONS));
+  assert_true(
+      pp_printer_set_meter(&p[0], "colour", 7255, PP_METER_IMPRESSIONS));
+  pp_counters_check_sum(&p[0]);
+  pp_printer_init(&p[1], "192.0.2.51");
+  pp_strlcpy(p[1].name, "cellar", sizeof(p[1].name));
+  p[1].counters.total = 1200; /* the last reading, a day old */
+  p[1].counters.read_at = 1787918400;
+  assert_true(pp_printer_set_meter(&p[1], "scan", 77, PP_METER_IMAGES));
+  pp_printer_init(&p[2], "192.0.2.52"); /* never read: no reading */
+  struct pp_fleet_report r;
+  report_of(&r, p, 3);
+  struct pp_buf text;
+  pp_buf_init(&text, BUF_MAX);
+  assert_int_equal(pp_fleet_summary(&r, &text), 0);
+  assert_non_null(strstr(text.data, "\nMeter readings:\n"));
+  assert_non_null(strstr(text.data, "lobby (192.0.2.50): total 33810, mono "
+                                    "26548, colour 7255, read "
+                                    "2026-08-29T12:00:00Z\n"));
+  assert_non_null(strstr(text.data, "note: mono + colour = 33803"));
+  assert_non_null(strstr(text.data, "cellar (192.0.2.51): total 1200, scan 77, "
+                                    "read 2026-08-28T12:00:00Z (last reading: "
+                                    "no answer since)\n"));
+  assert_null(strstr(strstr(text.data, "Meter readings:"), "192.0.2.52"));
+  pp_buf_free(&text);
+  struct pp_buf page;
+  pp_buf_init(&page, BUF_MAX);
+  assert_int_equal(pp_fleet_html_page(&r, &page), 0);
+  assert_non_null(
+      strstr(page.data, "<th>Mono</th><th>Colour</th><th>Read</th>"));
+  assert_non_null(strstr(page.data, ">26548</td><td class=\"num\">7255</td>"
+                                    "<td>2026-08-29T12:00:00Z</td>"));
+  assert_non_null(strstr(page.data, "2026-08-28T12:00:00Z (last reading)"));
+  pp_buf_free(&page);
+  for (size_t i = 0; i < 3; i++)
+    pp_printer_clear(&p[i]);
+}
+
 static void test_dss_html_escapes_everything(void **state) {
   (void)state;
   struct pp_printer p[2];
@@ -689,6 +738,7 @@ int main(void) {
       cmocka_unit_test(test_message_cap),
       cmocka_unit_test(test_dss_ids),
       cmocka_unit_test(test_dss_message_has_no_injection),
+      cmocka_unit_test(test_dss_meter_readings),
       cmocka_unit_test(test_dss_html_escapes_everything),
       cmocka_unit_test(test_dss_totals_line),
       cmocka_unit_test(test_atomic_write_leaves_no_temp),

@@ -161,7 +161,9 @@ static void test_round_trip_every_field(void **state) {
   assert_true(back.counters.total == p.counters.total);
   assert_true(back.counters.power_on == 18446744073709551000u);
   assert_int_equal(back.counters.vendor_count, 2);
-  assert_true(back.counters.vendor[1].value == PP_COUNT_UNKNOWN);
+  /* meters come back in pp_meter_names order: mono before colour */
+  assert_string_equal(back.counters.vendor[0].name, "mono");
+  assert_true(back.counters.vendor[0].value == PP_COUNT_UNKNOWN);
   assert_int_equal(back.supply_count, p.supply_count);
   for (size_t i = 0; i < p.supply_count; i++) {
     assert_string_equal(back.supplies[i].description,
@@ -289,6 +291,23 @@ static const struct reject_case rejects[] = {
     {"string for number", OK_HEAD ",\"counters\":{\"total\":\"5\"}}", -EINVAL},
     {"text vendor counter", OK_HEAD ",\"counters\":{\"Jane Doe\":1}}", -EINVAL},
     {"vendor counter as text", OK_HEAD ",\"counters\":{\"colour\":\"Jane\"}}",
+     -EINVAL},
+    {"unit of an unknown meter",
+     OK_HEAD ",\"counters\":{\"units\":{\"Jane\":\"images\"}}}", -EINVAL},
+    {"unknown meter unit",
+     OK_HEAD ",\"counters\":{\"scan\":1,\"units\":{\"scan\":\"beers\"}}}",
+     -EINVAL},
+    {"unit of a meter not reported",
+     OK_HEAD ",\"counters\":{\"units\":{\"scan\":\"images\"}}}", -EINVAL},
+    {"units twice",
+     OK_HEAD ",\"counters\":{\"scan\":1,\"units\":{},\"units\":{}}}", -EINVAL},
+    {"note as number", OK_HEAD ",\"counters_note\":5}", -EINVAL},
+    {"read_at not a time", OK_HEAD ",\"counters\":{\"read_at\":\"yesterday\"}}",
+     -EINVAL},
+    {"read_at 30 February",
+     OK_HEAD ",\"counters\":{\"read_at\":\"2026-02-30T00:00:00Z\"}}", -EINVAL},
+    {"read_at with an offset",
+     OK_HEAD ",\"counters\":{\"read_at\":\"2026-08-29T12:00:00+02\"}}",
      -EINVAL},
     {"percent above 100", OK_HEAD ",\"supplies\":[{\"percent\":101}]}",
      -EINVAL},
@@ -543,18 +562,70 @@ static void test_largest_printer_fits_the_input_limit(void **state) {
   pp_printer_clear(&full);
 }
 
-static void test_too_many_vendor_counters(void **state) {
+/* Meter names are one list (pp_meter_names): every one of them is read
+ * back, a name outside it is refused, whatever its count. */
+static void test_meter_names_are_a_list(void **state) {
   (void)state;
   struct pp_buf b;
   pp_buf_init(&b, BUF_MAX);
   assert_int_equal(pp_buf_addstr(&b, OK_HEAD ",\"counters\":{"), 0);
-  for (int i = 0; i <= PP_MAX_VENDOR_COUNTERS; i++)
-    assert_int_equal(pp_buf_printf(&b, "%s\"c%d\":%d", i ? "," : "", i, i), 0);
+  size_t n = 0;
+  for (; pp_meter_names[n] != NULL; n++)
+    assert_int_equal(
+        pp_buf_printf(&b, "%s\"%s\":%zu", n ? "," : "", pp_meter_names[n], n),
+        0);
   assert_int_equal(pp_buf_addstr(&b, "}}"), 0);
   struct pp_printer p;
   char err[ERR_LEN];
-  assert_int_equal(parse(b.data, &p, err), -E2BIG);
+  assert_int_equal(parse(b.data, &p, err), 0);
+  assert_int_equal(p.counters.vendor_count, n);
+  pp_printer_clear(&p);
   pp_buf_free(&b);
+  assert_int_equal(parse(OK_HEAD ",\"counters\":{\"c0\":1}}", &p, err),
+                   -EINVAL);
+}
+
+/* Meters with their units and the note on a total that does not add up
+ * read back to the same report. */
+static void test_round_trip_meters(void **state) {
+  (void)state;
+  struct pp_printer p;
+  pp_printer_init(&p, "192.0.2.30");
+  p.reachable = true;
+  p.counters.total = 33810;
+  assert_true(pp_printer_set_meter(&p, "mono", 26548, PP_METER_IMPRESSIONS));
+  assert_true(pp_printer_set_meter(&p, "colour", 7255, PP_METER_IMPRESSIONS));
+  assert_true(pp_printer_set_meter(&p, "scan", 5653, PP_METER_IMAGES));
+  assert_true(pp_printer_set_meter(&p, "duplex", 7357, 0));
+  assert_false(pp_printer_set_meter(&p, "Jane Doe", 1, PP_METER_IMAGES));
+  assert_false(pp_printer_set_meter(&p, "fax", PP_COUNT_UNKNOWN, 0));
+  pp_counters_check_sum(&p);
+  assert_string_equal(p.counters.note,
+                      "mono + colour = 33803, total = 33810 (the maker's "
+                      "meters and prtMarkerLifeCount differ)");
+  p.counters.read_at = 1788004800; /* the time of the reading */
+  char *json = json_of(&p);
+  assert_non_null(strstr(json, "\"read_at\":\"2026-08-29T12:00:00Z\""));
+  assert_non_null(strstr(json, "\"units\":{\"mono\":\"impressions\","
+                               "\"colour\":\"impressions\",\"scan\":"
+                               "\"images\"}"));
+  assert_non_null(strstr(json, "\"counters_note\":\"mono + colour"));
+  check_round_trip(json);
+  struct pp_printer back;
+  char err[ERR_LEN];
+  assert_int_equal(parse(json, &back, err), 0);
+  assert_int_equal(pp_printer_meter(&back, "scan")->unit, PP_METER_IMAGES);
+  assert_int_equal(pp_printer_meter(&back, "duplex")->unit, 0);
+  assert_null(pp_printer_meter(&back, "fax"));
+  assert_string_equal(back.counters.note, p.counters.note);
+  assert_true(back.counters.read_at == 1788004800);
+  free(json);
+  pp_printer_clear(&back);
+  /* a total the meters add up to needs no note */
+  p.counters.total = 33803;
+  pp_counters_check_sum(&p);
+  assert_string_equal(p.counters.note, "");
+  pp_printer_clear(&p);
 }
 
 static void test_null_err_buffer(void **state) {
@@ -583,7 +654,8 @@ int main(void) {
       cmocka_unit_test(test_supplies_up_to_the_poll_limit),
       cmocka_unit_test(test_too_many_supplies),
       cmocka_unit_test(test_largest_printer_fits_the_input_limit),
-      cmocka_unit_test(test_too_many_vendor_counters),
+      cmocka_unit_test(test_meter_names_are_a_list),
+      cmocka_unit_test(test_round_trip_meters),
       cmocka_unit_test(test_null_err_buffer),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -174,7 +174,10 @@ netsnmp_pdu *walk_build_walk(struct poll_ctx *ctx, struct job *job) {
       struct column *col = &job->cols[i];
       if (col->done || col->spec->scalar != (pass == 0))
         continue;
-      if (!bulk && job->sent_count == GETNEXT_BATCH)
+      /* A GETNEXT, and a GETBULK asked again after a silent one, name at
+       * most GETNEXT_BATCH columns: one row of each of the ~70 columns is
+       * already more than a small buffer sends back. */
+      if ((!bulk || job->bulk_shrunk) && job->sent_count == GETNEXT_BATCH)
         break;
       struct pp_oid cursor = column_cursor(col);
       if (!add_request_oid(ctx, job, pdu, &cursor)) {
@@ -371,7 +374,7 @@ static void job_timed_out(struct poll_ctx *ctx, struct job *job) {
   if (job->use_bulk && !job->bulk_shrunk && job->bulk_values > 1) {
     /* Printers with small buffers drop a big GETBULK answer silently, and
      * a congested agent looks the same: ask once more for one row of each
-     * column before walking one value per round trip. */
+     * column, a batch of columns at a time, before giving up GETBULK. */
     pp_log(PP_LOG_NOTICE, "%s: GETBULK got no answer; asking for less",
            job->printer->address);
     job->bulk_shrunk = true;

@@ -214,8 +214,8 @@ def scan(targets, *options, expect_status=None, timeout=300, env=None):
 
 def match(expected, actual, path="printer"):
     """Every key of expected must be in actual with an equal value. Lists of
-    supplies and alerts are matched item by item in order; *_count keys
-    compare lengths."""
+    supplies, trays and alerts are matched item by item in order; *_count
+    keys compare lengths."""
     problems = []
     if isinstance(expected, dict):
         if not isinstance(actual, dict):
@@ -227,9 +227,10 @@ def match(expected, actual, path="printer"):
                 problems += ["%s.%s: present, wanted absent" % (path, k)
                              for k in want if k in actual]
                 continue
-            if key in ("supply_count", "alert_count"):
-                items = actual.get("supplies" if key == "supply_count"
-                                   else "alerts") or []
+            if key in ("supply_count", "alert_count", "tray_count"):
+                items = actual.get({"supply_count": "supplies",
+                                    "alert_count": "alerts",
+                                    "tray_count": "trays"}[key]) or []
                 if len(items) != want:
                     problems.append("%s.%s: wanted %d, got %d" %
                                     (path, key, want, len(items)))

@@ -133,7 +133,7 @@ def expect_equal(problems, what, want, got):
 
 FIXTURES_USED = ["quirk_ok_colour_laser", "quirk_levels_special",
                  "quirk_alerts", "quirk_asleep", "quirk_errorstate_1byte",
-                 "epson_forbidden_subtree"]
+                 "epson_forbidden_subtree", "quirk_trays"]
 # Planted in fixtures: a job name in Epson's status record, a contact.
 PRIVATE = ("JOBNAME-SECRET-4711", "Jane Doe", "jane@example.com",
            "secret-owner-name")
@@ -156,6 +156,9 @@ def main_config(port, port2, silent_port):
     blocks += printer_block("door", port, "quirk_errorstate_1byte")
     blocks += printer_block("epson", port, "epson_forbidden_subtree")
     blocks += printer_block("brother", port, "brother_hl5370dw")
+    blocks += printer_block("trays", port, "quirk_trays")
+    blocks += printer_block("notrays", port, "quirk_trays",
+                            "    CollectTrays false\n")
     blocks += printer_block("sharp", port, "sharp")
     blocks += printer_block("gone", silent_port, "public",
                             "    Timeout 0.2\n    Retries 0\n")
@@ -185,6 +188,36 @@ def check_supplies(d, problems):
                  last_value(d, "levels", "percent-waste_toner"))
     expect_equal(problems, "brother pages", True,
                  "derive-pages_total" in d.csv_names("brother", "printer-brother"))
+
+
+def check_trays(d, problems):
+    """percent-tray-<name> for every tray and bin with a known percentage,
+    named as the scan and the checks name them; -3, -2 and a tray pulled
+    out make no series (never 0); CollectTrays false sends none, and the
+    supplies keep their own names."""
+    want = {"tray_1": 80, "tray_2": 0, "tray_3": 3, "multi_purpose_tray": 0,
+            "face_down_bin": 0, "finisher": 90}
+    names = d.csv_names("trays", "printer-trays")
+    got = sorted(n for n in names if n.startswith("percent-tray-"))
+    expect_equal(problems, "trays: tray series",
+                 sorted("percent-tray-" + n for n in want), got)
+    for name, percent in want.items():
+        expect_equal(problems, "trays percent-tray-" + name, percent,
+                     last_value(d, "trays", "percent-tray-" + name))
+    expect_equal(problems, "trays: supplies beside the trays",
+                 ["percent-black", "percent-cyan", "percent-magenta",
+                  "percent-yellow"],
+                 sorted(n for n in names if n.startswith("percent-") and
+                        not n.startswith("percent-tray-")))
+    off = d.csv_names("notrays", "printer-notrays")
+    expect_equal(problems, "CollectTrays false: tray series",
+                 [], [n for n in off if n.startswith("percent-tray-")])
+    expect_equal(problems, "CollectTrays false keeps the supplies", True,
+                 "percent-black" in off)
+    # A real Brother: its MP tray is empty (0), tray 1 at -3 sends nothing.
+    brother = d.csv_names("brother", "printer-brother")
+    expect_equal(problems, "brother tray series", ["percent-tray-mp_tray"],
+                 sorted(n for n in brother if n.startswith("percent-tray-")))
 
 
 def check_meters(d, problems):
@@ -353,7 +386,8 @@ def check_main():
                                for h in ("ref", "jam", "gone")) >= polls,
                    60)
         problems = []
-        for check in (check_supplies, check_meters, check_counters_and_status,
+        for check in (check_supplies, check_trays, check_meters,
+                      check_counters_and_status,
                       check_fleet_hosts, check_meta, check_nothing_private):
             try:
                 check(d, problems)

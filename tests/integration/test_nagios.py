@@ -169,6 +169,11 @@ def status_unreachable():
           "down").expect(3, "--unreachable-state")
     check("check_printer_supplies", *base).expect(3, "unreachable")
     check("check_printer_pages", *base).expect(3, "unreachable")
+    # Like the supplies: reachability is the status check's (the host
+    # check); the trays of a printer that does not answer are unknown.
+    r = check("check_printer_trays", *base).expect(3, "unreachable")
+    if r.perf_text:
+        r.fail("perfdata for a printer that did not answer")
 
 
 # --- check_printer_supplies -------------------------------------------------

@@ -44,6 +44,66 @@ def check_expectation(port, name, expect_path):
         raise AssertionError("; ".join(problems[:8]))
 
 
+TRAY_CSV_HEADER = ("address,name,manufacturer,model,serial,tray,kind,"
+                   "description,type,media,unit,level,max,percent,state,"
+                   "severity")
+
+
+def scan_text(port, community, *options):
+    r = subprocess.run([binary("printprobe"), "scan", "-c", community,
+                        *options, "%s:%d" % (HOST, port)],
+                       capture_output=True, timeout=120)
+    if r.returncode != 0:
+        raise AssertionError("%s %s: exit %d, %s" % (community, options,
+                                                     r.returncode, r.stderr))
+    # Bytes, not text mode: CSV line ends are CRLF and must stay so.
+    return r.stdout.decode()
+
+
+def check_trays_json_csv_table(port):
+    """Trays say the same in --json, --csv trays and the table: one CSV
+    row per tray and bin with the JSON's names, levels, percents, states
+    and severities; the table names the trays that are not OK, worst
+    words as the checks use them, and leaves the empty bypass tray out."""
+    import csv
+    import io
+    _, report, _ = scan(["%s:%d" % (HOST, port)], "-c", "quirk_trays")
+    trays = report["printers"][0]["trays"]
+    text = scan_text(port, "quirk_trays", "--csv", "trays")
+    lines = text.split("\r\n")
+    if lines[0] != TRAY_CSV_HEADER or lines[-1] != "":
+        raise AssertionError("header or line ends: %r" % text[:300])
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    if len(rows) != len(trays) or len(trays) != 10:
+        raise AssertionError("%d rows for %d trays" % (len(rows), len(trays)))
+    problems = []
+    for row, t in zip(rows, trays):
+        def cell(v):
+            return "" if v is None else str(v)
+        want = {"tray": t["name"], "kind": t["kind"],
+                "description": t["description"], "type": cell(t["type"]),
+                "media": cell(t["media"]), "unit": cell(t["unit"]),
+                "level": cell(t["level"]), "max": cell(t["max"]),
+                "percent": cell(t["percent"]), "state": t["state"],
+                "severity": t["severity"], "serial": "XQK00140"}
+        got = {k: row[k] for k in want}
+        if got != want:
+            problems.append("csv %r, json %r" % (got, want))
+    table = scan_text(port, "quirk_trays")
+    line = [l.strip() for l in table.splitlines() if "trays:" in l]
+    want_words = ["tray_2 empty", "tray_3 low", "tray_5 missing",
+                  "face_down_bin full"]
+    if len(line) != 1 or any(w not in line[0] for w in want_words) or \
+            "multi_purpose_tray" in line[0] or "tray_1 " in line[0]:
+        problems.append("table trays line %r" % line)
+    # All OK (the bypass tray is empty as it is kept; Auto Select -2/-2):
+    # no trays line at all.
+    if "trays:" in scan_text(port, "sharp"):
+        problems.append("a Sharp with every tray OK has a trays line")
+    if problems:
+        raise AssertionError("; ".join(problems[:6]))
+
+
 def check_private_strings_absent(port, names):
     for name in names:
         _, report, stderr = scan(["%s:%d" % (HOST, port)], "-c", name, "-d",
@@ -60,7 +120,7 @@ def check_unreachable(port):
     if status != 1 or p["reachable"] or "no answer" not in (p["error"] or ""):
         raise AssertionError("unreachable printer reported as %r (exit %d)" %
                              (p, status))
-    for key in ("supplies", "alerts"):
+    for key in ("supplies", "alerts", "trays"):
         if p[key]:
             raise AssertionError("%s invented for a silent printer" % key)
     if p["counters"]["total"] is not None:
@@ -348,7 +408,8 @@ def check_output_write_errors(sim):
     """A full disk or a closed pipe fails the run: never exit 0 with a
     report cut short."""
     problems = []
-    for fmt in ([], ["--json"], ["--csv", "supplies"], ["--csv", "counters"]):
+    for fmt in ([], ["--json"], ["--csv", "supplies"], ["--csv", "counters"],
+                ["--csv", "trays"]):
         with open("/dev/full", "w") as full:
             r = subprocess.run([binary("printprobe"), "scan", "-c",
                                 "quirk_ok_colour_laser", *fmt,
@@ -456,6 +517,8 @@ def main():
             exp = path[:-len(".snmprec")] + ".expect.json"
             runner.run("corpus/" + name_of(path), check_expectation, sim.port,
                        name_of(path), exp)
+        runner.run("trays-json-csv-table", check_trays_json_csv_table,
+                   sim.port)
         runner.run("privacy", check_private_strings_absent, sim.port,
                    [name_of(p) for p in plain])
     finally:

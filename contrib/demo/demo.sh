@@ -216,16 +216,16 @@ SCAN=$OUT/scan
 mkdir -p "$SCAN"
 if have printprobe; then
   PP=$REL/printprobe
-  say "   \$ printprobe scan -t 1 -r 1 -f fleet/targets.txt"
+  say "   \$ printprobe scan -t 3 -r 1 -f fleet/targets.txt"
   # four scans at once: the two switched-off printers cost each a timeout
-  (timeout 120 "$PP" scan -t 1 -r 1 -f "$FLEET/targets.txt" >"$SCAN/table.txt" 2>"$SCAN/table.stderr"
+  (timeout 120 "$PP" scan -t 3 -r 1 -f "$FLEET/targets.txt" >"$SCAN/table.txt" 2>"$SCAN/table.stderr"
     echo "$?" >"$SCAN/table.status") &
   S1=$!
-  timeout 120 "$PP" scan -t 1 -r 1 --json -f "$FLEET/targets.txt" >"$SCAN/fleet.json" 2>"$SCAN/json.stderr" &
+  timeout 120 "$PP" scan -t 3 -r 1 --json -f "$FLEET/targets.txt" >"$SCAN/fleet.json" 2>"$SCAN/json.stderr" &
   S2=$!
-  timeout 120 "$PP" scan -t 1 -r 1 --csv supplies -f "$FLEET/targets.txt" >"$SCAN/supplies.csv" 2>"$SCAN/supplies.stderr" &
+  timeout 120 "$PP" scan -t 3 -r 1 --csv supplies -f "$FLEET/targets.txt" >"$SCAN/supplies.csv" 2>"$SCAN/supplies.stderr" &
   S3=$!
-  timeout 120 "$PP" scan -t 1 -r 1 --csv counters -f "$FLEET/targets.txt" >"$SCAN/counters.csv" 2>"$SCAN/counters.stderr" &
+  timeout 120 "$PP" scan -t 3 -r 1 --csv counters -f "$FLEET/targets.txt" >"$SCAN/counters.csv" 2>"$SCAN/counters.stderr" &
   S4=$!
   PIDS+=("$S1" "$S2" "$S3" "$S4")
   printf '%s scan\n' "$S1" "$S2" "$S3" "$S4" >>"$OUT/pids.txt"

@@ -15,7 +15,9 @@
  *
  * Left out on purpose: the page counters 1.3.6.1.4.1.1248.1.2.2.27.1.1.{3,4,
  * 30}.1.1 and ST2's paper counts (0x36). Each has one weak public source
- * and the sources disagree which is total, colour or mono (docs/epson.md);
+ * and the sources disagree which is total, colour or mono (docs/epson.md,
+ * docs/vendors.md); the PWG imaging counters, read for every printer,
+ * give an Epson that has them its meters;
  * a counter under a neutral name nobody can interpret is no use on a bill,
  * and a wrong "colour" count is worse than none. prtMarkerLifeCount stays
  * the total. */

@@ -41,7 +41,7 @@ bool vendor_meter_sum(struct pp_printer *p, const char *name, const char *a,
  * of key_column whose index has index_len sub-identifiers, at most
  * VENDOR_MAX_ROWS times (a table of garbage stops there, and says so in
  * the printer's error). */
-#define VENDOR_MAX_ROWS 256
+#define VENDOR_MAX_ROWS PP_MAX_TABLE_ROWS
 typedef void (*vendor_row_fn)(struct pp_varset *values, const uint32_t *index,
                               size_t index_len, const struct pp_value *key,
                               struct pp_printer *p, void *ctx);

@@ -542,7 +542,8 @@ def main():
         # join the same walk, so it costs no more than any other.
         for path in fixtures:
             name = name_of(path)
-            if name.startswith(("vendor_", "pwg_", "epson_business")):
+            if name.startswith(("vendor_", "pwg_", "epson_business")) and \
+                    not uses_ppsim(path):
                 runner.run("round-trips/" + name, check_round_trips, ppsim,
                            name, 4)
         runner.run("small-buffer-keeps-getbulk",

@@ -57,6 +57,10 @@
  *               varbinds (a broken v1 agent)
  *   loop=OID          GETNEXT/GETBULK from inside this subtree return the
  *                     requested OID again (a non-increasing walk)
+ *   rows=OID:N:TAG    N made-up rows OID.1 .. OID.N (N <= 100000) of type
+ *                     TAG (2 INTEGER, 4 OCTET STRING, 65 Counter32): value
+ *                     the row number, text "row N" (a table too big to be
+ *                     written out, for the bounds of a walk)
  *
  * Protocol: GET gives noSuchInstance when the OID's parent prefixes some
  * recorded OID, else noSuchObject; GETNEXT/GETBULK end with endOfMibView.
@@ -418,6 +422,42 @@ static bool parse_mode(const char *s, enum mode *m) {
   return false;
 }
 
+static void parse_record_line(struct recording *rec, char *s, const char *path,
+                              unsigned long line);
+
+#define MAX_MADE_UP_ROWS 100000
+
+/* rows=OID:N:TAG, see the head of the file. */
+static bool made_up_rows(struct recording *rec, const char *val) {
+  char oid[256];
+  int64_t n, tag;
+  const char *c1 = strchr(val, ':');
+  const char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+  if (c2 == NULL || (size_t)(c1 - val) >= sizeof(oid))
+    return false;
+  memcpy(oid, val, (size_t)(c1 - val));
+  oid[c1 - val] = '\0';
+  char count[32];
+  if ((size_t)(c2 - c1 - 1) >= sizeof(count))
+    return false;
+  memcpy(count, c1 + 1, (size_t)(c2 - c1 - 1));
+  count[c2 - c1 - 1] = '\0';
+  if (!parse_i64(count, 1, MAX_MADE_UP_ROWS, &n) ||
+      !parse_i64(c2 + 1, 2, 65, &tag) || (tag != 2 && tag != 4 && tag != 65))
+    return false;
+  for (int64_t i = 1; i <= n; i++) {
+    char line[512];
+    if (tag == 4)
+      snprintf(line, sizeof(line), "%s.%lld|4|row %lld", oid, (long long)i,
+               (long long)i);
+    else
+      snprintf(line, sizeof(line), "%s.%lld|%d|%lld", oid, (long long)i,
+               (int)tag, (long long)i);
+    parse_record_line(rec, line, "rows=", (unsigned long)i);
+  }
+  return true;
+}
+
 static bool apply_switch(struct recording *rec, char *item) {
   char *eq = strchr(item, '=');
   const char *val = eq ? eq + 1 : "";
@@ -446,6 +486,8 @@ static bool apply_switch(struct recording *rec, char *item) {
     rec->drop_over = (size_t)n;
     return true;
   }
+  if (strcmp(item, "rows") == 0)
+    return made_up_rows(rec, val);
   if (strcmp(item, "loop") == 0) {
     struct sw_oid oid;
     if (sw_parse_oid(val, &oid) != 0)
@@ -1057,6 +1099,7 @@ static void usage(FILE *f) {
       "  --stats              print counters on stdout at exit\n"
       "Switches inside a recording, lines '#ppsim: ITEM [ITEM...]':\n"
       "  silent | delay_ms=N | max_response=N | drop_over=N | loop=OID |\n"
+      "  rows=OID:N:TAG |\n"
       "  get|getnext|getbulk|set=MODE, MODE one of normal|genError|tooBig|\n"
       "    drop|garbage|truncate|badIndex\n"
       "loop=OID: GETNEXT/GETBULK below OID return the requested OID again.\n"

@@ -28,8 +28,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import \
 
 import signing
 from harness import Runner, binary
+from imap_server import USER as IMAP_USER, Dovecot
 from pg_server import Postgres
-from test_write_dss import (Env, SmtpServer, all_sent, dss_block,
+from test_write_dss import (PASSWORD, Env, SmtpServer, all_sent, dss_block,
                             dss_collectd, new_dirs, WRITE_DSS_SO)
 
 SITE = "acme-druck"
@@ -44,6 +45,7 @@ class Site:
         self.tmp = tempfile.mkdtemp(prefix="pp-ingest-")
         self.key = os.path.join(self.tmp, "site.key")
         self.trusted = os.path.join(self.tmp, "trusted")
+        self.certs = env.certs
         os.makedirs(self.trusted)
         server = SmtpServer(env.certs).start()
         dirs = new_dirs(self.tmp)
@@ -397,6 +399,75 @@ def test_postgresql(site):
         pg.cleanup()
 
 
+def ingest_imap(site, server, db, password_file=None):
+    proc = subprocess.run(
+        [binary("printprobe"), "ingest", "--imap", server.url, "--imap-user",
+         IMAP_USER, "--imap-password-file",
+         password_file or site.certs["password"], "--imap-ca-file",
+         site.certs["ca"], "--db", db, "--trusted-keys", site.trusted],
+        capture_output=True, text=True, timeout=300)
+    return proc.returncode, proc.stderr
+
+
+def test_imap(site):
+    """A real dovecot with STARTTLS: each report fetched by UID, stored
+    once and moved to Stored, bad ones moved to Quarantine next to a note
+    with the reason; a second run and a copy store nothing again; with the
+    server down or the password wrong nothing moves (exit 1)."""
+    server = Dovecot(site.certs, PASSWORD).start()
+    try:
+        bad = bad_mails(site)
+        for name, data in site.mails.items():
+            server.deliver(name, data)
+        for name in ("1.forged", "2.unsigned"):
+            server.deliver(name, bad[name][0])
+        db = os.path.join(site.tmp, "imap.db")
+        status, log = ingest_imap(site, server, db)
+        expect(status, 0, log)
+        stored = count(db, "messages")
+        quarantine = server.folder("Quarantine")
+        notes = [p for p in quarantine
+                 if b"printprobe quarantine" in open(p, "rb").read()]
+        if stored != len(site.mails) or server.folder("INBOX") or \
+                len(server.folder("Stored")) != stored or \
+                len(quarantine) != 4 or len(notes) != 2 or \
+                log.count("QUARANTINED") != 2:
+            raise AssertionError("stored %d, INBOX %d, Stored %d, "
+                                 "Quarantine %d (%d notes): %s" % (
+                                     stored, len(server.folder("INBOX")),
+                                     len(server.folder("Stored")),
+                                     len(quarantine), len(notes), log))
+        if not any(b"does not verify" in open(p, "rb").read()
+                   for p in notes):
+            raise AssertionError("no note gives the reason")
+        status, log = ingest_imap(site, server, db)
+        expect(status, 0, log)
+        # A copy delivered again, then the server goes away.
+        name, data = next(iter(site.mails.items()))
+        server.deliver(name + ".again", data)
+        server.stop()
+        status, log = ingest_imap(site, server, db)
+        expect(status, 1, log)
+        if len(server.folder("INBOX")) != 1 or "cannot list" not in log:
+            raise AssertionError("with the server down: %s" % log)
+        server.start()
+        wrong = os.path.join(site.tmp, "wrong-password")
+        with open(wrong, "w") as f:
+            f.write("not-the-password\n")
+        os.chmod(wrong, 0o600)
+        status, log = ingest_imap(site, server, db, wrong)
+        expect(status, 1, log)
+        if len(server.folder("INBOX")) != 1:
+            raise AssertionError("moved with a wrong password: %s" % log)
+        status, log = ingest_imap(site, server, db)
+        expect(status, 0, log)
+        if "already stored" not in log or server.folder("INBOX") or \
+                count(db, "messages") != stored:
+            raise AssertionError("the copy: %s" % log)
+    finally:
+        server.cleanup()
+
+
 def test_usage_errors(site):
     maildir = site.maildir({})
     for argv, why in (
@@ -424,7 +495,7 @@ def main():
         site = Site(env)
         tests = [test_store_once, test_bad_mails_quarantined,
                  test_database_busy_then_back, test_meters_csv,
-                 test_postgresql, test_usage_errors]
+                 test_postgresql, test_imap, test_usage_errors]
         only = sys.argv[1:]
         for t in tests:
             if not only or t.__name__ in only:

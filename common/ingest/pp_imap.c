@@ -98,8 +98,9 @@ static CURLcode set_common(struct pp_imap *im, const char *url, char *errbuf) {
   return rc;
 }
 
-/* Not now (the server is away, busy or refuses the login, which a fixed
- * configuration cures) or never (the message is too big). */
+/* -E2BIG: the message is too big (never). Not now: -EACCES the login was
+ * refused (a fixed configuration cures it), -EPROTO the server answered
+ * the command with NO or BAD, -EAGAIN it is away or busy. */
 static int errno_of(CURLcode rc, const struct reply *r) {
   if (rc == CURLE_OK)
     return 0;
@@ -107,6 +108,10 @@ static int errno_of(CURLcode rc, const struct reply *r) {
     return -E2BIG;
   if (rc == CURLE_OUT_OF_MEMORY)
     return -ENOMEM;
+  if (rc == CURLE_LOGIN_DENIED)
+    return -EACCES;
+  if (rc == CURLE_QUOTE_ERROR)
+    return -EPROTO;
   return -EAGAIN;
 }
 
@@ -188,14 +193,19 @@ static int mailbox_url(const char *url, char *out) {
   return 0;
 }
 
-/* The folders handled messages go to; made once per run ("already exists"
- * is no error here, a failed MOVE later is). */
-static void make_folders(struct pp_imap *im) {
-  if (im->folders_made)
-    return;
-  transfer(im, im->mailbox_url, "CREATE " STORED_FOLDER, NULL, NULL);
-  transfer(im, im->mailbox_url, "CREATE " PP_IMAP_QUARANTINE, NULL, NULL);
+/* The folders handled messages go to; made once per run. A NO answer
+ * ("already exists") is no error here (a failed MOVE later is); a refused
+ * login or a server away ends the run at once. */
+static int make_folders(struct pp_imap *im) {
+  static const char *const create[] = {"CREATE " STORED_FOLDER,
+                                       "CREATE " PP_IMAP_QUARANTINE};
+  for (size_t i = 0; !im->folders_made && i < 2; i++) {
+    int rc = transfer(im, im->mailbox_url, create[i], NULL, NULL);
+    if (rc != 0 && rc != -EPROTO)
+      return rc;
+  }
   im->folders_made = true;
+  return 0;
 }
 
 /* --- the source --- */
@@ -229,7 +239,7 @@ static int parse_search(const char *reply, struct pp_name_list *out) {
 static int imap_list(void *ctx, struct pp_name_list *out) {
   struct pp_imap *im = ctx;
   *out = (struct pp_name_list){0};
-  make_folders(im);
+  PP_TRY(make_folders(im));
   struct pp_buf reply;
   pp_buf_init(&reply, REPLY_MAX);
   int rc = transfer(im, im->mailbox_url, "UID SEARCH ALL", &reply, NULL);

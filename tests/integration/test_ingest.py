@@ -16,12 +16,14 @@ import datetime
 import email
 import email.policy
 import glob
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import \
     Ed25519PrivateKey
@@ -249,6 +251,67 @@ def without_attachment(data, name):
     parts = [p for p in msg.iter_parts() if p.get_filename() != name]
     msg.set_payload(parts)
     return msg.as_bytes()
+
+
+def signed_copy(data, key, mid):
+    """The report as another message: a new Message-ID and report.sig
+    made for it with the site's key (as the site would sign it)."""
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    msg.replace_header("Message-ID", mid)
+    _, files = signing.attachments(data)
+    signed = signing.DOMAIN + mid.encode() + b"\n" + files["report.json"]
+    for part in msg.walk():
+        if part.get_filename() == "report.sig":
+            fields = signing.sig_fields(part.get_payload(decode=True))
+            fields["Message-ID"] = mid
+            fields["Signature"] = base64.b64encode(key.sign(signed)).decode()
+            text = "".join("%s: %s\n" % kv for kv in fields.items())
+            part.set_content(text.encode(), maintype="text", subtype="plain",
+                             filename="report.sig")
+    return msg.as_bytes()
+
+
+def test_killed_mid_run(site):
+    """ingest killed (SIGKILL) in the middle of a batch: the next run
+    stores every report once, none half (a transaction per message), and
+    leaves nothing in new/."""
+    key = signing_key(site)
+    data = next(iter(site.mails.values()))
+    mails = {"%04d.copy" % i: signed_copy(data, key, "<copy-%d@site>" % i)
+             for i in range(300)}
+    maildir = site.maildir(mails)
+    db = os.path.join(maildir, "vendor.db")
+    proc = subprocess.Popen(
+        [binary("printprobe"), "ingest", "--maildir", maildir, "--db", db,
+         "--trusted-keys", site.trusted], stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and len(names(maildir, "cur")) < 20:
+            time.sleep(0.01)
+    finally:
+        proc.kill()
+        proc.wait(10)
+    moved = len(names(maildir, "cur"))
+    if not 0 < moved < len(mails):
+        raise AssertionError("killed after %d of %d: no middle to test" %
+                             (moved, len(mails)))
+    status, log = ingest(site, maildir, db)
+    expect(status, 0, log)
+    printers = len(json.loads(signing.attachments(data)[1]["report.json"])
+                   ["printers"])
+    with sqlite3.connect(db) as con:
+        per_message = con.execute(
+            "SELECT COUNT(*) FROM messages m WHERE (SELECT COUNT(*) FROM "
+            "readings r WHERE r.message_id = m.message_id) != ?",
+            (printers,)).fetchone()[0]
+    if count(db, "messages") != len(mails) or per_message or \
+            count(db, "readings") != len(mails) * printers or \
+            names(maildir, "new"):
+        raise AssertionError("after the kill at %d: %d messages, %d "
+                             "readings, %d incomplete, new/ %d" % (
+                                 moved, count(db, "messages"),
+                                 count(db, "readings"), per_message,
+                                 len(names(maildir, "new"))))
 
 
 def truncated_report(data):
@@ -495,7 +558,8 @@ def main():
         site = Site(env)
         tests = [test_store_once, test_bad_mails_quarantined,
                  test_database_busy_then_back, test_meters_csv,
-                 test_postgresql, test_imap, test_usage_errors]
+                 test_killed_mid_run, test_postgresql, test_imap,
+                 test_usage_errors]
         only = sys.argv[1:]
         for t in tests:
             if not only or t.__name__ in only:

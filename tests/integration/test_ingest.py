@@ -410,12 +410,12 @@ def test_database_busy_then_back(site):
                                           names(maildir2, "new")))
 
 
-def meters_csv(db):
+def meters_csv(db, *extra):
     today = datetime.datetime.now(datetime.timezone.utc).date()
     day = datetime.timedelta(days=1)
     proc = subprocess.run(
         [binary("printprobe"), "meters", "--db", db, "--from",
-         str(today - day), "--to", str(today + day)],
+         str(today - day), "--to", str(today + day)] + list(extra),
         capture_output=True, text=True, timeout=60)
     expect(proc.returncode, 0, proc.stderr)
     return proc.stdout
@@ -439,9 +439,14 @@ def test_postgresql(site):
         lite = site.maildir(site.mails)
         lite_db = os.path.join(lite, "vendor.db")
         expect(*ingest(site, lite, lite_db)[:1], 0, "")
-        if meters_csv(pg.url) != meters_csv(lite_db):
-            raise AssertionError("meters differ:\n%s\n%s" %
-                                 (meters_csv(pg.url), meters_csv(lite_db)))
+        for extra in ((), ("--site", SITE), ("--site", "nobody")):
+            if meters_csv(pg.url, *extra) != meters_csv(lite_db, *extra):
+                raise AssertionError("meters %r differ:\n%s\n%s" % (
+                    extra, meters_csv(pg.url, *extra),
+                    meters_csv(lite_db, *extra)))
+        if len(meters_csv(pg.url, "--site", SITE).splitlines()) < 4:
+            raise AssertionError("meters of the site: %s" %
+                                 meters_csv(pg.url, "--site", SITE))
 
         again = site.maildir(site.mails)
         pg.stop()

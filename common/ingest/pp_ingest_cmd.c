@@ -118,7 +118,8 @@ static enum outcome quarantine(struct ingest_run *run, const char *name,
   return QUARANTINED;
 }
 
-/* Stored (now or before): acknowledged by moving it to cur/. */
+/* Stored (now or before): marked as handled in its source (Maildir cur/,
+ * the IMAP folder Stored), so that no run offers it again. */
 static enum outcome acknowledge(struct ingest_run *run, const char *name,
                                 const struct pp_ingest_report *r,
                                 enum pp_db_stored stored) {
@@ -191,9 +192,11 @@ static enum outcome ingest_one(struct ingest_run *run, const char *name) {
     out = quarantine(run, name,
                      report.message_id[0] ? report.message_id : "(no id)",
                      reason);
-  else if (rc != 0)
+  else if (rc != 0) {
+    fprintf(stderr, "printprobe ingest: %s%s: cannot be read now: %s\n",
+            src->where, name, strerror(-rc));
     out = NOT_NOW;
-  else
+  } else
     out = store(run, name, &report);
   pp_ingest_report_free(&report);
   return out;

@@ -38,11 +38,12 @@ CURL_LIBS := -lcurl
 CMOCKA_LIBS := -lcmocka
 # Ed25519 signatures of the fleet reports (pp_sign).
 SODIUM_LIBS := -lsodium
-# The vendor's side: MIME (GMime 3), JSON (jansson), SQLite, PostgreSQL.
+# The vendor's side: MIME (GMime 3), JSON (jansson), SQLite, PostgreSQL,
+# IMAP (libcurl).
 INGEST_PKGS := gmime-3.0 jansson libpq
 INGEST_CFLAGS := $(shell pkg-config --cflags $(INGEST_PKGS) 2>/dev/null)
 INGEST_LIBS := $(shell pkg-config --libs $(INGEST_PKGS) 2>/dev/null) \
-               -lsqlite3 $(SODIUM_LIBS)
+               -lsqlite3 $(SODIUM_LIBS) $(CURL_LIBS)
 
 CORE_SRC := $(sort $(foreach d,$(CORE_DIRS),$(wildcard $(d)/*.c)) \
                   $(wildcard plugins/*.c))

@@ -47,7 +47,8 @@ struct cli {
 
 static void usage_short(FILE *out) {
   fputs("Usage: printprobe scan [OPTIONS] TARGET... | -f FILE\n"
-        "       printprobe ingest --maildir DIR --db DB --trusted-keys DIR\n"
+        "       printprobe ingest (--maildir DIR | --imap URL ...) --db DB "
+        "--trusted-keys DIR\n"
         "       printprobe meters --db DB --from DAY --to DAY [--site SITE]\n"
         "       printprobe meters --db DB --from DAY --to DAY [--site SITE]\n"
         "Try 'printprobe --help' for more information.\n",
@@ -61,6 +62,9 @@ static void usage_long(void) {
       "Usage: printprobe scan [OPTIONS] TARGET...\n"
       "       printprobe scan [OPTIONS] -f FILE\n"
       "       printprobe ingest --maildir DIR --db DB --trusted-keys DIR\n"
+      "       printprobe ingest --imap URL --imap-user USER\n"
+      "                         --imap-password-file FILE --db DB\n"
+      "                         --trusted-keys DIR\n"
       "\n"
       "Targets: host names, IPv4 or IPv6 addresses, host:port, [v6]:port,\n"
       "CIDR blocks (192.0.2.0/24) and ranges (192.0.2.10-192.0.2.99 or\n"
@@ -108,6 +112,12 @@ static void usage_long(void) {
       "                           moves to cur/ once stored; a report\n"
       "                           unsigned or not verified goes to\n"
       "                           DIR/.Quarantine/ with the reason\n"
+      "      --imap URL           or an IMAP mailbox, imaps:// or imap://\n"
+      "                           (STARTTLS required): handled mails move\n"
+      "                           to the folders Stored and Quarantine\n"
+      "      --imap-user USER     the IMAP login\n"
+      "      --imap-password-file FILE  its password (first line)\n"
+      "      --imap-ca-file FILE  a CA for a private server certificate\n"
       "      --db DB              an SQLite file (made when missing) or a\n"
       "                           postgresql:// URL\n"
       "      --trusted-keys DIR   one SITE.pub per site (write_dss's\n"

@@ -5,7 +5,7 @@
 set -eu
 
 PACKAGES="build-essential pkg-config libsnmp-dev snmp libcmocka-dev snmpsim
-libcurl4-openssl-dev libsodium-dev libgmime-3.0-dev libjansson-dev libsqlite3-dev libpq-dev postgresql-15 collectd-core collectd-dev valgrind python3
+libcurl4-openssl-dev libsodium-dev libgmime-3.0-dev libjansson-dev libsqlite3-dev libpq-dev postgresql-15 dovecot-imapd collectd-core collectd-dev valgrind python3
 python3-aiosmtpd python3-cryptography openssl nagios4-core icinga2-bin gnuplot-nox iproute2 procps
 chromium monitoring-plugins-standard debhelper lintian dpkg-dev fakeroot
 clang clang-format mandoc groff-base man-db librrd8 libmicrohttpd12 libprotobuf-c1 prometheus"
@@ -14,6 +14,8 @@ clang clang-format mandoc groff-base man-db librrd8 libmicrohttpd12 libprotobuf-
 # the dashboard name rrdtool and write_prometheus, so they must load:
 # librrd8 (rrdtool), libmicrohttpd12 and libprotobuf-c1 (write_prometheus).
 # prometheus scrapes write_prometheus so that the dashboard's queries run.
+# postgresql-15 and dovecot-imapd: test_ingest.py runs a database server
+# and an IMAP server of its own.
 # python3-cryptography checks report signatures independently of the C code
 # (tests/integration/signing.py).
 # clang builds the fuzz targets (libFuzzer); debhelper, lintian, dpkg-dev and

@@ -351,13 +351,17 @@ static int sig_lines(const char *text, size_t len,
     }
     p = nl ? nl + 1 : end;
   }
+  if (p != end) {
+    snprintf(err, errlen, "report.sig: more than 64 lines");
+    return -EINVAL;
+  }
   for (size_t i = 0; i < SIG_FIELD_COUNT; i++) {
     if (!seen[i]) {
       snprintf(err, errlen, "report.sig: no %s line", sig_fields[i]);
       return -EINVAL;
     }
   }
-  return p == end ? 0 : -EINVAL;
+  return 0;
 }
 
 int pp_sign_sig_parse(const char *text, size_t len, struct pp_sign_sig *out,

@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "pp_db.h"
+#include "pp_imap.h"
 #include "pp_ingest.h"
 #include "pp_maildir.h"
 #include "pp_str.h"
@@ -19,6 +20,10 @@
 
 struct ingest_args {
   const char *maildir;
+  const char *imap;
+  const char *imap_user;
+  const char *imap_password_file;
+  const char *imap_ca_file;
   const char *db;
   const char *trusted_keys;
 };
@@ -27,6 +32,7 @@ enum outcome { STORED, ALREADY, QUARANTINED, NOT_NOW, DB_DOWN };
 
 struct ingest_run {
   struct pp_maildir maildir;
+  struct pp_imap *imap;
   struct pp_source source;
   struct pp_db db;
   struct pp_trusted_keys keys;
@@ -34,7 +40,8 @@ struct ingest_run {
 };
 
 static void ingest_usage(FILE *out) {
-  fputs("Usage: printprobe ingest --maildir DIR --db DB --trusted-keys DIR\n"
+  fputs("Usage: printprobe ingest (--maildir DIR | --imap URL --imap-user U "
+        "--imap-password-file F) --db DB --trusted-keys DIR\n"
         "Try 'printprobe --help' for more information.\n",
         out);
 }
@@ -42,6 +49,10 @@ static void ingest_usage(FILE *out) {
 static int parse_ingest_args(int argc, char **argv, struct ingest_args *a) {
   static const struct option options[] = {
       {"maildir", required_argument, NULL, 'm'},
+      {"imap", required_argument, NULL, 'i'},
+      {"imap-user", required_argument, NULL, 'u'},
+      {"imap-password-file", required_argument, NULL, 'p'},
+      {"imap-ca-file", required_argument, NULL, 'c'},
       {"db", required_argument, NULL, 'D'},
       {"trusted-keys", required_argument, NULL, 'k'},
       {NULL, 0, NULL, 0},
@@ -51,6 +62,14 @@ static int parse_ingest_args(int argc, char **argv, struct ingest_args *a) {
   while ((opt = getopt_long(argc, argv, "", options, NULL)) != -1) {
     if (opt == 'm')
       a->maildir = optarg;
+    else if (opt == 'i')
+      a->imap = optarg;
+    else if (opt == 'u')
+      a->imap_user = optarg;
+    else if (opt == 'p')
+      a->imap_password_file = optarg;
+    else if (opt == 'c')
+      a->imap_ca_file = optarg;
     else if (opt == 'D')
       a->db = optarg;
     else if (opt == 'k')
@@ -58,9 +77,15 @@ static int parse_ingest_args(int argc, char **argv, struct ingest_args *a) {
     else
       return -1;
   }
-  const char *missing = a->maildir == NULL        ? "--maildir"
-                        : a->db == NULL           ? "--db"
-                        : a->trusted_keys == NULL ? "--trusted-keys"
+  if ((a->maildir == NULL) == (a->imap == NULL)) {
+    fprintf(stderr, "printprobe ingest: one of --maildir or --imap\n");
+    return -1;
+  }
+  const char *missing =
+      a->db == NULL                               ? "--db"
+      : a->trusted_keys == NULL                   ? "--trusted-keys"
+      : a->imap != NULL && a->imap_user == NULL   ? "--imap-user"
+      : a->imap != NULL && !a->imap_password_file ? "--imap-password-file"
                                                   : NULL;
   if (missing != NULL || optind != argc) {
     if (missing != NULL)
@@ -72,6 +97,11 @@ static int parse_ingest_args(int argc, char **argv, struct ingest_args *a) {
   return 0;
 }
 
+static const char *source_error(const struct pp_source *src, int rc) {
+  const char *said = src->last_error ? src->last_error(src->ctx) : NULL;
+  return said != NULL && said[0] != '\0' ? said : strerror(-rc);
+}
+
 static enum outcome quarantine(struct ingest_run *run, const char *name,
                                const char *message_id, const char *reason) {
   const struct pp_source *src = &run->source;
@@ -80,7 +110,7 @@ static enum outcome quarantine(struct ingest_run *run, const char *name,
     fprintf(stderr,
             "printprobe ingest: %s%s %s: must be quarantined (%s) but "
             "cannot be moved: %s; left for the next run\n",
-            src->where, name, message_id, reason, strerror(-rc));
+            src->where, name, message_id, reason, source_error(src, rc));
     return NOT_NOW;
   }
   fprintf(stderr, "printprobe ingest: %s%s %s: QUARANTINED: %s\n", src->where,
@@ -88,7 +118,8 @@ static enum outcome quarantine(struct ingest_run *run, const char *name,
   return QUARANTINED;
 }
 
-/* Stored (now or before): acknowledged by moving it to cur/. */
+/* Stored (now or before): marked as handled in its source (Maildir cur/,
+ * the IMAP folder Stored), so that no run offers it again. */
 static enum outcome acknowledge(struct ingest_run *run, const char *name,
                                 const struct pp_ingest_report *r,
                                 enum pp_db_stored stored) {
@@ -98,7 +129,7 @@ static enum outcome acknowledge(struct ingest_run *run, const char *name,
     fprintf(stderr,
             "printprobe ingest: %s%s %s: stored, but cannot be marked as "
             "read: %s (the next run acknowledges it)\n",
-            src->where, name, r->message_id, strerror(-rc));
+            src->where, name, r->message_id, source_error(src, rc));
     return NOT_NOW;
   }
   if (stored == PP_DB_STORED)
@@ -148,7 +179,7 @@ static enum outcome ingest_one(struct ingest_run *run, const char *name) {
     rc = src->read(src->ctx, name, PP_INGEST_MAX_MESSAGE, &data);
   if (rc != 0) {
     fprintf(stderr, "printprobe ingest: %s%s: cannot read: %s\n", src->where,
-            name, strerror(-rc));
+            name, source_error(src, rc));
     return NOT_NOW;
   }
   struct pp_ingest_report report;
@@ -161,9 +192,11 @@ static enum outcome ingest_one(struct ingest_run *run, const char *name) {
     out = quarantine(run, name,
                      report.message_id[0] ? report.message_id : "(no id)",
                      reason);
-  else if (rc != 0)
+  else if (rc != 0) {
+    fprintf(stderr, "printprobe ingest: %s%s: cannot be read now: %s\n",
+            src->where, name, strerror(-rc));
     out = NOT_NOW;
-  else
+  } else
     out = store(run, name, &report);
   pp_ingest_report_free(&report);
   return out;
@@ -174,7 +207,7 @@ static int ingest_all(struct ingest_run *run) {
   int rc = run->source.list(run->source.ctx, &names);
   if (rc != 0) {
     fprintf(stderr, "printprobe ingest: cannot list the messages: %s\n",
-            strerror(-rc));
+            source_error(&run->source, rc));
     return PP_INGEST_EXIT_RETRY;
   }
   size_t i = 0;
@@ -197,17 +230,35 @@ static int ingest_all(struct ingest_run *run) {
              : PP_INGEST_EXIT_DONE;
 }
 
+static int open_source(struct ingest_run *run, const struct ingest_args *a) {
+  char err[ERR_MAX] = "";
+  if (a->maildir != NULL) {
+    if (pp_maildir_open(a->maildir, &run->maildir, err, sizeof(err)) != 0) {
+      fprintf(stderr, "printprobe ingest: --maildir: %s\n", err);
+      return -1;
+    }
+    pp_maildir_source(&run->maildir, &run->source);
+    return 0;
+  }
+  int rc = pp_imap_open(a->imap, a->imap_user, a->imap_password_file,
+                        a->imap_ca_file, &run->imap, err, sizeof(err));
+  if (rc != 0) {
+    fprintf(stderr, "printprobe ingest: --imap: %s\n",
+            err[0] ? err : strerror(-rc));
+    return -1;
+  }
+  pp_imap_source(run->imap, &run->source);
+  return 0;
+}
+
 static int ingest_open(struct ingest_run *run, const struct ingest_args *a) {
   char err[ERR_MAX];
   if (pp_trusted_keys_load(a->trusted_keys, &run->keys, err, sizeof(err))) {
     fprintf(stderr, "printprobe ingest: --trusted-keys: %s\n", err);
     return PP_INGEST_EXIT_USAGE;
   }
-  if (pp_maildir_open(a->maildir, &run->maildir, err, sizeof(err)) != 0) {
-    fprintf(stderr, "printprobe ingest: --maildir: %s\n", err);
+  if (open_source(run, a) != 0)
     return PP_INGEST_EXIT_USAGE;
-  }
-  pp_maildir_source(&run->maildir, &run->source);
   int rc = pp_db_open(a->db, &run->db, err, sizeof(err));
   if (rc != 0) {
     fprintf(stderr,
@@ -230,6 +281,7 @@ int pp_cmd_ingest(int argc, char **argv) {
   if (status == PP_INGEST_EXIT_DONE)
     status = ingest_all(&run);
   pp_db_close(&run.db);
+  pp_imap_close(run.imap);
   pp_trusted_keys_free(&run.keys);
   return status;
 }

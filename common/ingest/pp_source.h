@@ -30,6 +30,8 @@ struct pp_source {
   /* Kept aside, unchanged, with the reason next to it. */
   int (*quarantine)(void *ctx, const char *name, const char *message_id,
                     const char *reason);
+  /* What the last failed step said, for a log line; NULL: errno says it. */
+  const char *(*last_error)(const void *ctx);
 };
 
 #endif

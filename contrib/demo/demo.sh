@@ -345,6 +345,7 @@ LoadPlugin write_dss
   CustomerName "Example Customer GmbH (demo)"
   Timeout 20
   RetryInterval 2
+  SigningKeyFile "$CD/site.key"
 </Plugin>
 EOF
     fi
@@ -425,6 +426,37 @@ EOF
   fi
 fi
 
+# The vendor's side: the site's public key registered, the reports read
+# from a copy of the mailbox into SQLite once, and the meters of the day.
+vendor_side() {
+  local v=$OUT/vendor today
+  if [ ! -f "$CD/site.key.pub" ] || [ "$(mails)" = 0 ]; then
+    skip "vendor: no signed report to read"
+    return
+  fi
+  say ""
+  say "   the vendor's side: printprobe ingest, then printprobe meters ($v)"
+  mkdir -p "$v/trusted" "$v/Maildir/new" "$v/Maildir/cur" "$v/Maildir/tmp"
+  cp "$CD/site.key.pub" "$v/trusted/example-customer.pub"
+  cp "$MAILDIR"/new/*.eml "$v/Maildir/new/"
+  if "$REL/printprobe" ingest --maildir "$v/Maildir" --db "$v/fleet.db" \
+    --trusted-keys "$v/trusted" 2>"$v/ingest.log"; then
+    ok "vendor: $(grep -c ': stored (site ' "$v/ingest.log") signed report(s) verified and stored in $v/fleet.db"
+  else
+    fail "vendor: printprobe ingest (see $v/ingest.log)"
+  fi
+  tail -3 "$v/ingest.log" | cut -c1-160 | indent
+  today=$(date -u +%F)
+  if "$REL/printprobe" meters --db "$v/fleet.db" --from "$today" \
+    --to "$today" >"$v/meters.csv" 2>"$v/meters.log" &&
+    [ "$(wc -l <"$v/meters.csv")" -gt 1 ]; then
+    ok "vendor: meters of $(($(wc -l <"$v/meters.csv") - 1)) printer(s) in $v/meters.csv"
+  else
+    fail "vendor: printprobe meters (see $v/meters.log)"
+  fi
+  cut -d, -f1-3,8-10 "$v/meters.csv" | head -5 | indent
+}
+
 if [ $HAVE_DSS = 1 ]; then
   say ""
   say "   write_dss: archive and mail"
@@ -443,6 +475,7 @@ if [ $HAVE_DSS = 1 ]; then
     fail "write_dss: no mail arrived (see $CD/collectd.log, $OUT/smtp/server.log)"
   fi
   grep 'write_dss' "$CD/collectd.log" | grep -vi 'debug' | tail -4 | cut -c1-200 | indent
+  vendor_side
 fi
 
 # ---------------------------------------------------------------- 4. nagios

@@ -4,7 +4,8 @@
 (DEMO_SHORT=1) with its output folder in a temporary directory, then checks
 what it left there: the scan's table, JSON and CSV, collectd's csv values
 and notifications, write_dss's archive and the mail the local SMTP server
-received, the Nagios checks' outputs, the PNG chart, and that every
+received, the vendor's ingest and meters of those mails, the Nagios checks'
+outputs, the PNG chart, and that every
 process it started is gone.
 
 A step whose component is not built (build/rel/printer.so, write_dss.so,
@@ -245,6 +246,23 @@ def check_archive_and_mail(d):
         raise AssertionError("the demo did not print the mailbox")
 
 
+def check_vendor(d):
+    """The vendor's side of the demo: every mailed report verified and
+    stored, and a meter row per printer that answered."""
+    if not (built("write_dss.so") and built("printer.so")):
+        return
+    mails = glob.glob(d.path("mailbox", "new", "*.eml"))
+    log = d.read("vendor", "ingest.log")
+    if log.count(": stored (site example-customer") != len(mails):
+        raise AssertionError("vendor: %d mails, ingest says:\n%s" %
+                             (len(mails), log[-1000:]))
+    import csv
+    rows = list(csv.DictReader(open(d.path("vendor", "meters.csv"))))
+    if len([r for r in rows if r["serial"]]) < MIN_PRINTERS or \
+            "total" not in rows[0]:
+        raise AssertionError("vendor: meters.csv has %d rows" % len(rows))
+
+
 def check_nagios(d):
     cases = [("check_printer_status", "hq-1f-hp-m555", 0, "OK"),
              ("check_printer_status", "hq-2f-hp-m555", 2, "jammed"),
@@ -288,6 +306,7 @@ def main():
         runner.run("collectd-csv-values", check_values, demo)
         runner.run("collectd-notifications", check_notifications, demo)
         runner.run("write_dss-archive-and-mail", check_archive_and_mail, demo)
+        runner.run("vendor-ingest-and-meters", check_vendor, demo)
         runner.run("nagios-checks", check_nagios, demo)
         runner.run("chart-png", check_chart, demo)
     finally:

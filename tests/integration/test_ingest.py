@@ -16,20 +16,23 @@ import datetime
 import email
 import email.policy
 import glob
+import json
 import os
 import shutil
 import sqlite3
 import subprocess
 import sys
 import tempfile
+import time
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import \
     Ed25519PrivateKey
 
 import signing
 from harness import Runner, binary
+from imap_server import USER as IMAP_USER, Dovecot
 from pg_server import Postgres
-from test_write_dss import (Env, SmtpServer, all_sent, dss_block,
+from test_write_dss import (PASSWORD, Env, SmtpServer, all_sent, dss_block,
                             dss_collectd, new_dirs, WRITE_DSS_SO)
 
 SITE = "acme-druck"
@@ -44,6 +47,7 @@ class Site:
         self.tmp = tempfile.mkdtemp(prefix="pp-ingest-")
         self.key = os.path.join(self.tmp, "site.key")
         self.trusted = os.path.join(self.tmp, "trusted")
+        self.certs = env.certs
         os.makedirs(self.trusted)
         server = SmtpServer(env.certs).start()
         dirs = new_dirs(self.tmp)
@@ -249,6 +253,67 @@ def without_attachment(data, name):
     return msg.as_bytes()
 
 
+def signed_copy(data, key, mid):
+    """The report as another message: a new Message-ID and report.sig
+    made for it with the site's key (as the site would sign it)."""
+    msg = email.message_from_bytes(data, policy=email.policy.default)
+    msg.replace_header("Message-ID", mid)
+    _, files = signing.attachments(data)
+    signed = signing.DOMAIN + mid.encode() + b"\n" + files["report.json"]
+    for part in msg.walk():
+        if part.get_filename() == "report.sig":
+            fields = signing.sig_fields(part.get_payload(decode=True))
+            fields["Message-ID"] = mid
+            fields["Signature"] = base64.b64encode(key.sign(signed)).decode()
+            text = "".join("%s: %s\n" % kv for kv in fields.items())
+            part.set_content(text.encode(), maintype="text", subtype="plain",
+                             filename="report.sig")
+    return msg.as_bytes()
+
+
+def test_killed_mid_run(site):
+    """ingest killed (SIGKILL) in the middle of a batch: the next run
+    stores every report once, none half (a transaction per message), and
+    leaves nothing in new/."""
+    key = signing_key(site)
+    data = next(iter(site.mails.values()))
+    mails = {"%04d.copy" % i: signed_copy(data, key, "<copy-%d@site>" % i)
+             for i in range(300)}
+    maildir = site.maildir(mails)
+    db = os.path.join(maildir, "vendor.db")
+    proc = subprocess.Popen(
+        [binary("printprobe"), "ingest", "--maildir", maildir, "--db", db,
+         "--trusted-keys", site.trusted], stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and len(names(maildir, "cur")) < 20:
+            time.sleep(0.01)
+    finally:
+        proc.kill()
+        proc.wait(10)
+    moved = len(names(maildir, "cur"))
+    if not 0 < moved < len(mails):
+        raise AssertionError("killed after %d of %d: no middle to test" %
+                             (moved, len(mails)))
+    status, log = ingest(site, maildir, db)
+    expect(status, 0, log)
+    printers = len(json.loads(signing.attachments(data)[1]["report.json"])
+                   ["printers"])
+    with sqlite3.connect(db) as con:
+        per_message = con.execute(
+            "SELECT COUNT(*) FROM messages m WHERE (SELECT COUNT(*) FROM "
+            "readings r WHERE r.message_id = m.message_id) != ?",
+            (printers,)).fetchone()[0]
+    if count(db, "messages") != len(mails) or per_message or \
+            count(db, "readings") != len(mails) * printers or \
+            names(maildir, "new"):
+        raise AssertionError("after the kill at %d: %d messages, %d "
+                             "readings, %d incomplete, new/ %d" % (
+                                 moved, count(db, "messages"),
+                                 count(db, "readings"), per_message,
+                                 len(names(maildir, "new"))))
+
+
 def truncated_report(data):
     """The message with the base64 of report.json cut in half, the rest
     intact: an attachment truncated on the way."""
@@ -345,12 +410,12 @@ def test_database_busy_then_back(site):
                                           names(maildir2, "new")))
 
 
-def meters_csv(db):
+def meters_csv(db, *extra):
     today = datetime.datetime.now(datetime.timezone.utc).date()
     day = datetime.timedelta(days=1)
     proc = subprocess.run(
         [binary("printprobe"), "meters", "--db", db, "--from",
-         str(today - day), "--to", str(today + day)],
+         str(today - day), "--to", str(today + day)] + list(extra),
         capture_output=True, text=True, timeout=60)
     expect(proc.returncode, 0, proc.stderr)
     return proc.stdout
@@ -374,9 +439,14 @@ def test_postgresql(site):
         lite = site.maildir(site.mails)
         lite_db = os.path.join(lite, "vendor.db")
         expect(*ingest(site, lite, lite_db)[:1], 0, "")
-        if meters_csv(pg.url) != meters_csv(lite_db):
-            raise AssertionError("meters differ:\n%s\n%s" %
-                                 (meters_csv(pg.url), meters_csv(lite_db)))
+        for extra in ((), ("--site", SITE), ("--site", "nobody")):
+            if meters_csv(pg.url, *extra) != meters_csv(lite_db, *extra):
+                raise AssertionError("meters %r differ:\n%s\n%s" % (
+                    extra, meters_csv(pg.url, *extra),
+                    meters_csv(lite_db, *extra)))
+        if len(meters_csv(pg.url, "--site", SITE).splitlines()) < 4:
+            raise AssertionError("meters of the site: %s" %
+                                 meters_csv(pg.url, "--site", SITE))
 
         again = site.maildir(site.mails)
         pg.stop()
@@ -395,6 +465,75 @@ def test_postgresql(site):
             raise AssertionError("stored twice or left: %s" % log)
     finally:
         pg.cleanup()
+
+
+def ingest_imap(site, server, db, password_file=None):
+    proc = subprocess.run(
+        [binary("printprobe"), "ingest", "--imap", server.url, "--imap-user",
+         IMAP_USER, "--imap-password-file",
+         password_file or site.certs["password"], "--imap-ca-file",
+         site.certs["ca"], "--db", db, "--trusted-keys", site.trusted],
+        capture_output=True, text=True, timeout=300)
+    return proc.returncode, proc.stderr
+
+
+def test_imap(site):
+    """A real dovecot with STARTTLS: each report fetched by UID, stored
+    once and moved to Stored, bad ones moved to Quarantine next to a note
+    with the reason; a second run and a copy store nothing again; with the
+    server down or the password wrong nothing moves (exit 1)."""
+    server = Dovecot(site.certs, PASSWORD).start()
+    try:
+        bad = bad_mails(site)
+        for name, data in site.mails.items():
+            server.deliver(name, data)
+        for name in ("1.forged", "2.unsigned"):
+            server.deliver(name, bad[name][0])
+        db = os.path.join(site.tmp, "imap.db")
+        status, log = ingest_imap(site, server, db)
+        expect(status, 0, log)
+        stored = count(db, "messages")
+        quarantine = server.folder("Quarantine")
+        notes = [p for p in quarantine
+                 if b"printprobe quarantine" in open(p, "rb").read()]
+        if stored != len(site.mails) or server.folder("INBOX") or \
+                len(server.folder("Stored")) != stored or \
+                len(quarantine) != 4 or len(notes) != 2 or \
+                log.count("QUARANTINED") != 2:
+            raise AssertionError("stored %d, INBOX %d, Stored %d, "
+                                 "Quarantine %d (%d notes): %s" % (
+                                     stored, len(server.folder("INBOX")),
+                                     len(server.folder("Stored")),
+                                     len(quarantine), len(notes), log))
+        if not any(b"does not verify" in open(p, "rb").read()
+                   for p in notes):
+            raise AssertionError("no note gives the reason")
+        status, log = ingest_imap(site, server, db)
+        expect(status, 0, log)
+        # A copy delivered again, then the server goes away.
+        name, data = next(iter(site.mails.items()))
+        server.deliver(name + ".again", data)
+        server.stop()
+        status, log = ingest_imap(site, server, db)
+        expect(status, 1, log)
+        if len(server.folder("INBOX")) != 1 or "cannot list" not in log:
+            raise AssertionError("with the server down: %s" % log)
+        server.start()
+        wrong = os.path.join(site.tmp, "wrong-password")
+        with open(wrong, "w") as f:
+            f.write("not-the-password\n")
+        os.chmod(wrong, 0o600)
+        status, log = ingest_imap(site, server, db, wrong)
+        expect(status, 1, log)
+        if len(server.folder("INBOX")) != 1:
+            raise AssertionError("moved with a wrong password: %s" % log)
+        status, log = ingest_imap(site, server, db)
+        expect(status, 0, log)
+        if "already stored" not in log or server.folder("INBOX") or \
+                count(db, "messages") != stored:
+            raise AssertionError("the copy: %s" % log)
+    finally:
+        server.cleanup()
 
 
 def test_usage_errors(site):
@@ -424,10 +563,16 @@ def main():
         site = Site(env)
         tests = [test_store_once, test_bad_mails_quarantined,
                  test_database_busy_then_back, test_meters_csv,
-                 test_postgresql, test_usage_errors]
+                 test_killed_mid_run, test_postgresql, test_imap,
+                 test_usage_errors]
         only = sys.argv[1:]
         for t in tests:
-            if not only or t.__name__ in only:
+            if only and t.__name__ not in only:
+                continue
+            # dovecot's login processes switch users: it starts as root.
+            if t is test_imap:
+                runner.run_as_root("run dovecot", t.__name__, t, site)
+            else:
                 runner.run(t.__name__, t, site)
     finally:
         if site is not None:

@@ -1114,7 +1114,8 @@ def test_last_reading_of_a_silent_printer(env):
 def test_valgrind_no_leak(env):
     """write_dss and the printer plugin in a collectd under valgrind: reports
     made, archived, refused once (554), retried once (451) and mailed, then
-    SIGTERM. No memory error, nothing definitely or indirectly lost (only
+    SIGTERM, every report signed. No memory error, nothing definitely or
+    indirectly lost (only
     net-snmp's one-time set-up is suppressed, see harness.VALGRIND_SUPP)."""
     if not os.path.exists(PRINTER_SO):
         print("skip: %s is not built" % PRINTER_SO)
@@ -1122,8 +1123,10 @@ def test_valgrind_no_leak(env):
     server = SmtpServer(env.certs).start()
     dirs = new_dirs()
     vg = Valgrind(kinds="definite,indirect")
-    body = printer_section(env, silent_port()) + dss_block(server, env.certs,
-                                                         dirs)
+    # Signed: the key is made and used under valgrind too.
+    body = printer_section(env, silent_port()) + dss_block(
+        server, env.certs, dirs,
+        SigningKeyFile='"%s"' % os.path.join(dirs["base"], "site.key"))
     d = dss_collectd(body, plugins=("write_dss", "printer"),
                      valgrind=vg.argv)
     try:
@@ -1139,7 +1142,10 @@ def test_valgrind_no_leak(env):
         problem = vg.problems(status)
         if problem:
             raise AssertionError(problem)
-        check_exactly_once(dirs, server, failed=refused(dirs))
+        for data in check_exactly_once(dirs, server,
+                                       failed=refused(dirs)).values():
+            signing.check_signed(data, os.path.join(dirs["base"],
+                                                    "site.key.pub"))
     finally:
         d.cleanup()
         server.cleanup()

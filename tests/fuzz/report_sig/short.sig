@@ -1,0 +1,2 @@
+Format: printprobe-report-sig-v1
+Key-Id: x

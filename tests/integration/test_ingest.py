@@ -212,6 +212,13 @@ def test_meters_csv(site):
         if proc.returncode != 0 or len(proc.stdout.splitlines()) != 1:
             raise AssertionError("%r: %d %r" % (argv, proc.returncode,
                                                 proc.stdout))
+    missing = os.path.join(maildir, "no-such.db")
+    proc = subprocess.run([binary("printprobe"), "meters", "--db", missing,
+                           "--from", "2026-03-01", "--to", "2026-03-01"],
+                          capture_output=True, text=True, timeout=60)
+    if proc.returncode != 1 or os.path.exists(missing):
+        raise AssertionError("a missing database: %d %r" %
+                             (proc.returncode, proc.stderr))
     proc = subprocess.run([binary("printprobe"), "meters", "--db", db,
                            "--from", "2026-02-30", "--to", "2026-03-01"],
                           capture_output=True, text=True, timeout=60)

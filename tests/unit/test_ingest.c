@@ -193,6 +193,36 @@ static void test_signed_report_read(void **state) {
   pp_buf_free(&eml);
 }
 
+/* A site changing its key: SITE.pub holds both lines for a while. */
+static void test_site_with_two_keys(void **state) {
+  struct fixture *f = *state;
+  char cmd[512];
+  snprintf(cmd, sizeof(cmd), "cat %s/site/other.key.pub >> %s/acme.pub", f->dir,
+           f->keys);
+  assert_int_equal(system(cmd), 0);
+  struct pp_trusted_keys both;
+  char err[512];
+  assert_int_equal(pp_trusted_keys_load(f->keys, &both, err, sizeof(err)), 0);
+  assert_int_equal(both.count, 2);
+  struct pp_buf eml;
+  fleet_message(&f->stranger, &eml, NULL);
+  struct pp_ingest_report r;
+  char reason[512];
+  assert_int_equal(
+      pp_ingest_message(eml.data, eml.len, &both, &r, reason, sizeof(reason)),
+      0);
+  assert_string_equal(r.site, "acme");
+  pp_ingest_report_free(&r);
+  pp_buf_free(&eml);
+  pp_trusted_keys_free(&both);
+  /* A line that is no key: the folder is refused, naming the line. */
+  snprintf(cmd, sizeof(cmd), "echo garbage >> %s/acme.pub", f->keys);
+  assert_int_equal(system(cmd), 0);
+  assert_int_equal(pp_trusted_keys_load(f->keys, &both, err, sizeof(err)),
+                   -EINVAL);
+  assert_non_null(strstr(err, "acme.pub line 3"));
+}
+
 static void test_bad_messages_quarantined(void **state) {
   struct fixture *f = *state;
   struct pp_buf eml;
@@ -418,6 +448,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_signed_report_read, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_messages_quarantined, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(test_site_with_two_keys, setup, teardown),
       cmocka_unit_test_setup_teardown(test_altered_report_quarantined, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_future_version_quarantined, setup,

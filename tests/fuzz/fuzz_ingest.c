@@ -24,7 +24,7 @@
 
 static struct pp_sign_key site_key;
 static struct pp_trusted_keys trusted;
-static char key_dir[64];
+static char key_dir[64]; /* only while the keys are made */
 
 static void remove_key_dir(void) {
   char path[128];
@@ -44,11 +44,12 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
   bool created;
   snprintf(key_dir, sizeof(key_dir), "/tmp/pp-fuzz-ingest-XXXXXX");
   FUZZ_CHECK(mkdtemp(key_dir) != NULL);
-  atexit(remove_key_dir);
   snprintf(path, sizeof(path), "%s/site.key", key_dir);
   FUZZ_CHECK(pp_sign_key_load_or_create(path, &site_key, &created, err,
                                         sizeof(err)) == 0);
   FUZZ_CHECK(pp_trusted_keys_load(key_dir, &trusted, err, sizeof(err)) == 0);
+  /* Both keys are in memory now: a crash later leaves no folder behind. */
+  remove_key_dir();
   pp_ingest_init();
   return 0;
 }

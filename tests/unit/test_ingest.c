@@ -349,6 +349,12 @@ static void test_maildir_flow(void **state) {
   fleet_message(NULL, &eml, NULL);
   put_mail(f, "2.unsigned", &eml);
   pp_buf_free(&eml);
+  /* Moved to cur/ by a mail program, flagged but not seen: still to do.
+   * One seen there is done: left alone. */
+  fleet_message(&f->key, &eml, NULL);
+  put_mail(f, "../cur/4.opened:2,F", &eml);
+  put_mail(f, "../cur/5.done:2,S", &eml);
+  pp_buf_free(&eml);
 
   /* The database is down: nothing is read, nothing moves. */
   assert_int_equal(run_ingest(f, "/nonexistent/dir/vendor.db"),
@@ -358,6 +364,9 @@ static void test_maildir_flow(void **state) {
 
   assert_int_equal(run_ingest(f, f->db), PP_INGEST_EXIT_DONE);
   assert_true(exists(f->maildir, "cur", "1.good:2,S"));
+  assert_true(exists(f->maildir, "cur", "4.opened:2,FS"));
+  assert_false(exists(f->maildir, "cur", "4.opened:2,F"));
+  assert_true(exists(f->maildir, "cur", "5.done:2,S"));
   assert_true(exists(f->maildir, "cur", "3.copy:2,S"));
   assert_true(exists(f->maildir, ".Quarantine/cur", "2.unsigned:2,"));
   assert_true(exists(f->maildir, ".Quarantine/reasons", "2.unsigned"));

@@ -114,7 +114,10 @@ $(BUILD)/collectd/%.o: collectd/%.c $(HEADERS)
 	$(CC) $(CPPFLAGS_ALL) $(COLLECTD_CPPFLAGS) $(CFLAGS_ALL) -Wno-strict-prototypes -c $< -o $@
 
 $(BUILD)/%.so: $(BUILD)/collectd/%.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard collectd/*_util.c)) $(DELIVERY_LIB) $(LIB)
-	$(CC) -shared -Wl,--exclude-libs,ALL $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CURL_LIBS) $(SODIUM_LIBS) -lm -lpthread
+	$(CC) -shared -Wl,--exclude-libs,ALL $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CURL_LIBS) $(SO_LIBS) -lm -lpthread
+
+# Only write_dss signs reports.
+$(BUILD)/write_dss.so: SO_LIBS := $(SODIUM_LIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(INGEST_LIB) $(DELIVERY_LIB) $(LIB) $(wildcard tests/unit/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)

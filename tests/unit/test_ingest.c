@@ -25,6 +25,7 @@
 #include "pp_ingest.h"
 #include "pp_ingest_cmd.h"
 #include "pp_mail.h"
+#include "pp_maildir.h"
 #include "pp_sign.h"
 
 #define FROM "printprobe@customer.example"
@@ -452,6 +453,35 @@ static void test_meters(void **state) {
   pp_db_close(&db);
 }
 
+/* Maildir flags stay in ASCII order when S joins them. */
+static void test_maildir_flags_kept(void **state) {
+  struct fixture *f = *state;
+  struct pp_maildir md;
+  char err[512];
+  assert_int_equal(pp_maildir_open(f->maildir, &md, err, sizeof(err)), 0);
+  struct pp_buf eml;
+  pp_buf_init(&eml, 64);
+  assert_int_equal(pp_buf_addstr(&eml, "x"), 0);
+  put_mail(f, "../cur/1.a:2,RT", &eml);
+  put_mail(f, "../cur/2.b:2,", &eml);
+  put_mail(f, "3.c", &eml);
+  pp_buf_free(&eml);
+  struct pp_name_list names;
+  assert_int_equal(pp_maildir_list_new(&md, &names), 0);
+  assert_int_equal(names.count, 3);
+  assert_string_equal(names.names[0], "cur/1.a:2,RT");
+  assert_string_equal(names.names[2], "new/3.c");
+  for (size_t i = 0; i < names.count; i++)
+    assert_int_equal(pp_maildir_mark_seen(&md, names.names[i]), 0);
+  pp_name_list_free(&names);
+  assert_true(exists(f->maildir, "cur", "1.a:2,RST"));
+  assert_true(exists(f->maildir, "cur", "2.b:2,S"));
+  assert_true(exists(f->maildir, "cur", "3.c:2,S"));
+  /* A name that is not one of the listing's never becomes a path. */
+  assert_int_equal(pp_maildir_mark_seen(&md, "new/../../etc"), -EINVAL);
+  assert_int_equal(pp_maildir_mark_seen(&md, "tmp/x"), -EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_signed_report_read, setup, teardown),
@@ -465,6 +495,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_stored_once, setup, teardown),
       cmocka_unit_test_setup_teardown(test_maildir_flow, setup, teardown),
       cmocka_unit_test_setup_teardown(test_meters, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_maildir_flags_kept, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

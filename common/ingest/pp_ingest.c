@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "pp_file.h"
 #include "pp_report_parse.h"
@@ -55,6 +56,25 @@ static int add_key_line(struct pp_trusted_keys *out, const char *site,
   return 0;
 }
 
+/* Whoever may write a trusted key can have reports stored in any site's
+ * name: a key or its folder that everybody may write is refused. */
+static int check_not_world_writable(const char *path, char *err,
+                                    size_t errlen) {
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    int e = errno;
+    snprintf(err, errlen, "cannot stat %s: %s", path, strerror(e));
+    return -e;
+  }
+  if (st.st_mode & S_IWOTH) {
+    snprintf(err, errlen,
+             "%s may be written by anyone (mode %04o): refused; chmod o-w it",
+             path, (unsigned)(st.st_mode & 07777));
+    return -EPERM;
+  }
+  return 0;
+}
+
 /* SITE.pub: one key line, or several while a site changes its key (the old
  * one stays trusted until its last reports are in). */
 static int add_trusted_key(struct pp_trusted_keys *out, const char *dir,
@@ -73,6 +93,7 @@ static int add_trusted_key(struct pp_trusted_keys *out, const char *dir,
   snprintf(site, sizeof(site), "%.*s", (int)(len - 4), file);
   if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
     return -ENAMETOOLONG;
+  PP_TRY(check_not_world_writable(path, err, errlen));
   int rc = pp_file_read(path, KEYS_FILE_MAX, &text);
   if (rc != 0) {
     snprintf(err, errlen, "cannot read %s: %s", path, strerror(-rc));
@@ -98,6 +119,9 @@ int pp_trusted_keys_load(const char *dir, struct pp_trusted_keys *out,
   err[0] = '\0';
   if (pp_sign_init() != 0)
     return -EIO;
+  int checked = check_not_world_writable(dir, err, errlen);
+  if (checked != 0)
+    return checked;
   DIR *d = opendir(dir);
   if (d == NULL) {
     int e = errno;

@@ -216,6 +216,18 @@ static void test_site_with_two_keys(void **state) {
   pp_ingest_report_free(&r);
   pp_buf_free(&eml);
   pp_trusted_keys_free(&both);
+  /* A key anybody may write: refused, as is such a folder. */
+  char path[256];
+  snprintf(path, sizeof(path), "%s/acme.pub", f->keys);
+  assert_int_equal(chmod(path, 0666), 0);
+  assert_int_equal(pp_trusted_keys_load(f->keys, &both, err, sizeof(err)),
+                   -EPERM);
+  assert_non_null(strstr(err, "chmod o-w"));
+  assert_int_equal(chmod(path, 0644), 0);
+  assert_int_equal(chmod(f->keys, 0777), 0);
+  assert_int_equal(pp_trusted_keys_load(f->keys, &both, err, sizeof(err)),
+                   -EPERM);
+  assert_int_equal(chmod(f->keys, 0755), 0);
   /* A line that is no key: the folder is refused, naming the line. */
   snprintf(cmd, sizeof(cmd), "echo garbage >> %s/acme.pub", f->keys);
   assert_int_equal(system(cmd), 0);

@@ -114,7 +114,10 @@ $(BUILD)/collectd/%.o: collectd/%.c $(HEADERS)
 	$(CC) $(CPPFLAGS_ALL) $(COLLECTD_CPPFLAGS) $(CFLAGS_ALL) -Wno-strict-prototypes -c $< -o $@
 
 $(BUILD)/%.so: $(BUILD)/collectd/%.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard collectd/*_util.c)) $(DELIVERY_LIB) $(LIB)
-	$(CC) -shared -Wl,--exclude-libs,ALL $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CURL_LIBS) $(SODIUM_LIBS) -lm -lpthread
+	$(CC) -shared -Wl,--exclude-libs,ALL $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CURL_LIBS) $(SO_LIBS) -lm -lpthread
+
+# Only write_dss signs reports.
+$(BUILD)/write_dss.so: SO_LIBS := $(SODIUM_LIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(INGEST_LIB) $(DELIVERY_LIB) $(LIB) $(wildcard tests/unit/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)
@@ -235,12 +238,14 @@ FUZZ_CFLAGS := -std=c11 -g -O1 $(WARN) $(FUZZ_SAN)
 FUZZ_TARGETS := $(patsubst tests/fuzz/fuzz_%.c,%,$(wildcard tests/fuzz/fuzz_*.c))
 FUZZ_LIB_OBJ := $(CORE_SRC:%.c=$(FUZZ_DIR)/obj/%.o) \
                 $(DELIVERY_SRC:%.c=$(FUZZ_DIR)/obj/%.o) \
+                $(INGEST_SRC:%.c=$(FUZZ_DIR)/obj/%.o) \
                 $(NAGIOS_LIB_SRC:%.c=$(FUZZ_DIR)/obj/%.o)
 FUZZ_LIB := $(FUZZ_DIR)/libprintprobe-fuzz.a
 # Longest input per target (libFuzzer's -max_len); 4096 when not named.
 FUZZ_MAX_LEN_decode := 16384
 FUZZ_MAX_LEN_report := 16384
 FUZZ_MAX_LEN_target_file := 8192
+FUZZ_MAX_LEN_ingest := 65536
 
 .PHONY: fuzz-build fuzz
 
@@ -249,12 +254,17 @@ $(FUZZ_DIR)/obj/%.o: %.c $(HEADERS)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) -Inagios $(FUZZ_CFLAGS) \
 	  -fsanitize=fuzzer-no-link -c $< -o $@
 
+$(FUZZ_DIR)/obj/$(INGEST_DIR)/%.o: $(INGEST_DIR)/%.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CPPFLAGS_ALL) $(INGEST_CFLAGS) $(FUZZ_CFLAGS) \
+	  -fsanitize=fuzzer-no-link -c $< -o $@
+
 $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(wildcard tests/fuzz/*.h)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) -Inagios -Itests/fuzz $(FUZZ_CFLAGS) \
-	  -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(SNMP_LIBS) $(SODIUM_LIBS) -lm
+	  -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(SNMP_LIBS) $(INGEST_LIBS) -lm
 
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 

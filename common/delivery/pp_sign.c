@@ -269,7 +269,8 @@ static unsigned char *signed_bytes(const char *message_id, const void *json,
   if (buf == NULL)
     return NULL;
   snprintf((char *)buf, head + 1, "%s%s\n", PP_SIGN_DOMAIN, message_id);
-  memcpy(buf + head, json, json_len);
+  if (json_len > 0) /* an empty report may come as NULL */
+    memcpy(buf + head, json, json_len);
   *len = head + json_len;
   return buf;
 }
@@ -372,6 +373,8 @@ int pp_sign_sig_parse(const char *text, size_t len, struct pp_sign_sig *out,
     snprintf(err, errlen, "report.sig: %zu bytes, too large", len);
     return -EINVAL;
   }
+  if (len == 0)
+    text = ""; /* an empty attachment may come as NULL */
   char values[SIG_FIELD_COUNT][PP_SIGN_MESSAGE_ID_MAX];
   PP_TRY(sig_lines(text, len, values, err, errlen));
   if (strcmp(values[F_FORMAT], PP_SIGN_SIG_FORMAT) != 0 ||

@@ -140,18 +140,26 @@ static int apply_migration(struct pp_db *db, int number, char *err,
 }
 
 /* Each migration in a transaction of its own, with its number: a crash
- * leaves the schema at one version, never between two. */
-static int migrate(struct pp_db *db, char *err, size_t errlen) {
+ * leaves the schema at one version, never between two. Two processes
+ * starting at once take turns (the backend's lock), so each migration
+ * runs once. */
+static int migrate_step(struct pp_db *db, int number, char *err,
+                        size_t errlen) {
+  const char *lock = db->backend->migration_lock;
+  int version = 0;
+  PP_TRY(lock != NULL ? exec0(db, lock, err, errlen) : 0);
   PP_TRY(exec0(db,
                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER "
                "PRIMARY KEY, applied_at TEXT NOT NULL)",
                err, errlen));
+  PP_TRY(pp_db_schema_version(db, &version, err, errlen));
+  return version < number ? apply_migration(db, number, err, errlen) : 0;
+}
+
+static int migrate(struct pp_db *db, char *err, size_t errlen) {
   for (int number = 1; number <= MIGRATION_COUNT; number++) {
     PP_TRY(exec0(db, db->backend->begin, err, errlen));
-    int version = 0;
-    int rc = pp_db_schema_version(db, &version, err, errlen);
-    if (rc == 0 && version < number)
-      rc = apply_migration(db, number, err, errlen);
+    int rc = migrate_step(db, number, err, errlen);
     if (rc == 0)
       rc = exec0(db, "COMMIT", err, errlen);
     if (rc != 0) {

@@ -24,6 +24,8 @@ struct pp_db_backend {
   const char *name;
   const char *begin;     /* the statement that starts a write transaction */
   const char *id_column; /* DDL of an auto-numbered primary key */
+  /* Run first in each migration's transaction (NULL: begin locks). */
+  const char *migration_lock;
   /* Runs sql with n text parameters; rows go to fn (may be NULL). Returns
    * 0, or -EAGAIN when the database cannot be reached or is busy (try
    * later), or another negative errno; err says what. */

@@ -75,6 +75,8 @@ static const struct pp_db_backend pg_backend = {
     .name = "postgresql",
     .begin = "BEGIN",
     .id_column = "BIGSERIAL PRIMARY KEY",
+    /* Held until the transaction ends; the number is printprobe's own. */
+    .migration_lock = "SELECT pg_advisory_xact_lock(7370726970)",
     .exec = pg_exec,
     .close = pg_close,
 };

@@ -9,12 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "pp_file.h"
 #include "pp_report_parse.h"
 #include "pp_str.h"
 
 /* A trusted-keys folder of more files than this is not one. */
 #define MAX_TRUSTED_KEYS 100000
+/* A SITE.pub of a few keys; more is not one. */
+#define KEYS_FILE_MAX 16384
 /* One printer object, re-serialised for the allowlist parser. */
 #define PRINTER_JSON_MAX PP_REPORT_PARSE_MAX_INPUT
 
@@ -32,6 +36,47 @@ static bool site_name_ok(const char *name, size_t len) {
   return true;
 }
 
+static int add_key_line(struct pp_trusted_keys *out, const char *site,
+                        const char *line, size_t len, const char *path,
+                        unsigned number, char *err, size_t errlen) {
+  if (out->count >= MAX_TRUSTED_KEYS)
+    return -E2BIG;
+  void *grown = realloc(out->keys, (out->count + 1) * sizeof(*out->keys));
+  if (grown == NULL)
+    return -ENOMEM;
+  out->keys = grown;
+  struct pp_trusted_key *k = &out->keys[out->count];
+  pp_strlcpy(k->site, site, sizeof(k->site));
+  char why[256];
+  if (pp_sign_public_parse(line, len, &k->pub, why, sizeof(why)) != 0) {
+    snprintf(err, errlen, "%s line %u: %s", path, number, why);
+    return -EINVAL;
+  }
+  out->count++;
+  return 0;
+}
+
+/* Whoever may write a trusted key can have reports stored in any site's
+ * name: a key or its folder that everybody may write is refused. */
+static int check_not_world_writable(const char *path, char *err,
+                                    size_t errlen) {
+  struct stat st;
+  if (stat(path, &st) != 0) {
+    int e = errno;
+    snprintf(err, errlen, "cannot stat %s: %s", path, strerror(e));
+    return -e;
+  }
+  if (st.st_mode & S_IWOTH) {
+    snprintf(err, errlen,
+             "%s may be written by anyone (mode %04o): refused; chmod o-w it",
+             path, (unsigned)(st.st_mode & 07777));
+    return -EPERM;
+  }
+  return 0;
+}
+
+/* SITE.pub: one key line, or several while a site changes its key (the old
+ * one stays trusted until its last reports are in). */
 static int add_trusted_key(struct pp_trusted_keys *out, const char *dir,
                            const char *file, char *err, size_t errlen) {
   size_t len = strlen(file);
@@ -42,20 +87,30 @@ static int add_trusted_key(struct pp_trusted_keys *out, const char *dir,
              dir, file);
     return -EINVAL;
   }
-  if (out->count >= MAX_TRUSTED_KEYS)
-    return -E2BIG;
-  void *grown = realloc(out->keys, (out->count + 1) * sizeof(*out->keys));
-  if (grown == NULL)
-    return -ENOMEM;
-  out->keys = grown;
-  struct pp_trusted_key *k = &out->keys[out->count];
-  snprintf(k->site, sizeof(k->site), "%.*s", (int)(len - 4), file);
+  char site[PP_INGEST_SITE_MAX];
   char path[PATH_MAX];
+  struct pp_buf text;
+  snprintf(site, sizeof(site), "%.*s", (int)(len - 4), file);
   if (snprintf(path, sizeof(path), "%s/%s", dir, file) >= (int)sizeof(path))
     return -ENAMETOOLONG;
-  PP_TRY(pp_sign_public_load(path, &k->pub, err, errlen));
-  out->count++;
-  return 0;
+  PP_TRY(check_not_world_writable(path, err, errlen));
+  int rc = pp_file_read(path, KEYS_FILE_MAX, &text);
+  if (rc != 0) {
+    snprintf(err, errlen, "cannot read %s: %s", path, strerror(-rc));
+    return rc;
+  }
+  const char *p = text.data != NULL ? text.data : "";
+  unsigned number = 0;
+  for (const char *end = p + text.len; rc == 0 && p < end;) {
+    const char *nl = memchr(p, '\n', (size_t)(end - p));
+    size_t line_len = nl ? (size_t)(nl - p) : (size_t)(end - p);
+    number++;
+    if (line_len > 0)
+      rc = add_key_line(out, site, p, line_len, path, number, err, errlen);
+    p += line_len + (nl != NULL);
+  }
+  pp_buf_free(&text);
+  return rc;
 }
 
 int pp_trusted_keys_load(const char *dir, struct pp_trusted_keys *out,
@@ -64,6 +119,9 @@ int pp_trusted_keys_load(const char *dir, struct pp_trusted_keys *out,
   err[0] = '\0';
   if (pp_sign_init() != 0)
     return -EIO;
+  int checked = check_not_world_writable(dir, err, errlen);
+  if (checked != 0)
+    return checked;
   DIR *d = opendir(dir);
   if (d == NULL) {
     int e = errno;

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pp_db.h"
 #include "pp_imap.h"
@@ -385,6 +386,12 @@ int pp_cmd_meters(int argc, char **argv) {
   iso_day_start(to + 86400, to_text, sizeof(to_text)); /* --to included */
   struct pp_db db;
   char err[ERR_MAX];
+  /* Reading must not make an empty database where a path was mistyped. */
+  if (strstr(args.db, "://") == NULL && access(args.db, F_OK) != 0) {
+    fprintf(stderr, "printprobe meters: --db: %s: %s\n", args.db,
+            strerror(errno));
+    return PP_INGEST_EXIT_RETRY;
+  }
   int rc = pp_db_open(args.db, &db, err, sizeof(err));
   if (rc == 0) {
     struct pp_meters_query q = {from_text, to_text, args.site};

@@ -88,22 +88,48 @@ int pp_maildir_open(const char *root, struct pp_maildir *md, char *err,
   return 0;
 }
 
-static int add_name(const char *name, void *arg) {
-  struct pp_name_list *l = arg;
-  if (!name_ok(name) || l->count >= PP_MAILDIR_MAX_BATCH)
-    return 0;
-  return pp_name_list_add(l, name);
+/* The flags of a cur/ name ("NAME:2,FLAGS"), or NULL without an info
+ * part. */
+static const char *flags_of(const char *name) {
+  const char *info = strstr(name, ":2,");
+  return info != NULL ? info + 3 : NULL;
 }
 
+struct listing {
+  struct pp_name_list *list;
+  const char *sub;
+};
+
+/* new/: every message. cur/: those a mail program moved there without
+ * the seen flag (it opened the folder, nobody read them): still to do. */
+static int add_name(const char *name, void *arg) {
+  struct listing *l = arg;
+  if (!name_ok(name) || l->list->count >= PP_MAILDIR_MAX_BATCH)
+    return 0;
+  if (strcmp(l->sub, "cur") == 0 &&
+      (flags_of(name) == NULL || strchr(flags_of(name), 'S') != NULL))
+    return 0;
+  char rel[NAME_MAX + 8];
+  snprintf(rel, sizeof(rel), "%s/%s", l->sub, name);
+  return pp_name_list_add(l->list, rel);
+}
+
+/* By the name after the folder: Maildir names start with the time. */
 static int compare_names(const void *a, const void *b) {
-  return strcmp(*(char *const *)a, *(char *const *)b);
+  return strcmp(*(char *const *)a + 4, *(char *const *)b + 4);
 }
 
 int pp_maildir_list_new(const struct pp_maildir *md, struct pp_name_list *out) {
   *out = (struct pp_name_list){0};
-  char dir[PATH_MAX];
-  PP_TRY(pp_path_join(dir, sizeof(dir), md->root, "new"));
-  int rc = pp_dir_each(dir, add_name, out);
+  static const char *const subs[] = {"new", "cur"};
+  int rc = 0;
+  for (size_t i = 0; rc == 0 && i < 2; i++) {
+    char dir[PATH_MAX];
+    struct listing l = {out, subs[i]};
+    rc = pp_path_join(dir, sizeof(dir), md->root, subs[i]);
+    if (rc == 0)
+      rc = pp_dir_each(dir, add_name, &l);
+  }
   if (rc != 0) {
     pp_name_list_free(out);
     return rc;
@@ -113,57 +139,93 @@ int pp_maildir_list_new(const struct pp_maildir *md, struct pp_name_list *out) {
   return 0;
 }
 
-int pp_maildir_size(const struct pp_maildir *md, const char *name,
+/* "new/NAME" or "cur/NAME" as listed; anything else is refused before it
+ * becomes a path. */
+static int message_path(const struct pp_maildir *md, const char *rel,
+                        char *out) {
+  if ((strncmp(rel, "new/", 4) != 0 && strncmp(rel, "cur/", 4) != 0) ||
+      !name_ok(rel + 4))
+    return -EINVAL;
+  return pp_path_join(out, PATH_MAX, md->root, rel);
+}
+
+int pp_maildir_size(const struct pp_maildir *md, const char *rel,
                     size_t *size) {
   char path[PATH_MAX];
   struct stat st;
-  PP_TRY(sub_path(md, "new", name, path));
+  PP_TRY(message_path(md, rel, path));
   if (stat(path, &st) != 0)
     return -errno;
   *size = (size_t)st.st_size;
   return 0;
 }
 
-int pp_maildir_read(const struct pp_maildir *md, const char *name, size_t limit,
+int pp_maildir_read(const struct pp_maildir *md, const char *rel, size_t limit,
                     struct pp_buf *out) {
   char path[PATH_MAX];
-  PP_TRY(sub_path(md, "new", name, path));
+  PP_TRY(message_path(md, rel, path));
   return pp_file_read(path, limit, out);
 }
 
-/* Renames new/NAME to sub/NAME + info and makes the rename durable. */
-static int move_from_new(const struct pp_maildir *md, const char *name,
-                         const char *sub, const char *info) {
+/* Renames the message to sub/BASE:2,FLAGS and makes the rename durable
+ * (both folders synced). */
+static int move_message(const struct pp_maildir *md, const char *rel,
+                        const char *sub, const char *flags) {
   char from[PATH_MAX];
   char to_name[NAME_MAX + 1];
   char to[PATH_MAX];
-  PP_TRY(sub_path(md, "new", name, from));
-  snprintf(to_name, sizeof(to_name), "%.*s%s", (int)strcspn(name, ":"), name,
-           info);
+  const char *name = rel + 4;
+  PP_TRY(message_path(md, rel, from));
+  snprintf(to_name, sizeof(to_name), "%.*s:2,%s", (int)strcspn(name, ":"), name,
+           flags);
   PP_TRY(sub_path(md, sub, to_name, to));
   if (rename(from, to) != 0)
     return -errno;
   char dir[PATH_MAX];
   PP_TRY(sub_path(md, sub, NULL, dir));
   PP_TRY(pp_dir_sync(dir));
-  PP_TRY(sub_path(md, "new", NULL, dir));
+  char from_sub[4];
+  snprintf(from_sub, sizeof(from_sub), "%.3s", rel); /* "new" or "cur" */
+  PP_TRY(sub_path(md, from_sub, NULL, dir));
   return pp_dir_sync(dir);
 }
 
-int pp_maildir_mark_seen(const struct pp_maildir *md, const char *name) {
-  return move_from_new(md, name, "cur", ":2,S");
+/* The message's flags with S added, in ASCII order as Maildir wants. */
+static void flags_with_seen(const char *rel, char *out, size_t outlen) {
+  const char *flags = flags_of(rel);
+  size_t n = 0;
+  bool placed = false;
+  for (const char *f = flags ? flags : ""; *f != '\0' && n + 2 < outlen; f++) {
+    if (!placed && *f > 'S') {
+      out[n++] = 'S';
+      placed = true;
+    }
+    out[n++] = *f;
+  }
+  if (!placed && n + 1 < outlen)
+    out[n++] = 'S';
+  out[n] = '\0';
 }
 
-int pp_maildir_quarantine(const struct pp_maildir *md, const char *name,
+int pp_maildir_mark_seen(const struct pp_maildir *md, const char *rel) {
+  char flags[64];
+  flags_with_seen(rel, flags, sizeof(flags));
+  return move_message(md, rel, "cur", flags);
+}
+
+int pp_maildir_quarantine(const struct pp_maildir *md, const char *rel,
                           const char *reason) {
   char dir[PATH_MAX];
   char line[1024];
   char base[NAME_MAX + 1];
-  snprintf(base, sizeof(base), "%.*s", (int)strcspn(name, ":"), name);
+  const char *flags = flags_of(rel);
+  if (strlen(rel) < 5)
+    return -EINVAL;
+  snprintf(base, sizeof(base), "%.*s", (int)strcspn(rel + 4, ":"), rel + 4);
   snprintf(line, sizeof(line), "%s\n", reason);
   PP_TRY(sub_path(md, QUARANTINE "/reasons", NULL, dir));
   PP_TRY(pp_file_write_atomic(dir, base, line, strlen(line)));
-  return move_from_new(md, name, QUARANTINE "/cur", ":2,");
+  return move_message(md, rel, QUARANTINE "/cur", flags ? flags : "");
 }
 
 /* --- as ingest's source --- */
@@ -193,7 +255,7 @@ static int source_quarantine(void *ctx, const char *name,
 }
 
 void pp_maildir_source(struct pp_maildir *md, struct pp_source *out) {
-  *out = (struct pp_source){.where = "new/",
+  *out = (struct pp_source){.where = "",
                             .ctx = md,
                             .list = source_list,
                             .size = source_size,

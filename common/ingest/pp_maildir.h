@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The Maildir ingest reads (new/ -> cur/ with the S flag once stored) and
+/* The Maildir ingest reads (new/, and cur/ without the seen flag; to cur/
+ * with the S flag once stored) and
  * its quarantine, a sibling folder in Maildir++ style:
  *   DIR/.Quarantine/cur/NAME:2,    the message, unchanged
  *   DIR/.Quarantine/reasons/NAME   why (one line), written first
@@ -23,17 +24,18 @@ struct pp_maildir {
 /* Checks DIR/new, DIR/cur and DIR/tmp; makes the quarantine folders. */
 int pp_maildir_open(const char *root, struct pp_maildir *md, char *err,
                     size_t errlen);
-/* The names in new/, oldest first (Maildir names start with the time). */
+/* The messages to do, oldest first, named "new/NAME" or "cur/NAME:2,F"
+ * (in cur/ without the seen flag: a mail program moved them, nobody read
+ * them). The functions below take these names. */
 int pp_maildir_list_new(const struct pp_maildir *md, struct pp_name_list *out);
-/* The size of new/NAME, and its bytes up to limit (-E2BIG beyond). */
-int pp_maildir_size(const struct pp_maildir *md, const char *name,
-                    size_t *size);
-int pp_maildir_read(const struct pp_maildir *md, const char *name, size_t limit,
+/* The message's size, and its bytes up to limit (-E2BIG beyond). */
+int pp_maildir_size(const struct pp_maildir *md, const char *rel, size_t *size);
+int pp_maildir_read(const struct pp_maildir *md, const char *rel, size_t limit,
                     struct pp_buf *out);
-/* new/NAME -> cur/NAME:2,S, durable. */
-int pp_maildir_mark_seen(const struct pp_maildir *md, const char *name);
-/* The reason file, then new/NAME -> .Quarantine/cur/NAME:2, (durable). */
-int pp_maildir_quarantine(const struct pp_maildir *md, const char *name,
+/* -> cur/NAME:2,S (its other flags kept), durable. */
+int pp_maildir_mark_seen(const struct pp_maildir *md, const char *rel);
+/* The reason file, then -> .Quarantine/cur/NAME:2,FLAGS (durable). */
+int pp_maildir_quarantine(const struct pp_maildir *md, const char *rel,
                           const char *reason);
 
 /* The Maildir as ingest's source (md must outlive it). */

@@ -212,6 +212,13 @@ def test_meters_csv(site):
         if proc.returncode != 0 or len(proc.stdout.splitlines()) != 1:
             raise AssertionError("%r: %d %r" % (argv, proc.returncode,
                                                 proc.stdout))
+    missing = os.path.join(maildir, "no-such.db")
+    proc = subprocess.run([binary("printprobe"), "meters", "--db", missing,
+                           "--from", "2026-03-01", "--to", "2026-03-01"],
+                          capture_output=True, text=True, timeout=60)
+    if proc.returncode != 1 or os.path.exists(missing):
+        raise AssertionError("a missing database: %d %r" %
+                             (proc.returncode, proc.stderr))
     proc = subprocess.run([binary("printprobe"), "meters", "--db", db,
                            "--from", "2026-02-30", "--to", "2026-03-01"],
                           capture_output=True, text=True, timeout=60)
@@ -479,15 +486,15 @@ def ingest_imap(site, server, db, password_file=None):
 
 def test_imap(site):
     """A real dovecot with STARTTLS: each report fetched by UID, stored
-    once and moved to Stored, bad ones moved to Quarantine next to a note
-    with the reason; a second run and a copy store nothing again; with the
+    once and moved to Stored, bad ones (the 50 MB one unread, by its size)
+    moved to Quarantine next to a note with the reason; a second run and a copy store nothing again; with the
     server down or the password wrong nothing moves (exit 1)."""
     server = Dovecot(site.certs, PASSWORD).start()
     try:
         bad = bad_mails(site)
         for name, data in site.mails.items():
             server.deliver(name, data)
-        for name in ("1.forged", "2.unsigned"):
+        for name in ("1.forged", "2.unsigned", "5.big"):
             server.deliver(name, bad[name][0])
         db = os.path.join(site.tmp, "imap.db")
         status, log = ingest_imap(site, server, db)
@@ -498,8 +505,9 @@ def test_imap(site):
                  if b"printprobe quarantine" in open(p, "rb").read()]
         if stored != len(site.mails) or server.folder("INBOX") or \
                 len(server.folder("Stored")) != stored or \
-                len(quarantine) != 4 or len(notes) != 2 or \
-                log.count("QUARANTINED") != 2:
+                len(quarantine) != 6 or len(notes) != 3 or \
+                log.count("QUARANTINED") != 3 or \
+                "(not read): QUARANTINED: message of" not in log:
             raise AssertionError("stored %d, INBOX %d, Stored %d, "
                                  "Quarantine %d (%d notes): %s" % (
                                      stored, len(server.folder("INBOX")),

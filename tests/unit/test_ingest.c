@@ -25,6 +25,7 @@
 #include "pp_ingest.h"
 #include "pp_ingest_cmd.h"
 #include "pp_mail.h"
+#include "pp_maildir.h"
 #include "pp_sign.h"
 
 #define FROM "printprobe@customer.example"
@@ -193,6 +194,48 @@ static void test_signed_report_read(void **state) {
   pp_buf_free(&eml);
 }
 
+/* A site changing its key: SITE.pub holds both lines for a while. */
+static void test_site_with_two_keys(void **state) {
+  struct fixture *f = *state;
+  char cmd[512];
+  snprintf(cmd, sizeof(cmd), "cat %s/site/other.key.pub >> %s/acme.pub", f->dir,
+           f->keys);
+  assert_int_equal(system(cmd), 0);
+  struct pp_trusted_keys both;
+  char err[512];
+  assert_int_equal(pp_trusted_keys_load(f->keys, &both, err, sizeof(err)), 0);
+  assert_int_equal(both.count, 2);
+  struct pp_buf eml;
+  fleet_message(&f->stranger, &eml, NULL);
+  struct pp_ingest_report r;
+  char reason[512];
+  assert_int_equal(
+      pp_ingest_message(eml.data, eml.len, &both, &r, reason, sizeof(reason)),
+      0);
+  assert_string_equal(r.site, "acme");
+  pp_ingest_report_free(&r);
+  pp_buf_free(&eml);
+  pp_trusted_keys_free(&both);
+  /* A key anybody may write: refused, as is such a folder. */
+  char path[256];
+  snprintf(path, sizeof(path), "%s/acme.pub", f->keys);
+  assert_int_equal(chmod(path, 0666), 0);
+  assert_int_equal(pp_trusted_keys_load(f->keys, &both, err, sizeof(err)),
+                   -EPERM);
+  assert_non_null(strstr(err, "chmod o-w"));
+  assert_int_equal(chmod(path, 0644), 0);
+  assert_int_equal(chmod(f->keys, 0777), 0);
+  assert_int_equal(pp_trusted_keys_load(f->keys, &both, err, sizeof(err)),
+                   -EPERM);
+  assert_int_equal(chmod(f->keys, 0755), 0);
+  /* A line that is no key: the folder is refused, naming the line. */
+  snprintf(cmd, sizeof(cmd), "echo garbage >> %s/acme.pub", f->keys);
+  assert_int_equal(system(cmd), 0);
+  assert_int_equal(pp_trusted_keys_load(f->keys, &both, err, sizeof(err)),
+                   -EINVAL);
+  assert_non_null(strstr(err, "acme.pub line 3"));
+}
+
 static void test_bad_messages_quarantined(void **state) {
   struct fixture *f = *state;
   struct pp_buf eml;
@@ -319,6 +362,12 @@ static void test_maildir_flow(void **state) {
   fleet_message(NULL, &eml, NULL);
   put_mail(f, "2.unsigned", &eml);
   pp_buf_free(&eml);
+  /* Moved to cur/ by a mail program, flagged but not seen: still to do.
+   * One seen there is done: left alone. */
+  fleet_message(&f->key, &eml, NULL);
+  put_mail(f, "../cur/4.opened:2,F", &eml);
+  put_mail(f, "../cur/5.done:2,S", &eml);
+  pp_buf_free(&eml);
 
   /* The database is down: nothing is read, nothing moves. */
   assert_int_equal(run_ingest(f, "/nonexistent/dir/vendor.db"),
@@ -328,6 +377,9 @@ static void test_maildir_flow(void **state) {
 
   assert_int_equal(run_ingest(f, f->db), PP_INGEST_EXIT_DONE);
   assert_true(exists(f->maildir, "cur", "1.good:2,S"));
+  assert_true(exists(f->maildir, "cur", "4.opened:2,FS"));
+  assert_false(exists(f->maildir, "cur", "4.opened:2,F"));
+  assert_true(exists(f->maildir, "cur", "5.done:2,S"));
   assert_true(exists(f->maildir, "cur", "3.copy:2,S"));
   assert_true(exists(f->maildir, ".Quarantine/cur", "2.unsigned:2,"));
   assert_true(exists(f->maildir, ".Quarantine/reasons", "2.unsigned"));
@@ -413,11 +465,41 @@ static void test_meters(void **state) {
   pp_db_close(&db);
 }
 
+/* Maildir flags stay in ASCII order when S joins them. */
+static void test_maildir_flags_kept(void **state) {
+  struct fixture *f = *state;
+  struct pp_maildir md;
+  char err[512];
+  assert_int_equal(pp_maildir_open(f->maildir, &md, err, sizeof(err)), 0);
+  struct pp_buf eml;
+  pp_buf_init(&eml, 64);
+  assert_int_equal(pp_buf_addstr(&eml, "x"), 0);
+  put_mail(f, "../cur/1.a:2,RT", &eml);
+  put_mail(f, "../cur/2.b:2,", &eml);
+  put_mail(f, "3.c", &eml);
+  pp_buf_free(&eml);
+  struct pp_name_list names;
+  assert_int_equal(pp_maildir_list_new(&md, &names), 0);
+  assert_int_equal(names.count, 3);
+  assert_string_equal(names.names[0], "cur/1.a:2,RT");
+  assert_string_equal(names.names[2], "new/3.c");
+  for (size_t i = 0; i < names.count; i++)
+    assert_int_equal(pp_maildir_mark_seen(&md, names.names[i]), 0);
+  pp_name_list_free(&names);
+  assert_true(exists(f->maildir, "cur", "1.a:2,RST"));
+  assert_true(exists(f->maildir, "cur", "2.b:2,S"));
+  assert_true(exists(f->maildir, "cur", "3.c:2,S"));
+  /* A name that is not one of the listing's never becomes a path. */
+  assert_int_equal(pp_maildir_mark_seen(&md, "new/../../etc"), -EINVAL);
+  assert_int_equal(pp_maildir_mark_seen(&md, "tmp/x"), -EINVAL);
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_signed_report_read, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_messages_quarantined, setup,
                                       teardown),
+      cmocka_unit_test_setup_teardown(test_site_with_two_keys, setup, teardown),
       cmocka_unit_test_setup_teardown(test_altered_report_quarantined, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_future_version_quarantined, setup,
@@ -425,6 +507,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_stored_once, setup, teardown),
       cmocka_unit_test_setup_teardown(test_maildir_flow, setup, teardown),
       cmocka_unit_test_setup_teardown(test_meters, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_maildir_flags_kept, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -29,6 +29,7 @@ import urllib.request
 import harness
 from harness import (AS_ROOT, FIXTURES, HOST, Runner, Snmpsim, binary,
                      free_port, silent_port)
+from test_nagios import TIMEPERIOD_24X7
 
 NAGIOS_CFG = os.path.join(harness.ROOT, "contrib", "nagios", "printprobe.cfg")
 ICINGA_CONF = os.path.join(harness.ROOT, "contrib", "icinga2",
@@ -118,18 +119,7 @@ def wait_until(what, predicate, seconds=DEADLINE_S):
 
 # --- Nagios 4 ------------------------------------------------------------
 
-NAGIOS_OBJECTS = """
-define timeperiod {
-    timeperiod_name 24x7
-    alias           always
-    monday 00:00-24:00
-    tuesday 00:00-24:00
-    wednesday 00:00-24:00
-    thursday 00:00-24:00
-    friday 00:00-24:00
-    saturday 00:00-24:00
-    sunday 00:00-24:00
-}
+NAGIOS_OBJECTS = TIMEPERIOD_24X7 + """
 define command {
     command_name notify-by-file
     command_line /bin/sh -c 'echo "$NOTIFICATIONTYPE$,$HOSTNAME$,$SERVICEDESC$,$HOSTSTATE$,$SERVICESTATE$" >> %(tmp)s/notifications.log'

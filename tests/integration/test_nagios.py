@@ -831,7 +831,8 @@ def corpus_known_verdicts(port):
 
 # --- Nagios 4 and Icinga 2 configuration ------------------------------------
 
-NAGIOS_OBJECTS = """
+# A time period every test configuration of Nagios needs.
+TIMEPERIOD_24X7 = """
 define timeperiod {
     timeperiod_name 24x7
     alias           always
@@ -843,6 +844,9 @@ define timeperiod {
     saturday 00:00-24:00
     sunday 00:00-24:00
 }
+"""
+
+NAGIOS_OBJECTS = TIMEPERIOD_24X7 + """
 define command {
     command_name notify-none
     command_line /bin/true

@@ -1,10 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-/* The polling engine on net-snmp's single-session API.
+/* The polling engine.
  *
- * One thread drives every printer: each has its own session (socket) and at
- * most one request in flight; epoll says which sockets have answers; the
- * engine keeps its own timers, so that a silent printer costs its timeout x
- * tries and holds up no one else. A printer goes through:
+ * One thread drives every printer of every poll submitted to it: each has
+ * at most one request in flight; SNMPv1/v2c printers share a few sockets
+ * (pp_ports.c), SNMPv3 printers have a net-snmp session each (pp_session.c);
+ * epoll says which sockets have answers; the engine keeps its own timers, so
+ * that a silent printer costs its timeout x tries and holds up no one else.
+ * A printer goes through:
  *   GET of the standard scalars -> profile chosen from sysObjectID ->
  *   walk of all columns at once (GETBULK, or GETNEXT when the agent breaks
  *   GETBULK) -> decode.
@@ -61,8 +63,9 @@ static void snmp_init_once(void) {
 static pthread_once_t snmp_once = PTHREAD_ONCE_INIT;
 
 /* net-snmp's USM user list and engine-ID cache are process-wide and take no
- * lock (README.thread: SNMPv3 was never checked for threads), so polls with
- * v3 targets run one at a time; v1/v2c polls run side by side. */
+ * lock (README.thread: SNMPv3 was never checked for threads), so engines
+ * with v3 printers in flight run one at a time; a process that shares one
+ * engine (the collectd plugin) polls all its v3 printers side by side. */
 static pthread_mutex_t v3_lock = PTHREAD_MUTEX_INITIALIZER;
 
 static bool any_v3(const struct pp_target *targets, size_t count) {
@@ -77,7 +80,7 @@ static bool any_v3(const struct pp_target *targets, size_t count) {
 
 void pp_engine_opts_default(struct pp_engine_opts *opts) {
   *opts = (struct pp_engine_opts){
-      .max_inflight = 1000,
+      .max_inflight = 0,
       .deadline_ms = 0,
       .bulk_values = DEFAULT_BULK_VALUES,
       .max_column_rows = PP_MAX_TABLE_ROWS, /* as the report keeps */
@@ -98,9 +101,8 @@ size_t pp_count_reachable(const struct pp_printer *printers, size_t count) {
  * silent printer then costs exactly what the user asked for (the cycle of a
  * fleet with dead printers is their timeout x tries), while a slow one gets
  * more time on its later tries. */
-double engine_try_timeout_s(const struct job *job, const struct poll_ctx *ctx,
-                            unsigned attempt) {
-  double backoff = ctx->opts->backoff >= 1.0 ? ctx->opts->backoff : 1.0;
+double engine_try_timeout_s(const struct job *job, unsigned attempt) {
+  double backoff = job->opts->backoff >= 1.0 ? job->opts->backoff : 1.0;
   unsigned tries = job->target->snmp.retries + 1;
   double sum = 0;
   for (unsigned k = 0; k < tries; k++)
@@ -110,10 +112,9 @@ double engine_try_timeout_s(const struct job *job, const struct poll_ctx *ctx,
 }
 
 /* Default deadline: the policy's, one rule for every front end. */
-double engine_default_deadline_s(const struct job *job,
-                                 const struct poll_ctx *ctx) {
+double engine_default_deadline_s(const struct job *job) {
   return pp_policy_deadline_s(job->target->snmp.timeout_ms / 1000.0,
-                              job->target->snmp.retries, ctx->opts->backoff);
+                              job->target->snmp.retries, job->opts->backoff);
 }
 
 /* --- OIDs --- */
@@ -188,7 +189,42 @@ static void job_decode(struct job *job) {
   pp_varset_free(&values);
 }
 
-static void job_close(struct poll_ctx *ctx, struct job *job, double now) {
+/* --- slots: the printers in flight --- */
+
+static int slot_take(struct poll_ctx *ctx, struct job *job) {
+  if (ctx->free_count > 0) {
+    job->slot = ctx->free_slots[--ctx->free_count];
+  } else {
+    if (ctx->slot_high == ctx->slot_cap) {
+      size_t cap = ctx->slot_cap ? ctx->slot_cap * 2 : 256;
+      cap = cap > MAX_SLOTS ? MAX_SLOTS : cap;
+      if (cap == ctx->slot_cap)
+        return -EBUSY;
+      struct job **slots = realloc(ctx->slots, cap * sizeof(*slots));
+      uint32_t *free_slots =
+          slots ? realloc(ctx->free_slots, cap * sizeof(*free_slots)) : NULL;
+      if (slots != NULL)
+        ctx->slots = slots;
+      if (free_slots == NULL)
+        return -ENOMEM;
+      ctx->free_slots = free_slots;
+      ctx->slot_cap = cap;
+    }
+    job->slot = (unsigned)ctx->slot_high++;
+  }
+  ctx->slots[job->slot] = job;
+  return 0;
+}
+
+static void slot_release(struct poll_ctx *ctx, struct job *job) {
+  if (job->slot >= ctx->slot_high || ctx->slots[job->slot] != job)
+    return; /* it never had one */
+  ctx->slots[job->slot] = NULL;
+  ctx->free_slots[ctx->free_count++] = job->slot;
+}
+
+/* Releases what a finished printer held and counts it done. */
+static void job_finish(struct poll_ctx *ctx, struct job *job, double now) {
   job_decode(job);
   job->printer->duration_s = now - job->started;
   pp_packed_free(&job->raw);
@@ -204,23 +240,127 @@ static void job_close(struct poll_ctx *ctx, struct job *job, double now) {
     session_wipe(snmp_sess_session(job->sess));
     snmp_sess_close(job->sess);
     job->sess = NULL;
+    ctx->active_v3--;
   }
+  slot_release(ctx, job);
+  ctx->active--;
+  struct batch *b = job->batch;
+  b->active--;
+  b->done++;
+  if (b->opts.on_done != NULL)
+    b->opts.on_done((size_t)(job - b->jobs), b->done, b->count,
+                    b->opts.user_data);
+}
+
+/* A job that did something: it sends its next request, or is finished. */
+static void job_step(struct poll_ctx *ctx, struct job *job, double now) {
+  if (job->want_send && job->phase != JOB_DONE)
+    session_job_send(ctx, job, now);
+  if (job->phase == JOB_DONE)
+    job_finish(ctx, job, now);
+  else if (job->in_flight && job->expires < ctx->next_due)
+    ctx->next_due = job->expires;
+}
+
+void engine_job_answered(struct poll_ctx *ctx, struct job *job, double now) {
+  job_step(ctx, job, now);
+}
+
+/* --- file descriptors --- */
+
+static size_t fds_in_use(void) {
+  size_t n = 0;
+  DIR *d = opendir("/proc/self/fd");
+  if (d == NULL)
+    return 64; /* a guess on systems without /proc */
+  while (readdir(d) != NULL)
+    n++;
+  closedir(d);
+  return n;
+}
+
+/* SNMPv3 printers need a socket each while they are polled: as many at once
+ * as the file-descriptor limit leaves room for, never raising it (a
+ * process's other parts may rely on it, select() on FD_SETSIZE for one),
+ * with a reserve for the rest of the process. */
+static void plan_fd_budget(struct poll_ctx *ctx) {
+  struct rlimit rl = {.rlim_cur = 1024};
+  getrlimit(RLIMIT_NOFILE, &rl);
+  size_t limit = rl.rlim_cur == RLIM_INFINITY ? 65536 : (size_t)rl.rlim_cur;
+  size_t used = fds_in_use() + 2 * PORTS_PER_FAMILY;
+  size_t reserve = 32 + limit / 16;
+  ctx->max_v3 = limit > used + reserve ? limit - used - reserve : 1;
+  pp_log(PP_LOG_DEBUG,
+         "engine: file-descriptor limit %zu, %zu in use: SNMPv1/v2c printers "
+         "share %d sockets per address family, up to %zu SNMPv3 printers "
+         "at once",
+         limit, used, PORTS_PER_FAMILY, ctx->max_v3);
+}
+
+/* --- starting printers --- */
+
+/* Opens the job's way to its printer and sends the first request; a job
+ * that cannot start is finished with the reason. */
+static void job_start(struct poll_ctx *ctx, struct job *job, double now) {
+  ctx->active++;
+  job->batch->active++;
+  walk_job_start(ctx, job, now);
+  if (slot_take(ctx, job) != 0) {
+    engine_job_fail(job, "out of memory");
+    job_finish(ctx, job, now);
+    return;
+  }
+  if (job->phase != JOB_DONE && ports_job_address(ctx, job) == 0) {
+    if (job->target->snmp.version == PP_SNMP_V3) {
+      ctx->active_v3++;
+      if (session_job_open(ctx, job) != 0 && job->sess == NULL)
+        ctx->active_v3--;
+    }
+  }
+  if (job->phase != JOB_DONE)
+    job->want_send = true;
+  job_step(ctx, job, now);
+}
+
+static bool can_start(const struct poll_ctx *ctx, const struct batch *b,
+                      const struct job *job) {
+  if (ctx->active >= MAX_SLOTS)
+    return false;
+  if (b->opts.max_inflight != 0 && b->active >= b->opts.max_inflight)
+    return false;
+  if (job->target->snmp.version == PP_SNMP_V3 && ctx->active_v3 >= ctx->max_v3)
+    return false;
+  return true;
+}
+
+/* Printers started per turn of the loop: a fleet's first requests go out
+ * in bursts between which the loop reads answers, so no receive buffer
+ * overflows while the rest is being sent. */
+#define STARTS_PER_TURN 256
+
+/* Starts what may start, in the order submitted; returns whether more are
+ * waiting that could start at once. */
+static bool start_jobs(struct poll_ctx *ctx, double now) {
+  size_t started = 0;
+  for (struct batch *b = ctx->batches; b != NULL; b = b->next_batch) {
+    while (b->next < b->count) {
+      struct job *job = &b->jobs[b->next];
+      if (!can_start(ctx, b, job))
+        break;
+      if (started == STARTS_PER_TURN)
+        return true;
+      b->next++;
+      started++;
+      job_start(ctx, job, now);
+    }
+  }
+  return false;
 }
 
 /* --- the loop --- */
 
-static void raise_fd_limit(size_t wanted) {
-  struct rlimit rl;
-  if (getrlimit(RLIMIT_NOFILE, &rl) != 0)
-    return;
-  rlim_t need = (rlim_t)wanted + 64;
-  if (rl.rlim_cur >= need)
-    return;
-  rl.rlim_cur = need < rl.rlim_max ? need : rl.rlim_max;
-  setrlimit(RLIMIT_NOFILE, &rl);
-}
-
-/* Reads what arrived on one job's socket; net-snmp runs walk_on_snmp_event. */
+/* Reads what arrived on an SNMPv3 job's socket; net-snmp runs
+ * walk_on_snmp_event. */
 static void job_read(struct poll_ctx *ctx, struct job *job) {
   if (job->fd >= ctx->fdset_size) {
     int size = job->fd + 1024;
@@ -235,132 +375,182 @@ static void job_read(struct poll_ctx *ctx, struct job *job) {
   snmp_sess_read2(job->sess, &ctx->fdset);
 }
 
-/* Expired tries and deadlines; returns the next moment anything is due. */
-static double check_timers(struct job *job, double now) {
+/* Expired tries and deadlines of one job. */
+static void check_timers(struct job *job, double now) {
   if (job->phase == JOB_DONE || job->phase == JOB_WAITING)
-    return INFINITY;
+    return;
   if (now >= job->deadline) {
     if (job->phase == JOB_GET)
       engine_job_fail(job, "no answer before the deadline");
     else
       engine_job_fail(job, "walk incomplete: deadline reached");
-    return INFINITY;
+    return;
   }
-  if (job->in_flight && now >= job->expires) {
-    snmp_sess_timeout(job->sess); /* calls walk_on_snmp_event with TIMED_OUT */
-    if (job->in_flight)
-      job->expires = now + 0.001; /* net-snmp's clock is a hair behind */
+  if (!job->in_flight || now < job->expires)
+    return;
+  if (job->sess == NULL) {
+    ports_job_timed_out(job);
+    return;
   }
-  double due = job->deadline;
-  if (job->in_flight && job->expires < due)
-    due = job->expires;
-  return due;
+  snmp_sess_timeout(job->sess); /* calls walk_on_snmp_event with TIMED_OUT */
+  if (job->in_flight)
+    job->expires = now + 0.001; /* net-snmp's clock is a hair behind */
 }
 
-static void advance(struct poll_ctx *ctx, struct job *job, double now) {
-  if (job->want_send && job->phase != JOB_DONE)
-    session_job_send(ctx, job, now);
+/* Timers are looked at no more often than this: a try's timeout is a
+ * second or so, and a look goes over every printer in flight. */
+#define TIMER_GRAIN_S 0.005
+
+static void run_timers(struct poll_ctx *ctx, double now) {
+  ctx->next_due = now + 1;
+  for (size_t i = 0; i < ctx->slot_high; i++) {
+    struct job *job = ctx->slots[i];
+    if (job == NULL)
+      continue;
+    check_timers(job, now);
+    job_step(ctx, job, now);
+    if (ctx->slots[i] == job && job->deadline < ctx->next_due)
+      ctx->next_due = job->deadline;
+  }
+  if (ctx->next_due < now + TIMER_GRAIN_S)
+    ctx->next_due = now + TIMER_GRAIN_S;
 }
 
-/* Ends every printer in flight (they are closed by the loop as usual) and
- * every one not started yet; returns how many of those there were. */
-static size_t cancel_all(struct poll_ctx *ctx, struct job **live, size_t active,
-                         size_t *next, size_t done) {
-  for (size_t i = 0; i < active; i++) {
-    if (live[i]->phase != JOB_DONE)
-      engine_job_fail(live[i], "poll cancelled");
+/* A poll whose cancel flag is up: its printers in flight and those not
+ * started are ended "poll cancelled". */
+static void cancel_batch(struct poll_ctx *ctx, struct batch *b, double now) {
+  for (size_t i = 0; i < ctx->slot_high; i++) {
+    struct job *job = ctx->slots[i];
+    if (job != NULL && job->batch == b) {
+      engine_job_fail(job, "poll cancelled");
+      job_finish(ctx, job, now);
+    }
   }
-  size_t never_started = 0;
-  for (; *next < ctx->count; (*next)++) {
-    engine_job_fail(&ctx->jobs[*next], "poll cancelled");
-    never_started++;
-    if (ctx->opts->on_done != NULL) /* every printer is reported once */
-      ctx->opts->on_done(*next, done + never_started, ctx->count,
-                         ctx->opts->user_data);
+  for (; b->next < b->count; b->next++) {
+    struct job *job = &b->jobs[b->next];
+    engine_job_fail(job, "poll cancelled");
+    b->done++;
+    if (b->opts.on_done != NULL) /* every printer is reported once */
+      b->opts.on_done(b->next, b->done, b->count, b->opts.user_data);
   }
-  return never_started;
 }
 
-static int poll_loop(struct poll_ctx *ctx) {
-  size_t next = 0, active = 0, done = 0;
-  size_t limit = ctx->opts->max_inflight ? ctx->opts->max_inflight : 1;
-  struct job **live = calloc(limit, sizeof(*live));
-  struct epoll_event *events = calloc(limit, sizeof(*events));
-  if (live == NULL || events == NULL) {
-    free(live);
-    free(events);
+static void check_cancels(struct poll_ctx *ctx, double now) {
+  for (struct batch *b = ctx->batches; b != NULL; b = b->next_batch) {
+    if (b->opts.cancel != NULL && atomic_load(b->opts.cancel) &&
+        b->done < b->count)
+      cancel_batch(ctx, b, now);
+  }
+}
+
+/* Polls whose printers are all done leave the list; their callback runs. */
+static void reap_batches(struct poll_ctx *ctx) {
+  struct batch **link = &ctx->batches;
+  ctx->last_batch = NULL;
+  while (*link != NULL) {
+    struct batch *b = *link;
+    if (b->done < b->count) {
+      ctx->last_batch = b;
+      link = &b->next_batch;
+      continue;
+    }
+    *link = b->next_batch;
+    if (b->on_finished != NULL)
+      b->on_finished(b->user_data);
+    free(b->jobs);
+    free(b);
+  }
+}
+
+static void handle_event(struct poll_ctx *ctx, struct watch *w, double now) {
+  if (w->kind == WATCH_PORT) {
+    ports_read(ctx, (struct port *)w, now);
+    return;
+  }
+  struct job *job = (struct job *)w;
+  if (job->sess != NULL)
+    job_read(ctx, job);
+  job_step(ctx, job, now);
+}
+
+#define EVENTS_PER_WAIT 256
+
+size_t pp_engine_run(struct pp_engine *engine, int timeout_ms) {
+  struct poll_ctx *ctx = (struct poll_ctx *)engine;
+  struct epoll_event events[EVENTS_PER_WAIT];
+  double until = now_s() + (timeout_ms > 0 ? timeout_ms / 1000.0 : 0);
+  while (ctx->batches != NULL) {
+    double now = now_s();
+    check_cancels(ctx, now);
+    bool more = start_jobs(ctx, now);
+    reap_batches(ctx);
+    if (ctx->batches == NULL)
+      break;
+    double wake = ctx->next_due < until ? ctx->next_due : until;
+    int wait_ms = more ? 0 : (int)ceil((wake - now) * 1000);
+    wait_ms = wait_ms < 0 ? 0 : wait_ms > 1000 ? 1000 : wait_ms;
+    int n = epoll_wait(ctx->epfd, events, EVENTS_PER_WAIT, wait_ms);
+    now = now_s();
+    for (int i = 0; i < n; i++)
+      handle_event(ctx, events[i].data.ptr, now);
+    if (now >= ctx->next_due)
+      run_timers(ctx, now);
+    reap_batches(ctx);
+    if (now >= until && !more)
+      break;
+  }
+  return pp_engine_pending(engine);
+}
+
+size_t pp_engine_pending(const struct pp_engine *engine) {
+  const struct poll_ctx *ctx = (const struct poll_ctx *)engine;
+  size_t n = 0;
+  for (const struct batch *b = ctx->batches; b != NULL; b = b->next_batch)
+    n++;
+  return n;
+}
+
+int pp_engine_submit(struct pp_engine *engine, const struct pp_target *targets,
+                     size_t count, const struct pp_engine_opts *opts,
+                     struct pp_printer *printers,
+                     void (*on_finished)(void *user_data), void *user_data) {
+  struct poll_ctx *ctx = (struct poll_ctx *)engine;
+  struct batch *b = calloc(1, sizeof(*b));
+  if (b == NULL)
+    return -ENOMEM;
+  if (opts != NULL)
+    b->opts = *opts;
+  else
+    pp_engine_opts_default(&b->opts);
+  b->jobs = calloc(count ? count : 1, sizeof(*b->jobs));
+  if (b->jobs == NULL) {
+    free(b);
     return -ENOMEM;
   }
-  double next_due = 0;
-  while (done < ctx->count) {
-    double now = now_s();
-    if (ctx->opts->cancel != NULL && atomic_load(ctx->opts->cancel)) {
-      done += cancel_all(ctx, live, active, &next, done);
-      next_due = now;
-    }
-    while (active < limit && next < ctx->count) {
-      struct job *job = &ctx->jobs[next++];
-      walk_job_start(ctx, job, now);
-      live[active++] = job;
-      next_due = now;
-    }
-    int wait_ms = (int)ceil((next_due - now) * 1000);
-    wait_ms = wait_ms < 0 ? 0 : wait_ms > 1000 ? 1000 : wait_ms;
-    int n = epoll_wait(ctx->epfd, events, (int)limit, wait_ms);
-    now = now_s();
-    for (int i = 0; i < n; i++) {
-      struct job *job = events[i].data.ptr;
-      if (job->sess != NULL)
-        job_read(ctx, job);
-      advance(ctx, job, now);
-      if (job->in_flight && job->expires < next_due)
-        next_due = job->expires;
-    }
-    if (now >= next_due) {
-      next_due = now + 1;
-      for (size_t i = 0; i < active; i++) {
-        double due = check_timers(live[i], now);
-        advance(ctx, live[i], now);
-        if (live[i]->in_flight && live[i]->expires < due)
-          due = live[i]->expires;
-        if (due < next_due)
-          next_due = due;
-      }
-    }
-    for (size_t i = 0; i < active;) {
-      struct job *job = live[i];
-      if (job->phase != JOB_DONE) {
-        i++;
-        continue;
-      }
-      job_close(ctx, job, now);
-      done++;
-      if (ctx->opts->on_done != NULL)
-        ctx->opts->on_done((size_t)(job - ctx->jobs), done, ctx->count,
-                           ctx->opts->user_data);
-      live[i] = live[--active];
-    }
+  b->count = count;
+  b->on_finished = on_finished;
+  b->user_data = user_data;
+  for (size_t i = 0; i < count; i++) {
+    pp_printer_init(&printers[i], targets[i].label);
+    b->jobs[i] = (struct job){.watch = {WATCH_JOB},
+                              .ctx = ctx,
+                              .batch = b,
+                              .opts = &b->opts,
+                              .target = &targets[i],
+                              .printer = &printers[i],
+                              .fd = -1};
   }
-  free(live);
-  free(events);
+  if (ctx->last_batch != NULL)
+    ctx->last_batch->next_batch = b;
+  else
+    ctx->batches = b;
+  ctx->last_batch = b;
+  ctx->next_due = 0;
   return 0;
 }
 
-/* Everything pp_poll sets up is released here, on every way out, whatever
- * part of it was set up: ctx starts zeroed with epfd -1. */
-static void poll_ctx_release(struct poll_ctx *ctx) {
-  if (ctx->fdset_size > 0)
-    netsnmp_large_fd_set_cleanup(&ctx->fdset);
-  if (ctx->epfd >= 0)
-    close(ctx->epfd);
-  walk_free_specs(ctx);
-  free(ctx->jobs);
-  /* The USM key cache holds the SNMPv3 passphrases. */
-  explicit_bzero(ctx->ku_cache, sizeof(ctx->ku_cache));
-}
-
-/* Parsed once per poll: the scalars of the GET, the standard columns. */
-static int poll_ctx_prepare(struct poll_ctx *ctx) {
+/* Parsed once per engine: the scalars of the GET, the standard columns. */
+static int engine_prepare(struct poll_ctx *ctx) {
   collect_forbidden(ctx);
   pp_oid_parse(&ctx->sys_descr, PP_OID_SYS_DESCR);
   pp_oid_parse(&ctx->sys_object_id, PP_OID_SYS_OBJECT_ID);
@@ -370,52 +560,80 @@ static int poll_ctx_prepare(struct poll_ctx *ctx) {
   }
   if (walk_parse_specs(&ctx->std_specs, pp_std_columns, NULL) != 0)
     return -ENOMEM;
+  if (ports_init(ctx) != 0)
+    return -ENOMEM;
   ctx->epfd = epoll_create1(EPOLL_CLOEXEC);
   if (ctx->epfd < 0)
     return -errno;
   ctx->fdset_size = FD_SETSIZE;
   netsnmp_large_fd_set_init(&ctx->fdset, ctx->fdset_size);
+  ctx->next_seq = (uint32_t)getpid() ^ (uint32_t)time(NULL);
+  plan_fd_budget(ctx);
   return 0;
 }
+
+struct pp_engine *pp_engine_new(const struct pp_profile *const *profiles) {
+  static const struct pp_profile *const no_profiles[] = {NULL};
+  pthread_once(&snmp_once, snmp_init_once);
+  struct poll_ctx *ctx = calloc(1, sizeof(*ctx));
+  if (ctx == NULL)
+    return NULL;
+  ctx->profiles = profiles ? profiles : no_profiles;
+  ctx->epfd = -1;
+  int err = engine_prepare(ctx);
+  if (err != 0) {
+    pp_engine_free((struct pp_engine *)ctx);
+    errno = -err;
+    return NULL;
+  }
+  return (struct pp_engine *)ctx;
+}
+
+void pp_engine_free(struct pp_engine *engine) {
+  struct poll_ctx *ctx = (struct poll_ctx *)engine;
+  if (ctx == NULL)
+    return;
+  double now = now_s();
+  for (struct batch *b = ctx->batches; b != NULL; b = b->next_batch)
+    cancel_batch(ctx, b, now);
+  reap_batches(ctx);
+  if (ctx->fdset_size > 0)
+    netsnmp_large_fd_set_cleanup(&ctx->fdset);
+  ports_release(ctx);
+  if (ctx->epfd >= 0)
+    close(ctx->epfd);
+  walk_free_specs(ctx);
+  free(ctx->slots);
+  free(ctx->free_slots);
+  /* The USM key cache holds the SNMPv3 passphrases. */
+  explicit_bzero(ctx->ku_cache, sizeof(ctx->ku_cache));
+  free(ctx);
+}
+
+/* --- one poll --- */
+
+static void mark_finished(void *user_data) { *(bool *)user_data = true; }
 
 int pp_poll(const struct pp_target *targets, size_t count,
             const struct pp_profile *const *profiles,
             const struct pp_engine_opts *opts, struct pp_printer *printers) {
-  static const struct pp_profile *const no_profiles[] = {NULL};
-  struct pp_engine_opts defaults;
-  if (opts == NULL) {
-    pp_engine_opts_default(&defaults);
-    opts = &defaults;
-  }
-  pthread_once(&snmp_once, snmp_init_once);
-  for (size_t i = 0; i < count; i++)
-    pp_printer_init(&printers[i], targets[i].label);
   if (count == 0)
     return 0;
-  struct poll_ctx ctx = {.opts = opts,
-                         .profiles = profiles ? profiles : no_profiles,
-                         .count = count,
-                         .epfd = -1};
-  int err = -ENOMEM;
-  ctx.jobs = calloc(count, sizeof(*ctx.jobs));
-  if (ctx.jobs != NULL) {
-    for (size_t i = 0; i < count; i++) {
-      ctx.jobs[i] = (struct job){.ctx = &ctx,
-                                 .target = &targets[i],
-                                 .printer = &printers[i],
-                                 .fd = -1};
-    }
-    err = poll_ctx_prepare(&ctx);
-  }
+  struct pp_engine *engine = pp_engine_new(profiles);
+  if (engine == NULL)
+    return errno ? -errno : -ENOMEM;
+  bool finished = false;
+  int err = pp_engine_submit(engine, targets, count, opts, printers,
+                             mark_finished, &finished);
   if (err == 0) {
-    raise_fd_limit(opts->max_inflight < count ? opts->max_inflight : count);
     bool v3 = any_v3(targets, count);
     if (v3)
       pthread_mutex_lock(&v3_lock);
-    err = poll_loop(&ctx);
+    while (!finished)
+      pp_engine_run(engine, 1000);
     if (v3)
       pthread_mutex_unlock(&v3_lock);
   }
-  poll_ctx_release(&ctx);
+  pp_engine_free(engine);
   return err;
 }

@@ -12,8 +12,11 @@
 #include "pp_target.h"
 
 struct pp_engine_opts {
-  /* Printers polled at the same time. The default polls 1000 in one wave;
-   * each needs one socket, so the engine raises RLIMIT_NOFILE if it can. */
+  /* Printers of this poll in flight at the same time; 0 (the default): as
+   * many as the engine can. SNMPv1/v2c printers share a few sockets, so
+   * they cost no file descriptor each; an SNMPv3 printer needs a socket of
+   * its own while it is polled, and the engine keeps those within the
+   * process's file-descriptor limit by itself. */
   unsigned max_inflight;
   /* Hard limit for one printer, from its first request (ms). 0: derived
    * from its timeout and retries. */
@@ -38,7 +41,39 @@ struct pp_engine_opts {
 
 void pp_engine_opts_default(struct pp_engine_opts *opts);
 
-/* Polls targets[0..count) with the profile table (NULL-terminated) and fills
+/* One engine per process serves every poll: its shared sockets, its USM
+ * keys and its thread are used by all. Not thread-safe: one thread calls
+ * everything below on one engine. */
+struct pp_engine;
+
+/* profiles: NULL-terminated, outliving the engine. NULL when out of memory
+ * or when no socket can be made (errno says why). */
+struct pp_engine *pp_engine_new(const struct pp_profile *const *profiles);
+
+/* Adds a poll of targets[0..count) into printers[0..count) (initialised
+ * here). The engine starts it at the next pp_engine_run; on_finished is
+ * called (from pp_engine_run) once every printer of it is done. targets,
+ * printers and *opts (copied) must stay valid until then. Returns 0 or
+ * -ENOMEM. */
+int pp_engine_submit(struct pp_engine *engine, const struct pp_target *targets,
+                     size_t count, const struct pp_engine_opts *opts,
+                     struct pp_printer *printers,
+                     void (*on_finished)(void *user_data), void *user_data);
+
+/* Polls for at most timeout_ms (or until every submitted poll has
+ * finished). Returns the number of polls still unfinished. */
+size_t pp_engine_run(struct pp_engine *engine, int timeout_ms);
+
+/* Polls not finished yet (submitted, running). */
+size_t pp_engine_pending(const struct pp_engine *engine);
+
+/* Ends every poll still running (their printers get "poll cancelled", each
+ * on_finished is called) and frees the engine. */
+void pp_engine_free(struct pp_engine *engine);
+
+/* One poll on an engine of its own: pp_engine_new, pp_engine_submit,
+ * pp_engine_run until done, pp_engine_free.
+ * Polls targets[0..count) with the profile table (NULL-terminated) and fills
  * printers[0..count) (initialised here; release each with
  * pp_printer_clear). Returns 0 when the poll ran (unreachable printers are
  * a result, not an error), or a negative errno when it could not run at all.

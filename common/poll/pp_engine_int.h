@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* The polling engine's own declarations, shared by its three files and by
- * nothing outside common/poll: pp_engine.c (set-up, finishing a printer,
- * the loop, pp_poll), pp_walk.c (what to ask, storing and walking the
- * answers), pp_session.c (net-snmp sessions, SNMPv3 keys, sending). */
+/* The polling engine's own declarations, shared by its files and by
+ * nothing outside common/poll: pp_engine.c (set-up, polls, finishing a
+ * printer, the loop, pp_poll), pp_walk.c (what to ask, storing and walking
+ * the answers), pp_session.c (net-snmp sessions for SNMPv3, keys),
+ * pp_ports.c (the shared sockets of SNMPv1/v2c). */
 #ifndef PP_ENGINE_INT_H
 #define PP_ENGINE_INT_H
 
@@ -14,8 +15,10 @@
 #include <net-snmp/library/large_fd_set.h>
 #include <net-snmp/net-snmp-includes.h>
 
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
@@ -50,6 +53,29 @@
 
 enum job_phase { JOB_WAITING, JOB_GET, JOB_WALK, JOB_DONE };
 
+/* What epoll reports on: a shared socket or an SNMPv3 printer's session.
+ * First member of both, so that epoll's pointer tells which. */
+enum watch_kind { WATCH_PORT, WATCH_JOB };
+struct watch {
+  enum watch_kind kind;
+};
+
+/* Shared sockets per address family: enough that no one socket's receive
+ * buffer takes a whole fleet's answers at once, few enough to cost nothing
+ * against the file-descriptor limit. */
+#define PORTS_PER_FAMILY 8
+/* Request ids carry the printer's slot in their low bits, so that an
+ * answer on a shared socket finds its printer at once; at most this many
+ * printers are in flight per engine. */
+#define SLOT_BITS 16
+#define MAX_SLOTS ((1u << SLOT_BITS) - 1)
+
+struct port {
+  struct watch watch;
+  int fd;
+  int family;
+};
+
 /* What to walk, parsed once per poll and shared by every printer. */
 struct column_spec {
   struct pp_oid prefix;
@@ -75,11 +101,20 @@ struct column {
 
 struct poll_ctx;
 
+struct batch;
+
 struct job {
+  struct watch watch; /* first: epoll's pointer for an SNMPv3 session */
   struct poll_ctx *ctx;
+  struct batch *batch;
+  const struct pp_engine_opts *opts; /* its poll's */
   const struct pp_target *target;
   struct pp_printer *printer;
-  void *sess;
+  void *sess;       /* SNMPv3: its own net-snmp session and socket */
+  struct port *port; /* SNMPv1/v2c: the shared socket it uses */
+  struct sockaddr_storage peer; /* where requests go, answers come from */
+  socklen_t peer_len;
+  unsigned slot; /* in ctx->slots while in flight */
   int fd;
   enum job_phase phase;
   bool use_bulk;
@@ -105,8 +140,21 @@ struct job {
   size_t sent_scalars; /* the first sent_scalars are GETBULK non-repeaters */
 };
 
+/* One submitted poll. */
+struct batch {
+  struct pp_engine_opts opts;
+  struct job *jobs;
+  size_t count;
+  size_t next; /* the first job not started */
+  size_t active;
+  size_t done;
+  void (*on_finished)(void *user_data);
+  void *user_data;
+  struct batch *next_batch;
+};
+
+/* The engine (struct pp_engine is this). */
 struct poll_ctx {
-  const struct pp_engine_opts *opts;
   const struct pp_profile *const *profiles;
   struct pp_oid never[16];
   size_t never_count;
@@ -116,31 +164,51 @@ struct poll_ctx {
   size_t scalar_count;
   struct spec_list std_specs;
   struct spec_list profile_specs[MAX_PROFILES];
-  struct job *jobs;
-  size_t count;
+  struct batch *batches; /* in the order submitted */
+  struct batch *last_batch;
+  /* printers in flight, by slot; free slots are NULL */
+  struct job **slots;
+  uint32_t *free_slots;
+  size_t free_count;
+  size_t slot_cap;
+  size_t slot_high; /* slots in use are below it */
+  size_t active;
+  size_t active_v3;
+  size_t max_v3; /* SNMPv3 sessions at once: the file-descriptor budget */
+  uint32_t next_seq;
+  double next_due; /* the earliest a timer may be due */
   int epfd;
   netsnmp_large_fd_set fdset;
   int fdset_size;
+  struct port ports[2][PORTS_PER_FAMILY]; /* [0] IPv4, [1] IPv6 */
+  size_t port_count[2];
+  unsigned port_turn;
+  netsnmp_session build_session; /* templates for building and parsing */
+  netsnmp_session parse_session;
+  unsigned char *rxbuf;
+  u_char *txbuf; /* net-snmp may grow it while building */
+  size_t txbuf_len;
   /* USM keys are costly (a megabyte of hashing each): fleets share them */
   struct {
     int proto;
     char pass[256];
     u_char key[USM_AUTH_KU_LEN];
     size_t key_len;
-  } ku_cache[2];
+  } ku_cache[8];
+  unsigned ku_turn;
 };
 
 /* pp_engine.c */
-double engine_default_deadline_s(const struct job *job,
-                                 const struct poll_ctx *ctx);
+double engine_default_deadline_s(const struct job *job);
 /* Ends a printer's poll with the reason in its error field. */
 void engine_job_fail(struct job *job, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* After an answer was taken: the job's next request goes out. */
+void engine_job_answered(struct poll_ctx *ctx, struct job *job, double now);
 bool engine_oid_forbidden(const struct poll_ctx *ctx, const struct pp_oid *o);
 void engine_oid_from_pp(const struct pp_oid *in, oid *out, size_t *len);
 void engine_oid_to_pp(const oid *name, size_t len, struct pp_oid *out);
-double engine_try_timeout_s(const struct job *job, const struct poll_ctx *ctx,
-                            unsigned attempt);
+double engine_try_timeout_s(const struct job *job, unsigned attempt);
 
 /* pp_walk.c */
 netsnmp_pdu *walk_build_get(struct poll_ctx *ctx, struct job *job);
@@ -157,5 +225,15 @@ int walk_parse_specs(struct spec_list *out, const char *const *columns,
 int session_job_open(struct poll_ctx *ctx, struct job *job);
 void session_job_send(struct poll_ctx *ctx, struct job *job, double now);
 void session_wipe(netsnmp_session *s);
+
+/* pp_ports.c */
+int ports_init(struct poll_ctx *ctx);
+void ports_release(struct poll_ctx *ctx);
+int ports_open(struct poll_ctx *ctx, int family_index);
+void ports_close(struct poll_ctx *ctx);
+int ports_job_address(struct poll_ctx *ctx, struct job *job);
+int ports_send(struct poll_ctx *ctx, struct job *job, netsnmp_pdu *pdu);
+void ports_read(struct poll_ctx *ctx, struct port *port, double now);
+void ports_job_timed_out(struct job *job);
 
 #endif

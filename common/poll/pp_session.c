@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
-/* net-snmp sessions of the engine: opening one per printer (v1/v2c, and
- * SNMPv3 with USM keys derived once per passphrase), binding it to the
- * printer's address, sending a request. */
+/* net-snmp sessions of the engine: one per SNMPv3 printer (USM keys
+ * derived once per passphrase and engine), bound to the printer's
+ * address; sending a request, over the printer's session or the shared
+ * sockets of SNMPv1/v2c (pp_ports.c). */
 #include "pp_engine_int.h"
 
 /* net-snmp frees its copies of the community and the v3 keys unwiped. */
@@ -48,24 +49,32 @@ static const oid *priv_oid(enum pp_priv_proto proto, size_t *len) {
   return usmAESPrivProtocol;
 }
 
-/* Ku from a passphrase, cached: slot 0 for auth, 1 for privacy keys. */
-static int make_key(struct poll_ctx *ctx, int slot, int proto, const oid *hash,
+/* Ku from a passphrase (a megabyte of hashing), cached per engine: a
+ * fleet's printers usually share one user. Kind 0 for auth, 1 for privacy
+ * keys; the oldest entry makes way when the cache is full. */
+static int make_key(struct poll_ctx *ctx, int kind, int proto, const oid *hash,
                     size_t hash_len, const char *pass, u_char *key,
                     size_t *key_len) {
-  if (ctx->ku_cache[slot].key_len > 0 && ctx->ku_cache[slot].proto == proto &&
-      strcmp(ctx->ku_cache[slot].pass, pass) == 0) {
-    memcpy(key, ctx->ku_cache[slot].key, ctx->ku_cache[slot].key_len);
-    *key_len = ctx->ku_cache[slot].key_len;
-    return 0;
+  size_t slots = sizeof(ctx->ku_cache) / sizeof(ctx->ku_cache[0]);
+  int tag = kind * 4096 + proto;
+  for (size_t i = 0; i < slots; i++) {
+    if (ctx->ku_cache[i].key_len > 0 && ctx->ku_cache[i].proto == tag &&
+        strcmp(ctx->ku_cache[i].pass, pass) == 0) {
+      memcpy(key, ctx->ku_cache[i].key, ctx->ku_cache[i].key_len);
+      *key_len = ctx->ku_cache[i].key_len;
+      return 0;
+    }
   }
   *key_len = USM_AUTH_KU_LEN;
   if (generate_Ku(hash, (u_int)hash_len, (const u_char *)pass, strlen(pass),
                   key, key_len) != SNMPERR_SUCCESS)
     return -EINVAL;
-  ctx->ku_cache[slot].proto = proto;
-  pp_strlcpy(ctx->ku_cache[slot].pass, pass, sizeof(ctx->ku_cache[slot].pass));
-  memcpy(ctx->ku_cache[slot].key, key, *key_len);
-  ctx->ku_cache[slot].key_len = *key_len;
+  size_t i = ctx->ku_turn++ % slots;
+  explicit_bzero(&ctx->ku_cache[i], sizeof(ctx->ku_cache[i]));
+  ctx->ku_cache[i].proto = tag;
+  pp_strlcpy(ctx->ku_cache[i].pass, pass, sizeof(ctx->ku_cache[i].pass));
+  memcpy(ctx->ku_cache[i].key, key, *key_len);
+  ctx->ku_cache[i].key_len = *key_len;
   return 0;
 }
 
@@ -123,14 +132,29 @@ static int connect_to_peer(const netsnmp_transport *tr) {
   return 0;
 }
 
+/* net-snmp's name for the printer's resolved address: it must not resolve
+ * anything itself (that would block the loop). */
+static int peer_name(const struct job *job, char *out, size_t outlen) {
+  char host[INET6_ADDRSTRLEN + 16];
+  if (getnameinfo((const struct sockaddr *)&job->peer, job->peer_len, host,
+                  sizeof(host), NULL, 0, NI_NUMERICHOST) != 0)
+    return -EINVAL;
+  if (job->peer.ss_family == AF_INET6)
+    snprintf(out, outlen, "udp6:[%s]:%u", host, job->target->port);
+  else
+    snprintf(out, outlen, "udp:%s:%u", host, job->target->port);
+  return 0;
+}
+
+/* Opens an SNMPv3 printer's session (SNMPv1/v2c printers need none). */
 int session_job_open(struct poll_ctx *ctx, struct job *job) {
   const struct pp_target *t = job->target;
   const struct pp_snmp_opts *o = &t->snmp;
   char peer[300];
-  if (t->ipv6)
-    snprintf(peer, sizeof(peer), "udp6:[%s]:%u", t->host, t->port);
-  else
-    snprintf(peer, sizeof(peer), "udp:%s:%u", t->host, t->port);
+  if (peer_name(job, peer, sizeof(peer)) != 0) {
+    engine_job_fail(job, "cannot use the address of %s", t->host);
+    return -EINVAL;
+  }
   netsnmp_session s;
   snmp_sess_init(&s);
   s.peername = peer;
@@ -138,23 +162,17 @@ int session_job_open(struct poll_ctx *ctx, struct job *job) {
   s.timeout = (long)o->timeout_ms * 1000L;
   s.callback = walk_on_snmp_event;
   s.callback_magic = job;
-  if (o->version == PP_SNMP_V3) {
-    s.version = SNMP_VERSION_3;
-    /* Engine discovery must not block the loop: it happens on the first
-     * request instead (net-snmp resends after the agent's report). */
-    s.flags |= SNMP_FLAGS_DONT_PROBE;
-    if (session_v3(ctx, o, &s) != 0) {
-      engine_job_fail(job, "cannot derive SNMPv3 keys");
-      return -EINVAL;
-    }
-  } else {
-    s.version = o->version == PP_SNMP_V1 ? SNMP_VERSION_1 : SNMP_VERSION_2c;
-    s.community = (u_char *)o->community;
-    s.community_len = strlen(o->community);
+  s.version = SNMP_VERSION_3;
+  /* Engine discovery must not block the loop: it happens on the first
+   * request instead (net-snmp resends after the agent's report), for every
+   * printer at the same time. */
+  s.flags |= SNMP_FLAGS_DONT_PROBE;
+  if (session_v3(ctx, o, &s) != 0) {
+    engine_job_fail(job, "cannot derive SNMPv3 keys");
+    return -EINVAL;
   }
   job->sess = snmp_sess_open(&s);
-  /* s points at our community; only its derived keys are copies. */
-  s.community = NULL;
+  /* only the derived keys in s are copies */
   session_wipe(&s);
   if (job->sess == NULL) {
     char *msg = NULL;
@@ -205,20 +223,23 @@ static void log_request(const struct job *job, const netsnmp_pdu *pdu) {
          job->attempt + 1, text);
 }
 
-/* net-snmp keeps the PDU of a request in flight to resend it, and every
- * varbind costs over a kilobyte (a full MAX_OID_LEN name buffer): 30 kB for
- * one walk request, 30 MB for a fleet in one wave. The engine resends by
- * itself (session retries are 0), so for v1/v2c the kept copy's varbinds
- * are never used again and go now. Not for v3: after engine discovery
- * net-snmp resends the kept PDU itself. */
-/* (A v2c REPORT would make net-snmp resend the kept PDU, now without
- * varbinds: the agent answers nothing useful and the engine's own retry,
- * a fresh PDU, follows.) */
-static void release_request_varbinds(const struct job *job, netsnmp_pdu *pdu) {
-  if (job->target->snmp.version == PP_SNMP_V3)
-    return;
-  snmp_free_varbind(pdu->variables);
-  pdu->variables = NULL;
+/* Sends pdu (always taken) over the printer's SNMPv3 session. Returns the
+ * request id, 0 when it could not be sent (the job has failed). */
+static int session_send_v3(struct job *job, netsnmp_pdu *pdu, double timeout) {
+  snmp_sess_session(job->sess)->timeout = (long)(timeout * 1e6);
+  /* snmp_sess_async_send takes the PDU on success (returns the request
+   * id); on failure (0) the PDU is still ours. */
+  int reqid = snmp_sess_async_send(job->sess, pdu, walk_on_snmp_event, job);
+  if (reqid == 0) {
+    snmp_free_pdu(pdu);
+    /* the session's own error: snmp_errno is shared by every thread */
+    char *msg = NULL;
+    int liberr, syserr;
+    snmp_sess_error(job->sess, &liberr, &syserr, &msg);
+    engine_job_fail(job, "cannot send: %s", msg ? msg : "unknown error");
+    free(msg); /* snmp_sess_error allocates it */
+  }
+  return reqid;
 }
 
 void session_job_send(struct poll_ctx *ctx, struct job *job, double now) {
@@ -234,22 +255,11 @@ void session_job_send(struct poll_ctx *ctx, struct job *job, double now) {
   }
   if (pp_log_enabled(PP_LOG_DEBUG))
     log_request(job, pdu);
-  double timeout = engine_try_timeout_s(job, ctx, job->attempt);
-  snmp_sess_session(job->sess)->timeout = (long)(timeout * 1e6);
-  /* snmp_sess_async_send takes the PDU on success (returns the request
-   * id); on failure (0) the PDU is still ours. */
-  int reqid = snmp_sess_async_send(job->sess, pdu, walk_on_snmp_event, job);
-  if (reqid == 0) {
-    snmp_free_pdu(pdu);
-    /* the session's own error: snmp_errno is shared by every thread */
-    char *msg = NULL;
-    int liberr, syserr;
-    snmp_sess_error(job->sess, &liberr, &syserr, &msg);
-    engine_job_fail(job, "cannot send: %s", msg ? msg : "unknown error");
-    free(msg); /* snmp_sess_error allocates it */
+  double timeout = engine_try_timeout_s(job, job->attempt);
+  int reqid = job->sess != NULL ? session_send_v3(job, pdu, timeout)
+                                : ports_send(ctx, job, pdu);
+  if (reqid == 0)
     return;
-  }
-  release_request_varbinds(job, pdu);
   job->reqid = reqid;
   job->in_flight = true;
   job->attempt++;

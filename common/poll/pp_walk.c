@@ -64,6 +64,7 @@ static struct pp_oid column_cursor(const struct column *col);
 /* Takes one varbind answered for col; returns whether it advanced. */
 static bool column_take(struct poll_ctx *ctx, struct job *job,
                         struct column *col, const netsnmp_variable_list *vb) {
+  (void)ctx;
   if (col->done)
     return false;
   if (vb->type == SNMP_ENDOFMIBVIEW || vb->type == SNMP_NOSUCHOBJECT ||
@@ -95,7 +96,7 @@ static bool column_take(struct poll_ctx *ctx, struct job *job,
   }
   /* Cut only when a row beyond the limit comes: a column of exactly the
    * limit is complete. */
-  if (col->rows >= ctx->opts->max_column_rows) {
+  if (col->rows >= job->opts->max_column_rows) {
     column_end(job, col, "too many rows");
     return true;
   }
@@ -108,7 +109,7 @@ static bool column_take(struct poll_ctx *ctx, struct job *job,
          col->index_len * sizeof(uint32_t));
   col->started = true;
   col->rows++;
-  if (job->raw.count >= ctx->opts->max_values) {
+  if (job->raw.count >= job->opts->max_values) {
     for (size_t i = 0; i < job->col_count; i++)
       job->cols[i].done = true;
     pp_log(PP_LOG_WARNING, "%s: walk cut off after %zu values",
@@ -500,19 +501,19 @@ static void start_walk(struct poll_ctx *ctx, struct job *job) {
   add_columns(job, extra);
 }
 
+/* The job's state for its first request (the engine opens the way to
+ * the printer and sends). */
 void walk_job_start(struct poll_ctx *ctx, struct job *job, double now) {
+  (void)ctx;
   job->started = now;
-  unsigned deadline_ms = ctx->opts->deadline_ms;
+  unsigned deadline_ms = job->opts->deadline_ms;
   job->deadline = now + (deadline_ms ? deadline_ms / 1000.0
-                                     : engine_default_deadline_s(job, ctx));
+                                     : engine_default_deadline_s(job));
   job->use_bulk =
-      job->target->snmp.version != PP_SNMP_V1 && !ctx->opts->getnext_only;
+      job->target->snmp.version != PP_SNMP_V1 && !job->opts->getnext_only;
   job->bulk_values =
-      ctx->opts->bulk_values ? ctx->opts->bulk_values : DEFAULT_BULK_VALUES;
+      job->opts->bulk_values ? job->opts->bulk_values : DEFAULT_BULK_VALUES;
   pp_packed_init(&job->raw);
   job->get_skip = 0;
   job->phase = JOB_GET;
-  if (session_job_open(ctx, job) != 0)
-    return;
-  session_job_send(ctx, job, now);
 }

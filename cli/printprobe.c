@@ -94,7 +94,7 @@ static void usage_long(void) {
       "PRINTPROBE_PRIV_PASS)\n"
       "      --context NAME       SNMPv3 context (HP JetDirect: Jetdirect)\n"
       "Engine:\n"
-      "      --max-inflight N     printers polled at once (default 1000)\n"
+      "      --max-inflight N     printers polled at once (default all)\n"
       "      --deadline SECONDS   hard limit per printer\n"
       "      --getnext            never use GETBULK\n"
       "  -f, --file FILE          read targets from FILE\n"

@@ -2,12 +2,16 @@
 /* collectd read plugin `printer`: the core's printer data model as collectd
  * values and notifications.
  *
- * Each <Printer "NAME"> or <Fleet "NAME"> block gets its own polling thread
- * that calls pp_poll() once per Interval with a deadline shorter than the
- * interval and keeps the latest result under a mutex. The read callback
- * ("printer-NAME") only dispatches that result: a fleet of a thousand
- * printers, some switched off, never holds one of collectd's read threads
- * for longer than it takes to hand values to the daemon.
+ * One polling thread serves every <Printer "NAME"> and <Fleet "NAME">
+ * block: it keeps one engine (pp_engine: shared sockets, SNMPv3 keys, one
+ * loop), submits each block's poll once per the block's Interval, with a
+ * deadline shorter than the interval, and the engine polls all blocks'
+ * printers side by side; a block's result is kept under the block's mutex
+ * when its last printer is done. The read callback ("printer-NAME") only
+ * dispatches that result: a fleet of a thousand printers, some switched
+ * off, never holds one of collectd's read threads for longer than it takes
+ * to hand values to the daemon, and a thousand <Printer> blocks cost what
+ * one <Fleet> of the same printers costs: one thread, one engine.
  *
  * What is dispatched (plugin "printer", plugin instance the block's NAME;
  * host: the <Printer>'s NAME, or per HostnameFrom for a fleet's printers;
@@ -136,28 +140,41 @@ struct block {
   struct printer_state *states; /* one per target */
   unsigned dispatches;
 
-  pthread_t thread;
-  bool thread_running;   /* only the main thread reads or writes it */
-  pthread_mutex_t lock;  /* guards stopping and latest */
-  pthread_cond_t wake;   /* signalled on stop */
-  pthread_cond_t polled; /* signalled when a poll has ended */
-  bool stopping;
-  _Atomic bool cancel; /* ends a poll in progress at shutdown */
+  /* Only the polling thread touches these three. */
+  double next_due;            /* CLOCK_MONOTONIC seconds */
+  bool polling;               /* a poll of this block is in the engine */
+  struct poll_result running; /* its printers, filled by the engine */
+
+  pthread_mutex_t lock;  /* guards latest */
+  pthread_cond_t polled; /* signalled when a poll has ended or on stop */
   struct poll_result latest;
 
-  struct block *next; /* blocks whose thread init starts */
+  struct block *next; /* every block: the polling thread goes through them */
 };
 
 /* Config, init, shutdown and free callbacks all run on collectd's main
- * thread, so this list needs no lock. */
+ * thread; the polling thread reads the list only while it runs, and the
+ * list changes only before it starts or after it has stopped. */
 static struct block *blocks;
 static bool config_failed;
 
-/* The block a polling thread works for, so that the core's log lines (which
- * start with the printer's address) get "NAME/" in front. */
-static _Thread_local const struct block *log_block;
+/* The one polling thread. */
+static pthread_t poller;
+static bool poller_running; /* only the main thread reads or writes it */
+static _Atomic bool stopping;
+static pthread_mutex_t poller_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t poller_wake; /* signalled on stop */
 
 static int printer_read(user_data_t *ud);
+
+/* CLOCK_MONOTONIC: a clock step must not stall or rush the polls. */
+static void init_monotonic_cond(pthread_cond_t *cond) {
+  pthread_condattr_t attr;
+  pthread_condattr_init(&attr);
+  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
+  pthread_cond_init(cond, &attr);
+  pthread_condattr_destroy(&attr);
+}
 
 static const char *kind_name(enum block_kind kind) {
   return kind == BLOCK_FLEET ? "Fleet" : "Printer";
@@ -168,11 +185,9 @@ static const char *kind_name(enum block_kind kind) {
 static void log_from_core(enum pp_log_level level, const char *msg,
                           void *user_data) {
   (void)user_data;
-  /* The core's levels are syslog's numbers, as are collectd's. */
-  if (log_block != NULL)
-    plugin_log((int)level, PLUGIN_NAME " plugin: %s/%s", log_block->name, msg);
-  else
-    plugin_log((int)level, PLUGIN_NAME " plugin: %s", msg);
+  /* The core's levels are syslog's numbers, as are collectd's; its lines
+   * start with the printer's address. */
+  plugin_log((int)level, PLUGIN_NAME " plugin: %s", msg);
 }
 
 __attribute__((format(printf, 2, 3))) static void
@@ -203,16 +218,10 @@ static struct block *block_new(const char *name, enum block_kind kind) {
                                 .notifications = true,
                                 .report = true};
   pp_engine_opts_default(&b->engine);
-  b->engine.cancel = &b->cancel;
+  b->engine.cancel = &stopping;
   b->interval = plugin_get_interval();
   pthread_mutex_init(&b->lock, NULL);
-  /* CLOCK_MONOTONIC: a clock step must not stall or rush the polls. */
-  pthread_condattr_t attr;
-  pthread_condattr_init(&attr);
-  pthread_condattr_setclock(&attr, CLOCK_MONOTONIC);
-  pthread_cond_init(&b->wake, &attr);
-  pthread_cond_init(&b->polled, &attr);
-  pthread_condattr_destroy(&attr);
+  init_monotonic_cond(&b->polled);
   return b;
 }
 
@@ -223,20 +232,24 @@ static void result_free(struct poll_result *r) {
   *r = (struct poll_result){0};
 }
 
-/* Idempotent: collectd may call the shutdown callback and the read
- * callback's free_func in either order. A poll in progress is cancelled,
- * so shutdown does not wait for its deadline. */
-static void block_stop(struct block *b) {
-  if (!b->thread_running)
+/* Stops the polling thread. Idempotent: collectd may call the shutdown
+ * callback and the read callbacks' free_func in either order, and no block
+ * may be freed while the thread runs. Polls in progress are cancelled, so
+ * shutdown does not wait for their deadlines. */
+static void poller_stop(void) {
+  if (!poller_running)
     return;
-  atomic_store(&b->cancel, true);
-  pthread_mutex_lock(&b->lock);
-  b->stopping = true;
-  pthread_cond_signal(&b->wake);
-  pthread_cond_broadcast(&b->polled);
-  pthread_mutex_unlock(&b->lock);
-  pthread_join(b->thread, NULL);
-  b->thread_running = false;
+  pthread_mutex_lock(&poller_lock);
+  atomic_store(&stopping, true);
+  pthread_cond_signal(&poller_wake);
+  pthread_mutex_unlock(&poller_lock);
+  for (struct block *b = blocks; b != NULL; b = b->next) {
+    pthread_mutex_lock(&b->lock);
+    pthread_cond_broadcast(&b->polled);
+    pthread_mutex_unlock(&b->lock);
+  }
+  pthread_join(poller, NULL);
+  poller_running = false;
 }
 
 static void block_unlist(struct block *b) {
@@ -254,12 +267,12 @@ static void block_free(void *arg) {
   struct block *b = arg;
   if (b == NULL)
     return;
-  block_stop(b);
+  poller_stop();
   block_unlist(b);
   result_free(&b->latest);
+  result_free(&b->running);
   pp_targets_free(&b->targets); /* wipes the copied secrets */
   free(b->states);
-  pthread_cond_destroy(&b->wake);
   pthread_cond_destroy(&b->polled);
   pthread_mutex_destroy(&b->lock);
   free(b);
@@ -490,7 +503,8 @@ static void set_deadline(struct block *b, const struct pp_snmp_opts *snmp) {
   double all_tries = timeout_s * ((double)snmp->retries + 1);
   double usual =
       pp_policy_deadline_s(timeout_s, snmp->retries, b->engine.backoff);
-  size_t inflight = b->engine.max_inflight ? b->engine.max_inflight : 1;
+  size_t inflight =
+      b->engine.max_inflight ? b->engine.max_inflight : b->targets.count;
   size_t waves = (b->targets.count + inflight - 1) / inflight;
   double budget =
       CDTIME_T_TO_DOUBLE(b->interval) * POLL_SHARE / (waves ? waves : 1);
@@ -650,32 +664,26 @@ static void timespec_add(struct timespec *ts, cdtime_t d) {
   }
 }
 
-static bool timespec_before(const struct timespec *a,
-                            const struct timespec *b) {
-  return a->tv_sec < b->tv_sec ||
-         (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+static double monotonic_s(void) {
+  struct timespec ts;
+  clock_gettime(CLOCK_MONOTONIC, &ts);
+  return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
-static void poll_once(struct block *b) {
-  size_t count = b->targets.count;
-  struct poll_result r = {.count = count};
-  r.printers = calloc(count, sizeof(*r.printers));
-  if (r.printers == NULL) {
-    ERROR(PLUGIN_NAME " plugin: %s: out of memory for %zu printers", b->name,
-          count);
+/* Called by the engine when the block's last printer is done: the result
+ * becomes the block's latest, for its read callback. */
+static void block_polled(void *user_data) {
+  struct block *b = user_data;
+  struct poll_result r = b->running;
+  b->running = (struct poll_result){0};
+  b->polling = false;
+  if (atomic_load(&stopping)) {
+    result_free(&r); /* cancelled: nobody dispatches it */
     return;
   }
-  cdtime_t start = cdtime();
-  int err =
-      pp_poll(b->targets.items, count, pp_profiles, &b->engine, r.printers);
-  if (err != 0) {
-    ERROR(PLUGIN_NAME " plugin: %s: polling failed: %s", b->name,
-          strerror(-err));
-    result_free(&r);
-    return;
-  }
-  r.time = cdtime();
-  r.seconds = CDTIME_T_TO_DOUBLE(r.time - start);
+  cdtime_t end = cdtime();
+  r.seconds = CDTIME_T_TO_DOUBLE(end - r.time);
+  r.time = end;
   pthread_mutex_lock(&b->lock);
   struct poll_result old = b->latest;
   b->latest = r;
@@ -685,28 +693,83 @@ static void poll_once(struct block *b) {
   result_free(&old);
 }
 
-/* Polls at once, then every interval, until block_stop. The timed wait
- * lets shutdown end the sleep at once. */
-static void *poll_thread(void *arg) {
-  struct block *b = arg;
-  log_block = b;
-  struct timespec next;
-  clock_gettime(CLOCK_MONOTONIC, &next);
-  pthread_mutex_lock(&b->lock);
-  while (!b->stopping) {
-    pthread_mutex_unlock(&b->lock);
-    poll_once(b);
-    timespec_add(&next, b->interval);
-    struct timespec now;
-    clock_gettime(CLOCK_MONOTONIC, &now);
-    if (timespec_before(&next, &now))
-      next = now; /* the poll overran: start again at once, don't catch up */
-    pthread_mutex_lock(&b->lock);
-    while (!b->stopping &&
-           pthread_cond_timedwait(&b->wake, &b->lock, &next) != ETIMEDOUT) {
-    }
+/* Hands the block's poll to the engine; the next one is due an interval
+ * after this one was (at once when polls overrun: no catching up). */
+static void block_submit(struct pp_engine *engine, struct block *b,
+                         double now) {
+  double interval = CDTIME_T_TO_DOUBLE(b->interval);
+  b->next_due += interval;
+  if (b->next_due < now)
+    b->next_due = now;
+  size_t count = b->targets.count;
+  struct poll_result r = {.count = count, .time = cdtime()};
+  r.printers = calloc(count, sizeof(*r.printers));
+  if (r.printers == NULL) {
+    ERROR(PLUGIN_NAME " plugin: %s: out of memory for %zu printers", b->name,
+          count);
+    return;
   }
-  pthread_mutex_unlock(&b->lock);
+  b->running = r;
+  b->polling = true;
+  int err = pp_engine_submit(engine, b->targets.items, count, &b->engine,
+                             b->running.printers, block_polled, b);
+  if (err != 0) {
+    ERROR(PLUGIN_NAME " plugin: %s: polling failed: %s", b->name,
+          strerror(-err));
+    b->polling = false;
+    result_free(&b->running);
+  }
+}
+
+/* Submits the blocks that are due; returns when the next one will be. */
+static double submit_due(struct pp_engine *engine, double now) {
+  double soonest = now + 1.0; /* look at the stop flag at least this often */
+  for (struct block *b = blocks; b != NULL; b = b->next) {
+    if (!b->polling && now >= b->next_due)
+      block_submit(engine, b, now);
+    if (!b->polling && b->next_due < soonest)
+      soonest = b->next_due;
+  }
+  return soonest;
+}
+
+static void idle_until(double when) {
+  double wait = when - monotonic_s();
+  if (wait <= 0)
+    return;
+  struct timespec until;
+  clock_gettime(CLOCK_MONOTONIC, &until);
+  until.tv_sec += (time_t)wait;
+  until.tv_nsec += (long)((wait - floor(wait)) * 1e9);
+  if (until.tv_nsec >= 1000000000L) {
+    until.tv_sec++;
+    until.tv_nsec -= 1000000000L;
+  }
+  pthread_mutex_lock(&poller_lock);
+  while (!atomic_load(&stopping) &&
+         pthread_cond_timedwait(&poller_wake, &poller_lock, &until) !=
+             ETIMEDOUT) {
+  }
+  pthread_mutex_unlock(&poller_lock);
+}
+
+/* Every block polls at once, then every its interval, until poller_stop. */
+static void *poll_thread(void *arg) {
+  struct pp_engine *engine = arg;
+  double start = monotonic_s();
+  for (struct block *b = blocks; b != NULL; b = b->next)
+    b->next_due = start;
+  while (!atomic_load(&stopping)) {
+    double now = monotonic_s();
+    double soonest = submit_due(engine, now);
+    if (pp_engine_pending(engine) == 0) {
+      idle_until(soonest);
+      continue;
+    }
+    double wait_ms = ceil((soonest - now) * 1000);
+    pp_engine_run(engine, wait_ms < 1 ? 1 : (int)wait_ms);
+  }
+  pp_engine_free(engine); /* cancels what is running */
   return NULL;
 }
 
@@ -1209,7 +1272,7 @@ static void wait_first_poll(struct block *b) {
   clock_gettime(CLOCK_MONOTONIC, &until);
   timespec_add(&until, b->interval);
   pthread_mutex_lock(&b->lock);
-  while (b->latest.printers == NULL && !b->stopping &&
+  while (b->latest.printers == NULL && !atomic_load(&stopping) &&
          pthread_cond_timedwait(&b->polled, &b->lock, &until) != ETIMEDOUT) {
   }
   pthread_mutex_unlock(&b->lock);
@@ -1258,23 +1321,28 @@ static int printer_init(void) {
   }
   /* Before any thread: pp_log_set_sink is not thread-safe. */
   pp_log_set_sink(log_from_core, NULL, PP_LOG_INFO);
-  for (struct block *b = blocks; b != NULL; b = b->next) {
-    if (b->thread_running)
-      continue;
-    int err = plugin_thread_create(&b->thread, poll_thread, b, "printer");
-    if (err != 0) {
-      ERROR(PLUGIN_NAME " plugin: %s: cannot start the polling thread: %s",
-            b->name, strerror(err));
-      return -1;
-    }
-    b->thread_running = true;
+  if (poller_running || blocks == NULL)
+    return 0;
+  init_monotonic_cond(&poller_wake);
+  struct pp_engine *engine = pp_engine_new(pp_profiles);
+  if (engine == NULL) {
+    ERROR(PLUGIN_NAME " plugin: cannot start the polling engine: %s",
+          strerror(errno));
+    return -1;
   }
+  int err = plugin_thread_create(&poller, poll_thread, engine, "printer");
+  if (err != 0) {
+    ERROR(PLUGIN_NAME " plugin: cannot start the polling thread: %s",
+          strerror(err));
+    pp_engine_free(engine);
+    return -1;
+  }
+  poller_running = true;
   return 0;
 }
 
 static int printer_shutdown(void) {
-  for (struct block *b = blocks; b != NULL; b = b->next)
-    block_stop(b);
+  poller_stop();
   return 0;
 }
 

@@ -512,6 +512,14 @@ VALGRIND_SUPP = """{
    fun:__pthread_once_slow
    fun:pp_poll
 }
+{
+   net-snmp-init-once-engine
+   Memcheck:Leak
+   match-leak-kinds: definite,indirect
+   ...
+   fun:__pthread_once_slow
+   fun:pp_engine_new
+}
 """
 
 

@@ -26,7 +26,6 @@
 #define EXIT_USAGE 2
 
 /* Reports for 100,000 printers fit; beyond that the fleet needs splitting. */
-#define REPORT_LIMIT (512u * 1024 * 1024)
 
 enum output_format {
   OUT_TABLE,
@@ -423,11 +422,11 @@ static const char *meter_cell(const struct pp_printer *p, const char *name,
 }
 
 /* One printer's row; a read cut short gets a second line with the reason
- * (a cut table must not look complete). Returns whether it was cut. */
-static bool print_row(const struct pp_printer *p) {
+ * (a cut table must not look complete). */
+static void print_row(FILE *out, const struct pp_printer *p) {
   if (!p->reachable) {
-    printf("%-22s %-16s %-8s %s\n", p->address, "-", "DOWN", p->error);
-    return false;
+    fprintf(out, "%-22s %-16s %-8s %s\n", p->address, "-", "DOWN", p->error);
+    return;
   }
   char pages[24] = "-", supplies[512], errors[256];
   char name[17], model[29], serial[17];
@@ -437,85 +436,168 @@ static bool print_row(const struct pp_printer *p) {
   error_summary(p, errors, sizeof(errors));
   const char *state = pp_printer_status_name(p->status.printer);
   char mono[24], colour[24];
-  printf("%-22s %-16s %-8.8s %-28s %-16s %10s %10s %10s  %-20s %s\n",
-         p->address, column_text(p->name, name, 16), state ? state : "?",
-         column_text(p->model, model, 28), column_text(p->serial, serial, 16),
-         pages, meter_cell(p, "mono", mono, sizeof(mono)),
-         meter_cell(p, "colour", colour, sizeof(colour)),
-         errors[0] ? errors : "-", supplies);
+  fprintf(out, "%-22s %-16s %-8.8s %-28s %-16s %10s %10s %10s  %-20s %s\n",
+          p->address, column_text(p->name, name, 16), state ? state : "?",
+          column_text(p->model, model, 28), column_text(p->serial, serial, 16),
+          pages, meter_cell(p, "mono", mono, sizeof(mono)),
+          meter_cell(p, "colour", colour, sizeof(colour)),
+          errors[0] ? errors : "-", supplies);
   char trays[512];
   tray_summary(p, trays, sizeof(trays));
   if (trays[0] != '\0')
-    printf("%-22s trays: %s\n", "", trays);
+    fprintf(out, "%-22s trays: %s\n", "", trays);
   const char *partial = pp_printer_partial(p);
   if (partial != NULL)
-    printf("%-22s read incomplete: %s\n", "", partial);
-  return partial != NULL;
+    fprintf(out, "%-22s read incomplete: %s\n", "", partial);
 }
 
-static void print_table(const struct pp_printer *printers, size_t count) {
-  printf("%-22s %-16s %-8s %-28s %-16s %10s %10s %10s  %-20s %s\n", "ADDRESS",
-         "NAME", "STATE", "MODEL", "SERIAL", "PAGES", "MONO", "COLOUR",
-         "ERRORS", "SUPPLIES");
-  size_t partial = 0;
-  for (size_t i = 0; i < count; i++)
-    partial += print_row(&printers[i]);
-  size_t up = pp_count_reachable(printers, count);
-  printf("%zu printers, %zu answered, %zu did not", count, up, count - up);
-  if (partial > 0)
-    printf(", %zu read incomplete", partial);
-  printf("\n");
+/* The report is written in the targets' order while printers finish: a
+ * finished printer's part waits as text until every printer before it is
+ * written, so ten thousand printers' results are never held at once. */
+struct scan_output {
+  const struct cli *cli;
+  char **parts; /* one per target, NULL until its printer is done */
+  size_t count;
+  size_t written;
+  size_t answered;
+  size_t partial;
+  int err; /* the first part that could not be made */
+};
+
+/* Largest part one printer may make (a printer with hundreds of supplies
+ * and alerts stays far below it). */
+#define PART_LIMIT (4u * 1024 * 1024)
+
+static int render_table_row(const struct pp_printer *p, struct pp_buf *out) {
+  char *text = NULL;
+  size_t len = 0;
+  FILE *f = open_memstream(&text, &len);
+  if (f == NULL)
+    return -ENOMEM;
+  print_row(f, p);
+  int err = fclose(f) == 0 ? pp_buf_add(out, text, len) : -ENOMEM;
+  free(text);
+  return err;
 }
 
-static int print_report(const struct cli *cli,
-                        const struct pp_printer *printers, size_t count) {
-  if (cli->format == OUT_TABLE) {
-    print_table(printers, count);
-    return 0;
+static int render_part(const struct cli *cli, const struct pp_printer *p,
+                       struct pp_buf *out) {
+  switch (cli->format) {
+  case OUT_TABLE:
+    return render_table_row(p, out);
+  case OUT_JSON:
+    return pp_report_json_printer(p, out);
+  case OUT_CSV_SUPPLIES:
+    return pp_report_csv_rows(PP_CSV_SUPPLIES, p, out);
+  case OUT_CSV_TRAYS:
+    return pp_report_csv_rows(PP_CSV_TRAYS, p, out);
+  case OUT_CSV_COUNTERS:
+    break;
   }
-  struct pp_buf buf;
-  pp_buf_init(&buf, REPORT_LIMIT);
-  int err;
-  if (cli->format == OUT_JSON)
-    err = pp_report_json(printers, count, &buf);
-  else if (cli->format == OUT_CSV_SUPPLIES)
-    err = pp_report_csv_supplies(printers, count, &buf);
-  else if (cli->format == OUT_CSV_TRAYS)
-    err = pp_report_csv_trays(printers, count, &buf);
-  else
-    err = pp_report_csv_counters(printers, count, &buf);
-  if (err != 0) {
-    fprintf(stderr, "printprobe: cannot build the report: %s\n",
-            strerror(-err));
-    return err;
+  return pp_report_csv_rows(PP_CSV_COUNTERS, p, out);
+}
+
+static void write_ready_parts(struct scan_output *so) {
+  while (so->written < so->count && so->parts[so->written] != NULL) {
+    if (so->cli->format == OUT_JSON)
+      fputs(so->written ? ",\n" : "\n", stdout);
+    fputs(so->parts[so->written], stdout);
+    free(so->parts[so->written]);
+    so->parts[so->written] = NULL;
+    so->written++;
   }
-  fwrite(buf.data, 1, buf.len, stdout);
-  pp_buf_free(&buf);
-  return 0;
+}
+
+static void take_printer(size_t index, struct pp_printer *p, void *user_data) {
+  struct scan_output *so = user_data;
+  so->answered += p->reachable;
+  so->partial += pp_printer_partial(p) != NULL;
+  struct pp_buf part;
+  pp_buf_init(&part, PART_LIMIT);
+  int err = render_part(so->cli, p, &part);
+  if (err == 0) {
+    size_t len = part.len;
+    char *text = pp_buf_take(&part);
+    /* held until its turn: no more room than it needs */
+    char *fitted = text ? realloc(text, len + 1) : NULL;
+    so->parts[index] = fitted ? fitted : text;
+  }
+  if (err != 0 || so->parts[index] == NULL) {
+    pp_buf_free(&part);
+    if (so->err == 0)
+      so->err = err ? err : -ENOMEM;
+    so->parts[index] = strdup(""); /* the rest is still written in order */
+  }
+  write_ready_parts(so);
+}
+
+static void write_head(const struct cli *cli) {
+  struct pp_buf head;
+  pp_buf_init(&head, 4096);
+  int err = 0;
+  switch (cli->format) {
+  case OUT_TABLE:
+    printf("%-22s %-16s %-8s %-28s %-16s %10s %10s %10s  %-20s %s\n", "ADDRESS",
+           "NAME", "STATE", "MODEL", "SERIAL", "PAGES", "MONO", "COLOUR",
+           "ERRORS", "SUPPLIES");
+    break;
+  case OUT_JSON:
+    fputs("{\"printers\":[", stdout);
+    break;
+  case OUT_CSV_SUPPLIES:
+    err = pp_report_csv_header(PP_CSV_SUPPLIES, &head);
+    break;
+  case OUT_CSV_TRAYS:
+    err = pp_report_csv_header(PP_CSV_TRAYS, &head);
+    break;
+  case OUT_CSV_COUNTERS:
+    err = pp_report_csv_header(PP_CSV_COUNTERS, &head);
+    break;
+  }
+  if (err == 0 && head.data != NULL)
+    fputs(head.data, stdout);
+  pp_buf_free(&head);
+}
+
+static void write_tail(const struct scan_output *so) {
+  if (so->cli->format == OUT_JSON) {
+    fputs("\n]}\n", stdout);
+  } else if (so->cli->format == OUT_TABLE) {
+    printf("%zu printers, %zu answered, %zu did not", so->count, so->answered,
+           so->count - so->answered);
+    if (so->partial > 0)
+      printf(", %zu read incomplete", so->partial);
+    printf("\n");
+  }
 }
 
 static int run_scan(struct cli *cli) {
   size_t count = cli->targets.count;
-  struct pp_printer *printers = calloc(count, sizeof(*printers));
-  if (printers == NULL) {
+  struct scan_output so = {.cli = cli, .count = count};
+  so.parts = calloc(count ? count : 1, sizeof(*so.parts));
+  if (so.parts == NULL) {
     fprintf(stderr, "printprobe: out of memory for %zu printers\n", count);
     return EXIT_USAGE;
   }
-  if (cli->progress) {
+  if (cli->progress)
     cli->engine.on_done = show_progress;
-  }
-  int err =
-      pp_poll(cli->targets.items, count, pp_profiles, &cli->engine, printers);
+  cli->engine.on_printer = take_printer;
+  cli->engine.user_data = &so;
+  write_head(cli);
+  int err = pp_poll(cli->targets.items, count, pp_profiles, &cli->engine, NULL);
   int status = EXIT_USAGE;
   if (err != 0) {
     fprintf(stderr, "printprobe: polling failed: %s\n", strerror(-err));
-  } else if (print_report(cli, printers, count) == 0) {
-    status = pp_count_reachable(printers, count) == count ? EXIT_ALL_ANSWERED
-                                                          : EXIT_SOME_SILENT;
+  } else if (so.err != 0) {
+    fprintf(stderr, "printprobe: cannot build the report: %s\n",
+            strerror(-so.err));
+  } else {
+    write_tail(&so);
+    status = so.answered == count ? EXIT_ALL_ANSWERED : EXIT_SOME_SILENT;
   }
   for (size_t i = 0; i < count; i++)
-    pp_printer_clear(&printers[i]);
-  free(printers);
+    free(so.parts[i]);
+  free(so.parts);
   return status;
 }
 

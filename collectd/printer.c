@@ -74,7 +74,9 @@
 #include <stdint.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/syscall.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "pp_buf.h"
 #include "pp_engine.h"
@@ -1257,8 +1259,12 @@ static struct poll_result take_latest(struct block *b) {
 /* collectd 5.12 drops the values its write threads have not yet written
  * when "collectd -T" exits right after the one read. A short pause after
  * the first dispatch, once per block, lets them write the first poll;
- * later reads never pause. */
+ * later reads never pause. Only "collectd -T" runs read callbacks on its
+ * main thread: a daemon's read threads never pause (a thousand blocks on
+ * five read threads would wait a minute for nothing). */
 static void let_writers_drain(void) {
+  if ((pid_t)syscall(SYS_gettid) != getpid())
+    return;
   struct timespec pause = {.tv_sec = 0, .tv_nsec = 300 * 1000000L};
   nanosleep(&pause, NULL);
 }

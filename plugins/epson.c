@@ -509,6 +509,7 @@ static int rebuild_supplies(struct pp_printer *p, const struct pp_st2 *st2,
     return -ENOMEM;
   p->supplies = NULL;
   p->supply_count = 0;
+  p->supply_cap = 0;
   /* Inks first, then what stays, then the boxes: the order of a Printer-MIB
    * table of an inkjet that had them all. */
   int err = add_inks(p, st2, plan->inks, &m, t);

@@ -154,17 +154,32 @@ static void collect_forbidden(struct poll_ctx *ctx) {
 
 /* --- finishing --- */
 
+struct pp_printer *engine_job_printer(struct job *job) {
+  if (job->printer == NULL && job->batch->owns_printers) {
+    job->printer = malloc(sizeof(*job->printer));
+    if (job->printer != NULL)
+      pp_printer_init(job->printer, job->target->label);
+  }
+  return job->printer;
+}
+
 void engine_job_fail(struct job *job, const char *fmt, ...) {
-  va_list ap;
-  va_start(ap, fmt);
-  vsnprintf(job->printer->error, sizeof(job->printer->error), fmt, ap);
-  va_end(ap);
+  struct pp_printer *p = engine_job_printer(job);
+  if (p != NULL) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(p->error, sizeof(p->error), fmt, ap);
+    va_end(ap);
+  }
   job->phase = JOB_DONE;
   job->want_send = false;
 }
 
 static void job_decode(struct job *job) {
   struct pp_printer *p = job->printer;
+  p->reachable = job->answered;
+  p->requests = job->requests;
+  p->round_trips = job->round_trips;
   if (!p->reachable)
     return;
   /* One printer's values are expanded at a time: a fleet in flight keeps
@@ -187,6 +202,7 @@ static void job_decode(struct job *job) {
   pp_counters_check_sum(p);
   p->counters.read_at = (int64_t)time(NULL);
   pp_varset_free(&values);
+  pp_printer_shrink(p);
 }
 
 /* --- slots: the printers in flight --- */
@@ -223,10 +239,95 @@ static void slot_release(struct poll_ctx *ctx, struct job *job) {
   ctx->free_slots[ctx->free_count++] = job->slot;
 }
 
+/* A printer's result goes to on_printer; one the engine made is freed. A
+ * result that could not be made (no memory) is reported from the stack. */
+static void hand_over(struct batch *b, struct job *job) {
+  size_t index = (size_t)(job - b->jobs);
+  struct pp_printer spare;
+  struct pp_printer *p = job->printer;
+  if (p == NULL) {
+    pp_printer_init(&spare, job->target->label);
+    pp_strlcpy(spare.error, "out of memory", sizeof(spare.error));
+    p = &spare;
+  }
+  if (b->opts.on_printer != NULL)
+    b->opts.on_printer(index, p, b->opts.user_data);
+  if (b->owns_printers && job->printer != NULL) {
+    pp_printer_clear(job->printer);
+    free(job->printer);
+    job->printer = NULL;
+  }
+}
+
+/* --- the walk queue: printers that answered, waiting for their walk --- */
+
+static void job_step(struct poll_ctx *ctx, struct job *job, double now);
+
+/* Printers walking their tables at once. A walk holds the columns' state
+ * and the values read so far; when answers come faster than they can be
+ * taken (ten thousand printers on one core), more walks at once only hold
+ * more memory. Every printer's first request still goes out at once, so
+ * silent ones are found within their timeout whatever the fleet's size. */
+#define MAX_WALKING 512
+
+static void wait_unlink(struct poll_ctx *ctx, struct job *job) {
+  if (job->wait_prev != NULL)
+    job->wait_prev->wait_next = job->wait_next;
+  else if (ctx->wait_head == job)
+    ctx->wait_head = job->wait_next;
+  else
+    return; /* not queued */
+  if (job->wait_next != NULL)
+    job->wait_next->wait_prev = job->wait_prev;
+  else
+    ctx->wait_tail = job->wait_prev;
+  job->wait_prev = job->wait_next = NULL;
+}
+
+static void walk_begin(struct poll_ctx *ctx, struct job *job) {
+  ctx->walking++;
+  job->walking = true;
+  walk_start(ctx, job);
+}
+
+void engine_job_wants_walk(struct poll_ctx *ctx, struct job *job) {
+  if (ctx->walking < MAX_WALKING) {
+    walk_begin(ctx, job);
+    return;
+  }
+  job->waiting_since = now_s();
+  job->wait_prev = ctx->wait_tail;
+  job->wait_next = NULL;
+  if (ctx->wait_tail != NULL)
+    ctx->wait_tail->wait_next = job;
+  else
+    ctx->wait_head = job;
+  ctx->wait_tail = job;
+}
+
+/* Walks whose turn has come; the time a printer waited is not held
+ * against its deadline. */
+static void start_waiting_walks(struct poll_ctx *ctx, double now) {
+  while (ctx->walking < MAX_WALKING && ctx->wait_head != NULL) {
+    struct job *job = ctx->wait_head;
+    wait_unlink(ctx, job);
+    job->deadline += now - job->waiting_since;
+    walk_begin(ctx, job);
+    job_step(ctx, job, now);
+  }
+}
+
 /* Releases what a finished printer held and counts it done. */
 static void job_finish(struct poll_ctx *ctx, struct job *job, double now) {
-  job_decode(job);
-  job->printer->duration_s = now - job->started;
+  wait_unlink(ctx, job);
+  if (job->walking) {
+    job->walking = false;
+    ctx->walking--;
+  }
+  if (engine_job_printer(job) != NULL) {
+    job_decode(job);
+    job->printer->duration_s = now - job->started;
+  }
   pp_packed_free(&job->raw);
   free(job->cols);
   job->cols = NULL;
@@ -247,6 +348,7 @@ static void job_finish(struct poll_ctx *ctx, struct job *job, double now) {
   struct batch *b = job->batch;
   b->active--;
   b->done++;
+  hand_over(b, job);
   if (b->opts.on_done != NULL)
     b->opts.on_done((size_t)(job - b->jobs), b->done, b->count,
                     b->opts.user_data);
@@ -299,6 +401,17 @@ static void plan_fd_budget(struct poll_ctx *ctx) {
 
 /* --- starting printers --- */
 
+/* A printer that is never polled is still reported, once, with why. */
+static void report_unstarted(struct batch *b, struct job *job,
+                             const char *why) {
+  engine_job_fail(job, "%s", why);
+  b->done++;
+  hand_over(b, job);
+  if (b->opts.on_done != NULL) /* every printer is reported once */
+    b->opts.on_done((size_t)(job - b->jobs), b->done, b->count,
+                    b->opts.user_data);
+}
+
 /* Opens the job's way to its printer and sends the first request; a job
  * that cannot start is finished with the reason. */
 static void job_start(struct poll_ctx *ctx, struct job *job, double now) {
@@ -336,7 +449,7 @@ static bool can_start(const struct poll_ctx *ctx, const struct batch *b,
 /* Printers started per turn of the loop: a fleet's first requests go out
  * in bursts between which the loop reads answers, so no receive buffer
  * overflows while the rest is being sent. */
-#define STARTS_PER_TURN 256
+#define STARTS_PER_TURN 512
 
 /* Starts what may start, in the order submitted; returns whether more are
  * waiting that could start at once. */
@@ -426,13 +539,8 @@ static void cancel_batch(struct poll_ctx *ctx, struct batch *b, double now) {
       job_finish(ctx, job, now);
     }
   }
-  for (; b->next < b->count; b->next++) {
-    struct job *job = &b->jobs[b->next];
-    engine_job_fail(job, "poll cancelled");
-    b->done++;
-    if (b->opts.on_done != NULL) /* every printer is reported once */
-      b->opts.on_done(b->next, b->done, b->count, b->opts.user_data);
-  }
+  for (; b->next < b->count; b->next++)
+    report_unstarted(b, &b->jobs[b->next], "poll cancelled");
 }
 
 static void check_cancels(struct poll_ctx *ctx, double now) {
@@ -495,6 +603,7 @@ size_t pp_engine_run(struct pp_engine *engine, int timeout_ms) {
       handle_event(ctx, events[i].data.ptr, now);
     if (now >= ctx->next_due)
       run_timers(ctx, now);
+    start_waiting_walks(ctx, now);
     reap_batches(ctx);
     if (now >= until && !more)
       break;
@@ -530,14 +639,16 @@ int pp_engine_submit(struct pp_engine *engine, const struct pp_target *targets,
   b->count = count;
   b->on_finished = on_finished;
   b->user_data = user_data;
+  b->owns_printers = printers == NULL;
   for (size_t i = 0; i < count; i++) {
-    pp_printer_init(&printers[i], targets[i].label);
+    if (printers != NULL)
+      pp_printer_init(&printers[i], targets[i].label);
     b->jobs[i] = (struct job){.watch = {WATCH_JOB},
                               .ctx = ctx,
                               .batch = b,
                               .opts = &b->opts,
                               .target = &targets[i],
-                              .printer = &printers[i],
+                              .printer = printers ? &printers[i] : NULL,
                               .fd = -1};
   }
   if (ctx->last_batch != NULL)

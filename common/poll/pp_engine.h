@@ -34,6 +34,12 @@ struct pp_engine_opts {
   /* When set (and *cancel becomes true, from any thread), the poll ends
    * soon: printers not finished are reported "poll cancelled". */
   const _Atomic bool *cancel;
+  /* Called when a printer is done, with its result (from the polling
+   * thread), then on_done. Without a printers array (pp_engine_submit,
+   * pp_poll) this is the only place the result is seen: the engine frees
+   * it when the call returns, so a fleet's results need not all be held
+   * at once. */
+  void (*on_printer)(size_t index, struct pp_printer *printer, void *user_data);
   /* Called after each printer finishes (from the polling thread). */
   void (*on_done)(size_t index, size_t done, size_t total, void *user_data);
   void *user_data;
@@ -51,10 +57,11 @@ struct pp_engine;
 struct pp_engine *pp_engine_new(const struct pp_profile *const *profiles);
 
 /* Adds a poll of targets[0..count) into printers[0..count) (initialised
- * here). The engine starts it at the next pp_engine_run; on_finished is
- * called (from pp_engine_run) once every printer of it is done. targets,
- * printers and *opts (copied) must stay valid until then. Returns 0 or
- * -ENOMEM. */
+ * here), or, when printers is NULL, into results the engine makes for each
+ * printer while it is polled and hands to opts->on_printer. The engine starts
+ * it at the next pp_engine_run; on_finished is called (from pp_engine_run) once
+ * every printer of it is done. targets, printers and *opts (copied) must stay
+ * valid until then. Returns 0 or -ENOMEM. */
 int pp_engine_submit(struct pp_engine *engine, const struct pp_target *targets,
                      size_t count, const struct pp_engine_opts *opts,
                      struct pp_printer *printers,
@@ -75,9 +82,10 @@ void pp_engine_free(struct pp_engine *engine);
  * pp_engine_run until done, pp_engine_free.
  * Polls targets[0..count) with the profile table (NULL-terminated) and fills
  * printers[0..count) (initialised here; release each with
- * pp_printer_clear). Returns 0 when the poll ran (unreachable printers are
- * a result, not an error), or a negative errno when it could not run at all.
- * Only GET, GETNEXT and GETBULK are ever sent. */
+ * pp_printer_clear), or, with printers NULL, hands each result to
+ * opts->on_printer as the printer is done. Returns 0 when the poll ran
+ * (unreachable printers are a result, not an error), or a negative errno when
+ * it could not run at all. Only GET, GETNEXT and GETBULK are ever sent. */
 int pp_poll(const struct pp_target *targets, size_t count,
             const struct pp_profile *const *profiles,
             const struct pp_engine_opts *opts, struct pp_printer *printers);

@@ -110,12 +110,21 @@ struct job {
   const struct pp_engine_opts *opts; /* its poll's */
   const struct pp_target *target;
   struct pp_printer *printer;
-  void *sess;       /* SNMPv3: its own net-snmp session and socket */
+  void *sess;        /* SNMPv3: its own net-snmp session and socket */
   struct port *port; /* SNMPv1/v2c: the shared socket it uses */
   struct sockaddr_storage peer; /* where requests go, answers come from */
   socklen_t peer_len;
   unsigned slot; /* in ctx->slots while in flight */
   int fd;
+  /* Counted here, copied into the result when it is made: a printer gets
+   * its result only once it answers (or is done), so silent printers and
+   * printers waiting for their walk cost little. */
+  unsigned requests;
+  unsigned round_trips;
+  bool answered;
+  bool walking; /* counted in ctx->walking */
+  double waiting_since;
+  struct job *wait_prev, *wait_next; /* in ctx's walk queue */
   enum job_phase phase;
   bool use_bulk;
   bool bulk_shrunk; /* a silent GETBULK was asked again, one row a column */
@@ -148,6 +157,7 @@ struct batch {
   size_t next; /* the first job not started */
   size_t active;
   size_t done;
+  bool owns_printers; /* made per printer, freed after on_printer */
   void (*on_finished)(void *user_data);
   void *user_data;
   struct batch *next_batch;
@@ -174,6 +184,8 @@ struct poll_ctx {
   size_t slot_high; /* slots in use are below it */
   size_t active;
   size_t active_v3;
+  size_t walking;                    /* printers walking their tables now */
+  struct job *wait_head, *wait_tail; /* answered, waiting for their walk */
   size_t max_v3; /* SNMPv3 sessions at once: the file-descriptor budget */
   uint32_t next_seq;
   double next_due; /* the earliest a timer may be due */
@@ -203,6 +215,11 @@ double engine_default_deadline_s(const struct job *job);
 /* Ends a printer's poll with the reason in its error field. */
 void engine_job_fail(struct job *job, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));
+/* The job's result, made on first need when the engine owns results; NULL
+ * only when out of memory. */
+struct pp_printer *engine_job_printer(struct job *job);
+/* After an answer to the GET: the walk starts now or waits its turn. */
+void engine_job_wants_walk(struct poll_ctx *ctx, struct job *job);
 /* After an answer was taken: the job's next request goes out. */
 void engine_job_answered(struct poll_ctx *ctx, struct job *job, double now);
 bool engine_oid_forbidden(const struct poll_ctx *ctx, const struct pp_oid *o);
@@ -216,6 +233,7 @@ netsnmp_pdu *walk_build_walk(struct poll_ctx *ctx, struct job *job);
 bool walk_finished(const struct job *job);
 void walk_free_specs(struct poll_ctx *ctx);
 void walk_job_start(struct poll_ctx *ctx, struct job *job, double now);
+void walk_start(struct poll_ctx *ctx, struct job *job);
 int walk_on_snmp_event(int op, netsnmp_session *session, int reqid,
                        netsnmp_pdu *pdu, void *magic);
 int walk_parse_specs(struct spec_list *out, const char *const *columns,

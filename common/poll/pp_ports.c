@@ -24,7 +24,7 @@
 #define WANT_RCVBUF (4 * 1024 * 1024)
 /* Datagrams read per wake-up of one socket before the loop looks at timers
  * and the other sockets again. */
-#define READS_PER_WAKE 256
+#define READS_PER_WAKE 32
 
 static void grow_receive_buffer(int fd) {
   int want = WANT_RCVBUF;
@@ -161,8 +161,8 @@ int ports_send(struct poll_ctx *ctx, struct job *job, netsnmp_pdu *pdu) {
     engine_job_fail(job, "cannot open a socket: %s", strerror(EMFILE));
     return 0;
   }
-  pdu->version =
-      job->target->snmp.version == PP_SNMP_V1 ? SNMP_VERSION_1 : SNMP_VERSION_2c;
+  pdu->version = job->target->snmp.version == PP_SNMP_V1 ? SNMP_VERSION_1
+                                                         : SNMP_VERSION_2c;
   pdu->reqid = next_reqid(ctx, job);
   u_char *packet = NULL;
   size_t len = build_packet(ctx, pdu, &job->target->snmp, &packet);

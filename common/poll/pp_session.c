@@ -219,7 +219,7 @@ static void log_request(const struct job *job, const netsnmp_pdu *pdu) {
   const char *kind = pdu->command == SNMP_MSG_GET       ? "GET"
                      : pdu->command == SNMP_MSG_GETNEXT ? "GETNEXT"
                                                         : "GETBULK";
-  pp_log(PP_LOG_DEBUG, "%s: %s try %u:%s", job->printer->address, kind,
+  pp_log(PP_LOG_DEBUG, "%s: %s try %u:%s", job->target->label, kind,
          job->attempt + 1, text);
 }
 
@@ -264,5 +264,5 @@ void session_job_send(struct poll_ctx *ctx, struct job *job, double now) {
   job->in_flight = true;
   job->attempt++;
   job->expires = now + timeout;
-  job->printer->requests++;
+  job->requests++;
 }

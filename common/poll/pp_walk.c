@@ -51,8 +51,8 @@ static bool is_exception(const netsnmp_variable_list *vb) {
 static void column_end(struct job *job, struct column *col, const char *why) {
   char text[256];
   pp_oid_format(&col->spec->prefix, text, sizeof(text));
-  pp_log(PP_LOG_NOTICE, "%s: walk of %s cut off: %s", job->printer->address,
-         text, why);
+  pp_log(PP_LOG_NOTICE, "%s: walk of %s cut off: %s", job->target->label, text,
+         why);
   if (job->printer->error[0] == '\0')
     snprintf(job->printer->error, sizeof(job->printer->error),
              "walk of %.100s cut off: %.40s", text, why);
@@ -113,7 +113,7 @@ static bool column_take(struct poll_ctx *ctx, struct job *job,
     for (size_t i = 0; i < job->col_count; i++)
       job->cols[i].done = true;
     pp_log(PP_LOG_WARNING, "%s: walk cut off after %zu values",
-           job->printer->address, job->raw.count);
+           job->target->label, job->raw.count);
     /* as every other cut: a truncated table must not look complete */
     if (job->printer->error[0] == '\0')
       snprintf(job->printer->error, sizeof(job->printer->error),
@@ -130,7 +130,7 @@ static bool add_request_oid(struct poll_ctx *ctx, struct job *job,
     char text[256];
     pp_oid_format(o, text, sizeof(text));
     pp_log(PP_LOG_ERR, "%s: refusing to request %s (a forbidden subtree)",
-           job->printer->address, text);
+           job->target->label, text);
     return false;
   }
   oid name[MAX_OID_LEN];
@@ -207,8 +207,6 @@ netsnmp_pdu *walk_build_walk(struct poll_ctx *ctx, struct job *job) {
 
 /* --- responses --- */
 
-static void start_walk(struct poll_ctx *ctx, struct job *job);
-
 /* Drops the n-th (1-based) scalar still asked for; false when n names
  * none of them (a broken agent's error-index: asking the same again would
  * get the same answer, until the deadline) or none is left to ask for. */
@@ -227,8 +225,13 @@ static bool drop_scalar(struct poll_ctx *ctx, struct job *job, size_t n) {
 }
 
 /* The profile is chosen from sysObjectID and sysDescr before the walk; the
- * decoder fills the same fields again from the same values later. */
-static void note_identity(const struct poll_ctx *ctx, struct pp_printer *p,
+ * decoder fills the printer's fields from the same values later. */
+struct identity {
+  uint32_t enterprise;
+  char sys_descr[256];
+};
+
+static void note_identity(const struct poll_ctx *ctx, struct identity *p,
                           const netsnmp_variable_list *vb,
                           const struct pp_oid *name) {
   if (vb->type == ASN_OCTET_STR && pp_oid_compare(name, &ctx->sys_descr) == 0) {
@@ -244,7 +247,8 @@ static void note_identity(const struct poll_ctx *ctx, struct pp_printer *p,
 
 static void get_response(struct poll_ctx *ctx, struct job *job,
                          netsnmp_pdu *pdu) {
-  job->printer->reachable = true;
+  job->answered = true;
+  struct identity id = {0};
   if (pdu->errstat == SNMP_ERR_NOSUCHNAME && pdu->errindex > 0) {
     /* SNMPv1: one unknown OID fails the whole GET; drop it and ask again. */
     if (drop_scalar(ctx, job, (size_t)pdu->errindex)) {
@@ -260,15 +264,17 @@ static void get_response(struct poll_ctx *ctx, struct job *job,
       struct pp_oid name;
       engine_oid_to_pp(vb->name, vb->name_length, &name);
       store_value(job, vb, &name);
-      note_identity(ctx, job->printer, vb, &name);
+      note_identity(ctx, &id, vb, &name);
     }
   }
-  start_walk(ctx, job);
+  job->profile = pp_profile_select(ctx->profiles, id.enterprise, id.sys_descr);
+  job->phase = JOB_WAITING;
+  engine_job_wants_walk(ctx, job);
 }
 
 static void switch_to_getnext(struct job *job, const char *why) {
   pp_log(PP_LOG_NOTICE, "%s: GETBULK %s; walking with GETNEXT",
-         job->printer->address, why);
+         job->target->label, why);
   job->use_bulk = false;
   job->printer->bulk_fallback = true;
   job->attempt = 0;
@@ -341,8 +347,8 @@ static void walk_getnext_response(struct poll_ctx *ctx, struct job *job,
   if (pdu->errstat != SNMP_ERR_NOERROR) {
     for (size_t i = 0; i < job->sent_count; i++)
       job->cols[job->sent[i]].done = true; /* one bad column: give up these */
-    pp_log(PP_LOG_NOTICE, "%s: GETNEXT answered error %ld",
-           job->printer->address, pdu->errstat);
+    pp_log(PP_LOG_NOTICE, "%s: GETNEXT answered error %ld", job->target->label,
+           pdu->errstat);
     walk_continue(job);
     return;
   }
@@ -377,7 +383,7 @@ static void job_timed_out(struct poll_ctx *ctx, struct job *job) {
      * a congested agent looks the same: ask once more for one row of each
      * column, a batch of columns at a time, before giving up GETBULK. */
     pp_log(PP_LOG_NOTICE, "%s: GETBULK got no answer; asking for less",
-           job->printer->address);
+           job->target->label);
     job->bulk_shrunk = true;
     job->bulk_values = 1;
     job->attempt = 0;
@@ -408,7 +414,7 @@ int walk_on_snmp_event(int op, netsnmp_session *session, int reqid,
     engine_job_fail(job, "SNMP error while waiting for an answer");
     return 1;
   }
-  job->printer->round_trips++;
+  job->round_trips++;
   if (pdu->command == SNMP_MSG_REPORT) {
     engine_job_fail(job, "SNMPv3 report: wrong user, keys or context");
     return 1;
@@ -482,12 +488,16 @@ static void add_columns(struct job *job, const struct spec_list *specs) {
   }
 }
 
-static void start_walk(struct poll_ctx *ctx, struct job *job) {
+/* The walk of every column at once, with the profile chosen after the
+ * GET; the engine calls it when the printer's turn has come. */
+void walk_start(struct poll_ctx *ctx, struct job *job) {
   job->phase = JOB_WALK;
   job->attempt = 0;
   job->want_send = true;
-  job->profile = pp_profile_select(ctx->profiles, job->printer->enterprise,
-                                   job->printer->sys_descr);
+  if (engine_job_printer(job) == NULL) {
+    engine_job_fail(job, "out of memory");
+    return;
+  }
   const struct spec_list *extra =
       job->profile ? profile_specs(ctx, job->profile) : NULL;
   size_t n = ctx->std_specs.count + (extra ? extra->count : 0);

@@ -237,18 +237,49 @@ void pp_printer_clear(struct pp_printer *printer) {
   printer->supply_count = 0;
   printer->alert_count = 0;
   printer->tray_count = 0;
+  printer->supply_cap = 0;
+  printer->alert_cap = 0;
+  printer->tray_cap = 0;
 }
 
-static void *grow_array(void *items, size_t count, size_t size) {
-  /* Grow in steps of 8: printers have a handful of supplies and alerts. */
-  if (count % 8 != 0)
+/* Room for one more item: grows in steps of 8 (printers have a handful of
+ * supplies and alerts). */
+static void *grow_array(void *items, size_t count, size_t *cap, size_t size) {
+  if (count < *cap)
     return items;
-  return realloc(items, (count + 8) * size);
+  void *grown = realloc(items, (count + 8) * size);
+  if (grown != NULL)
+    *cap = count + 8;
+  return grown;
+}
+
+static void *fit_array(void *items, size_t count, size_t *cap, size_t size) {
+  if (items == NULL || count == *cap)
+    return items;
+  if (count == 0) {
+    free(items);
+    *cap = 0;
+    return NULL;
+  }
+  void *fitted = realloc(items, count * size);
+  if (fitted == NULL)
+    return items; /* keeps the larger block: nothing is lost */
+  *cap = count;
+  return fitted;
+}
+
+void pp_printer_shrink(struct pp_printer *p) {
+  p->supplies = fit_array(p->supplies, p->supply_count, &p->supply_cap,
+                          sizeof(*p->supplies));
+  p->alerts =
+      fit_array(p->alerts, p->alert_count, &p->alert_cap, sizeof(*p->alerts));
+  p->trays =
+      fit_array(p->trays, p->tray_count, &p->tray_cap, sizeof(*p->trays));
 }
 
 struct pp_supply *pp_printer_add_supply(struct pp_printer *printer) {
-  struct pp_supply *items =
-      grow_array(printer->supplies, printer->supply_count, sizeof(*items));
+  struct pp_supply *items = grow_array(printer->supplies, printer->supply_count,
+                                       &printer->supply_cap, sizeof(*items));
   if (items == NULL)
     return NULL;
   printer->supplies = items;
@@ -259,8 +290,8 @@ struct pp_supply *pp_printer_add_supply(struct pp_printer *printer) {
 }
 
 struct pp_tray *pp_printer_add_tray(struct pp_printer *printer) {
-  struct pp_tray *items =
-      grow_array(printer->trays, printer->tray_count, sizeof(*items));
+  struct pp_tray *items = grow_array(printer->trays, printer->tray_count,
+                                     &printer->tray_cap, sizeof(*items));
   if (items == NULL)
     return NULL;
   printer->trays = items;
@@ -273,8 +304,8 @@ struct pp_tray *pp_printer_add_tray(struct pp_printer *printer) {
 }
 
 struct pp_alert *pp_printer_add_alert(struct pp_printer *printer) {
-  struct pp_alert *items =
-      grow_array(printer->alerts, printer->alert_count, sizeof(*items));
+  struct pp_alert *items = grow_array(printer->alerts, printer->alert_count,
+                                      &printer->alert_cap, sizeof(*items));
   if (items == NULL)
     return NULL;
   printer->alerts = items;

@@ -245,10 +245,13 @@ struct pp_printer {
   struct pp_counters counters;
   struct pp_supply *supplies;
   size_t supply_count;
+  size_t supply_cap; /* room in supplies; pp_model.c's alone */
   struct pp_alert *alerts;
   size_t alert_count;
+  size_t alert_cap;
   struct pp_tray *trays;
   size_t tray_count;
+  size_t tray_cap;
   char console[160];
 
   /* How the poll went: for benchmarks and the collectd plugin. */
@@ -267,6 +270,9 @@ const char *pp_printer_partial(const struct pp_printer *printer);
 
 /* Everything unknown, nothing allocated. */
 void pp_printer_init(struct pp_printer *printer, const char *address);
+/* Gives back the room the tables were grown by, once a printer is fully
+ * read: a fleet keeps thousands of results at once. */
+void pp_printer_shrink(struct pp_printer *printer);
 void pp_printer_clear(struct pp_printer *printer);
 
 /* Appends a zeroed supply / alert; NULL on allocation failure. */

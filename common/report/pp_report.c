@@ -386,29 +386,44 @@ static int csv_identity(struct pp_buf *out, const struct pp_printer *p) {
   return csv_text(out, p->serial, false);
 }
 
+static const char *const csv_headers[] = {
+    [PP_CSV_SUPPLIES] = "address,name,manufacturer,model,serial,description,"
+                        "colour,type,receptacle,level,max,unit,percent,"
+                        "state\r\n",
+    [PP_CSV_TRAYS] = "address,name,manufacturer,model,serial,tray,"
+                     "kind,description,type,media,unit,level,max,percent,"
+                     "state,severity\r\n",
+    [PP_CSV_COUNTERS] = "address,name,manufacturer,model,serial,counter,value,"
+                        "unit,read_at\r\n",
+};
+
+int pp_report_csv_header(enum pp_csv_kind kind, struct pp_buf *out) {
+  return pp_buf_addstr(out, csv_headers[kind]);
+}
+
+static int csv_supply_rows(const struct pp_printer *p, struct pp_buf *out) {
+  for (size_t k = 0; k < p->supply_count; k++) {
+    const struct pp_supply *s = &p->supplies[k];
+    PP_TRY(csv_identity(out, p));
+    PP_TRY(csv_text(out, s->description, false));
+    PP_TRY(csv_text(out, s->colour, false));
+    PP_TRY(csv_text(out, pp_supply_type_name(s->type), false));
+    PP_TRY(csv_text(out, s->receptacle ? "true" : "false", false));
+    PP_TRY(csv_number(out, s->level, false));
+    PP_TRY(csv_number(out, s->max, false));
+    PP_TRY(csv_text(out, s->unit ? pp_supply_unit_name(s->unit) : "", false));
+    PP_TRY(csv_number(
+        out, s->percent == PP_NO_PERCENT ? PP_UNKNOWN : s->percent, false));
+    PP_TRY(csv_text(out, pp_supply_state_name(s->state), true));
+  }
+  return 0;
+}
+
 int pp_report_csv_supplies(const struct pp_printer *printers, size_t count,
                            struct pp_buf *out) {
-  PP_TRY(pp_buf_addstr(out,
-                       "address,name,manufacturer,model,serial,description,"
-                       "colour,type,receptacle,level,max,unit,percent,"
-                       "state\r\n"));
-  for (size_t i = 0; i < count; i++) {
-    const struct pp_printer *p = &printers[i];
-    for (size_t k = 0; k < p->supply_count; k++) {
-      const struct pp_supply *s = &p->supplies[k];
-      PP_TRY(csv_identity(out, p));
-      PP_TRY(csv_text(out, s->description, false));
-      PP_TRY(csv_text(out, s->colour, false));
-      PP_TRY(csv_text(out, pp_supply_type_name(s->type), false));
-      PP_TRY(csv_text(out, s->receptacle ? "true" : "false", false));
-      PP_TRY(csv_number(out, s->level, false));
-      PP_TRY(csv_number(out, s->max, false));
-      PP_TRY(csv_text(out, s->unit ? pp_supply_unit_name(s->unit) : "", false));
-      PP_TRY(csv_number(
-          out, s->percent == PP_NO_PERCENT ? PP_UNKNOWN : s->percent, false));
-      PP_TRY(csv_text(out, pp_supply_state_name(s->state), true));
-    }
-  }
+  PP_TRY(pp_report_csv_header(PP_CSV_SUPPLIES, out));
+  for (size_t i = 0; i < count; i++)
+    PP_TRY(csv_supply_rows(&printers[i], out));
   return 0;
 }
 
@@ -434,23 +449,21 @@ static int csv_trays_of(struct pp_buf *out, const struct pp_printer *p,
   return 0;
 }
 
+static int csv_tray_rows(const struct pp_printer *p, struct pp_buf *out) {
+  char(*names)[PP_SUPPLY_NAME_MAX] = calloc(p->tray_count + 1, sizeof(*names));
+  if (names == NULL)
+    return -ENOMEM;
+  pp_policy_tray_names(p, names);
+  int err = csv_trays_of(out, p, names);
+  free(names);
+  return err;
+}
+
 int pp_report_csv_trays(const struct pp_printer *printers, size_t count,
                         struct pp_buf *out) {
-  PP_TRY(pp_buf_addstr(out,
-                       "address,name,manufacturer,model,serial,tray,"
-                       "kind,description,type,media,unit,level,max,percent,"
-                       "state,severity\r\n"));
-  for (size_t i = 0; i < count; i++) {
-    const struct pp_printer *p = &printers[i];
-    char(*names)[PP_SUPPLY_NAME_MAX] =
-        calloc(p->tray_count + 1, sizeof(*names));
-    if (names == NULL)
-      return -ENOMEM;
-    pp_policy_tray_names(p, names);
-    int err = csv_trays_of(out, p, names);
-    free(names);
-    PP_TRY(err);
-  }
+  PP_TRY(pp_report_csv_header(PP_CSV_TRAYS, out));
+  for (size_t i = 0; i < count; i++)
+    PP_TRY(csv_tray_rows(&printers[i], out));
   return 0;
 }
 
@@ -473,28 +486,42 @@ static const char *csv_meter_unit(const struct pp_counter *meter) {
   return unit != NULL ? unit : "";
 }
 
-int pp_report_csv_counters(const struct pp_printer *printers, size_t count,
-                           struct pp_buf *out) {
-  PP_TRY(pp_buf_addstr(out,
-                       "address,name,manufacturer,model,serial,counter,value,"
-                       "unit,read_at\r\n"));
-  for (size_t i = 0; i < count; i++) {
-    const struct pp_printer *p = &printers[i];
-    /* A printer that did not answer is listed with its last reading, when
-     * one is known (read_at says when): a bill drops no printer. */
-    if (!p->reachable && p->counters.read_at == 0)
-      continue;
-    const struct pp_counters *c = &p->counters;
-    const char *unit = c->unit ? pp_counter_unit_name(c->unit) : "";
-    PP_TRY(csv_counter_row(out, p, "total", c->total, unit));
-    if (c->power_on != PP_COUNT_UNKNOWN)
-      PP_TRY(csv_counter_row(out, p, "power_on", c->power_on, unit));
-    for (size_t m = 0; pp_meter_names[m] != NULL; m++) {
-      const struct pp_counter *meter = meter_named(c, pp_meter_names[m]);
-      if (meter != NULL)
-        PP_TRY(csv_counter_row(out, p, meter->name, meter->value,
-                               csv_meter_unit(meter)));
-    }
+static int csv_counter_rows(const struct pp_printer *p, struct pp_buf *out) {
+  /* A printer that did not answer is listed with its last reading, when
+   * one is known (read_at says when): a bill drops no printer. */
+  if (!p->reachable && p->counters.read_at == 0)
+    return 0;
+  const struct pp_counters *c = &p->counters;
+  const char *unit = c->unit ? pp_counter_unit_name(c->unit) : "";
+  PP_TRY(csv_counter_row(out, p, "total", c->total, unit));
+  if (c->power_on != PP_COUNT_UNKNOWN)
+    PP_TRY(csv_counter_row(out, p, "power_on", c->power_on, unit));
+  for (size_t m = 0; pp_meter_names[m] != NULL; m++) {
+    const struct pp_counter *meter = meter_named(c, pp_meter_names[m]);
+    if (meter != NULL)
+      PP_TRY(csv_counter_row(out, p, meter->name, meter->value,
+                             csv_meter_unit(meter)));
   }
   return 0;
+}
+
+int pp_report_csv_counters(const struct pp_printer *printers, size_t count,
+                           struct pp_buf *out) {
+  PP_TRY(pp_report_csv_header(PP_CSV_COUNTERS, out));
+  for (size_t i = 0; i < count; i++)
+    PP_TRY(csv_counter_rows(&printers[i], out));
+  return 0;
+}
+
+int pp_report_csv_rows(enum pp_csv_kind kind, const struct pp_printer *p,
+                       struct pp_buf *out) {
+  switch (kind) {
+  case PP_CSV_SUPPLIES:
+    return csv_supply_rows(p, out);
+  case PP_CSV_TRAYS:
+    return csv_tray_rows(p, out);
+  case PP_CSV_COUNTERS:
+    break;
+  }
+  return csv_counter_rows(p, out);
 }

@@ -33,6 +33,13 @@ int pp_report_csv_trays(const struct pp_printer *printers, size_t count,
 int pp_report_csv_counters(const struct pp_printer *printers, size_t count,
                            struct pp_buf *out);
 
+/* The same, a part at a time, for a report written as printers finish:
+ * the header line, then each printer's rows. */
+enum pp_csv_kind { PP_CSV_SUPPLIES, PP_CSV_TRAYS, PP_CSV_COUNTERS };
+int pp_report_csv_header(enum pp_csv_kind kind, struct pp_buf *out);
+int pp_report_csv_rows(enum pp_csv_kind kind, const struct pp_printer *printer,
+                       struct pp_buf *out);
+
 /* Name of the i-th printer field the JSON report may carry, NULL past the
  * end: for tests and documentation. */
 const char *pp_report_field(size_t i);

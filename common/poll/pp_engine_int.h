@@ -122,7 +122,8 @@ struct job {
   unsigned requests;
   unsigned round_trips;
   bool answered;
-  bool walking; /* counted in ctx->walking */
+  bool walking;     /* counted in ctx->walking */
+  bool discovering; /* SNMPv3: the request in flight asks the engine id */
   double waiting_since;
   struct job *wait_prev, *wait_next; /* in ctx's walk queue */
   enum job_phase phase;
@@ -243,6 +244,9 @@ int walk_parse_specs(struct spec_list *out, const char *const *columns,
 int session_job_open(struct poll_ctx *ctx, struct job *job);
 void session_job_send(struct poll_ctx *ctx, struct job *job, double now);
 void session_wipe(netsnmp_session *s);
+/* An answer to the engine-id probe: true when it gave the engine id (the
+ * session's user is then made, keys localised). */
+bool session_take_engine_id(struct job *job, const netsnmp_pdu *pdu);
 
 /* pp_ports.c */
 int ports_init(struct poll_ctx *ctx);

@@ -174,6 +174,12 @@ int session_job_open(struct poll_ctx *ctx, struct job *job) {
   job->sess = snmp_sess_open(&s);
   /* only the derived keys in s are copies */
   session_wipe(&s);
+  /* snmp_sess_open clears the flag once the session is made: the first
+   * request would then probe for the engine id synchronously, and a silent
+   * printer would hold every other one for its timeout. The engine asks
+   * for it itself, like any other request (session_job_send). */
+  if (job->sess != NULL)
+    snmp_sess_session(job->sess)->flags |= SNMP_FLAGS_DONT_PROBE;
   if (job->sess == NULL) {
     char *msg = NULL;
     int liberr, syserr;
@@ -223,6 +229,80 @@ static void log_request(const struct job *job, const netsnmp_pdu *pdu) {
          job->attempt + 1, text);
 }
 
+/* --- SNMPv3 engine discovery, without blocking (RFC 3414 4) --- */
+
+/* The probe is sent by the empty user, without authentication, as
+ * net-snmp's own synchronous probe does; the user must exist once. */
+static void add_probe_user(void) {
+  if (usm_get_user(NULL, 0, "") != NULL)
+    return;
+  struct usmUser *user = usm_create_user();
+  if (user == NULL)
+    return;
+  user->name = strdup("");
+  user->secName = strdup("");
+  if (user->name == NULL || user->secName == NULL) {
+    usm_free_user(user);
+    return;
+  }
+  usm_add_user(user);
+}
+
+static pthread_once_t probe_user_once = PTHREAD_ONCE_INIT;
+
+static bool engine_id_known(const struct job *job) {
+  return snmp_sess_session(job->sess)->securityEngineIDLen > 0;
+}
+
+static netsnmp_pdu *build_probe(void) {
+  pthread_once(&probe_user_once, add_probe_user);
+  netsnmp_pdu *pdu = snmp_pdu_create(SNMP_MSG_GET);
+  if (pdu == NULL)
+    return NULL;
+  pdu->version = SNMP_VERSION_3;
+  pdu->securityName = strdup("");
+  pdu->securityNameLen = 0;
+  pdu->securityLevel = SNMP_SEC_LEVEL_NOAUTH;
+  pdu->securityModel = SNMP_SEC_MODEL_USM;
+  if (pdu->securityName == NULL) {
+    snmp_free_pdu(pdu);
+    return NULL;
+  }
+  return pdu;
+}
+
+static u_char *copy_id(const u_char *id, size_t len) {
+  u_char *copy = malloc(len);
+  if (copy != NULL)
+    memcpy(copy, id, len);
+  return copy;
+}
+
+/* The agent answers the probe with a report that carries its engine id
+ * (net-snmp would copy it only after calling back with the report as an
+ * error). The session's user is made for it, as net-snmp's post-probe
+ * hook does; the agent's boots and time come with its first answer. */
+bool session_take_engine_id(struct job *job, const netsnmp_pdu *pdu) {
+  netsnmp_session *s = snmp_sess_session(job->sess);
+  if (s->securityEngineIDLen == 0 && pdu != NULL &&
+      pdu->securityEngineIDLen > 0) {
+    s->securityEngineID =
+        copy_id(pdu->securityEngineID, pdu->securityEngineIDLen);
+    if (s->securityEngineID == NULL)
+      return false;
+    s->securityEngineIDLen = pdu->securityEngineIDLen;
+    if (s->contextEngineIDLen == 0) {
+      s->contextEngineID =
+          copy_id(pdu->securityEngineID, pdu->securityEngineIDLen);
+      if (s->contextEngineID != NULL)
+        s->contextEngineIDLen = pdu->securityEngineIDLen;
+    }
+  }
+  if (s->securityEngineIDLen == 0)
+    return false;
+  return usm_create_user_from_session(s) == SNMPERR_SUCCESS;
+}
+
 /* Sends pdu (always taken) over the printer's SNMPv3 session. Returns the
  * request id, 0 when it could not be sent (the job has failed). */
 static int session_send_v3(struct job *job, netsnmp_pdu *pdu, double timeout) {
@@ -244,8 +324,10 @@ static int session_send_v3(struct job *job, netsnmp_pdu *pdu, double timeout) {
 
 void session_job_send(struct poll_ctx *ctx, struct job *job, double now) {
   job->want_send = false;
-  netsnmp_pdu *pdu = job->phase == JOB_GET ? walk_build_get(ctx, job)
-                                           : walk_build_walk(ctx, job);
+  job->discovering = job->sess != NULL && !engine_id_known(job);
+  netsnmp_pdu *pdu = job->discovering        ? build_probe()
+                     : job->phase == JOB_GET ? walk_build_get(ctx, job)
+                                             : walk_build_walk(ctx, job);
   if (pdu == NULL) {
     if (job->phase == JOB_WALK && walk_finished(job))
       job->phase = JOB_DONE;

@@ -410,6 +410,18 @@ int walk_on_snmp_event(int op, netsnmp_session *session, int reqid,
     job_timed_out(ctx, job);
     return 1;
   }
+  if (job->discovering) {
+    /* the probe's report comes as an error: it is the answer wanted */
+    job->discovering = false;
+    job->round_trips++;
+    if (!session_take_engine_id(job, pdu)) {
+      engine_job_fail(job, "SNMPv3: the agent gave no engine id");
+      return 1;
+    }
+    job->attempt = 0;
+    job->want_send = true;
+    return 1;
+  }
   if (op != NETSNMP_CALLBACK_OP_RECEIVED_MESSAGE || pdu == NULL) {
     engine_job_fail(job, "SNMP error while waiting for an answer");
     return 1;

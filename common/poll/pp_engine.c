@@ -268,7 +268,7 @@ static void job_step(struct poll_ctx *ctx, struct job *job, double now);
  * taken (ten thousand printers on one core), more walks at once only hold
  * more memory. Every printer's first request still goes out at once, so
  * silent ones are found within their timeout whatever the fleet's size. */
-#define MAX_WALKING 512
+#define MAX_WALKING 256
 
 static void wait_unlink(struct poll_ctx *ctx, struct job *job) {
   if (job->wait_prev != NULL)

@@ -1284,6 +1284,30 @@ static void wait_first_poll(struct block *b) {
   pthread_mutex_unlock(&b->lock);
 }
 
+/* <Printer> blocks whose first poll was dispatched, and of those how many
+ * answered: a thousand blocks say so in one line, not a thousand (the
+ * logfile plugin opens its file for every line). */
+static size_t printer_blocks;
+static atomic_size_t printer_blocks_polled;
+static atomic_size_t printer_blocks_answered;
+
+/* The first poll says that everything works. */
+static void log_first_poll(const struct block *b, size_t count, size_t up,
+                           double seconds) {
+  if (b->kind == BLOCK_FLEET) {
+    INFO(PLUGIN_NAME " plugin: %s: polled %zu printers, %zu answered, in "
+                     "%.1f s",
+         b->name, count, up, seconds);
+    return;
+  }
+  atomic_fetch_add(&printer_blocks_answered, up);
+  /* the last block counts after every other one has added its answer */
+  size_t polled = atomic_fetch_add(&printer_blocks_polled, 1) + 1;
+  if (polled == printer_blocks)
+    INFO(PLUGIN_NAME " plugin: %zu <Printer> blocks polled, %zu answered",
+         polled, atomic_load(&printer_blocks_answered));
+}
+
 /* Blocks only on the first read (wait_first_poll); later reads dispatch
  * the newest finished poll, if there is one, and return. Returns 0 even
  * when nothing is new: an error would make collectd back the callback
@@ -1304,9 +1328,7 @@ static int printer_read(user_data_t *ud) {
   /* The first poll says that everything works; later ones only when the
    * poll took longer than it may. */
   if (b->dispatches++ == 0) {
-    INFO(PLUGIN_NAME " plugin: %s: polled %zu printers, %zu answered, in "
-                     "%.1f s",
-         b->name, r.count, up, r.seconds);
+    log_first_poll(b, r.count, up, r.seconds);
     let_writers_drain();
   } else if (r.seconds > CDTIME_T_TO_DOUBLE(b->interval))
     WARNING(PLUGIN_NAME " plugin: %s: a poll took %.1f s, longer than the "
@@ -1329,6 +1351,9 @@ static int printer_init(void) {
   pp_log_set_sink(log_from_core, NULL, PP_LOG_INFO);
   if (poller_running || blocks == NULL)
     return 0;
+  printer_blocks = 0;
+  for (const struct block *b = blocks; b != NULL; b = b->next)
+    printer_blocks += b->kind == BLOCK_PRINTER;
   init_monotonic_cond(&poller_wake);
   struct pp_engine *engine = pp_engine_new(pp_profiles);
   if (engine == NULL) {

@@ -239,6 +239,13 @@ static void slot_release(struct poll_ctx *ctx, struct job *job) {
   ctx->free_slots[ctx->free_count++] = job->slot;
 }
 
+/* One more printer of the poll is done; a poll done is reaped by the
+ * loop. */
+static void count_done(struct batch *b) {
+  if (++b->done == b->count)
+    b->ctx->finished_batches++;
+}
+
 /* A printer's result goes to on_printer; one the engine made is freed. A
  * result that could not be made (no memory) is reported from the stack. */
 static void hand_over(struct batch *b, struct job *job) {
@@ -347,7 +354,7 @@ static void job_finish(struct poll_ctx *ctx, struct job *job, double now) {
   ctx->active--;
   struct batch *b = job->batch;
   b->active--;
-  b->done++;
+  count_done(b);
   hand_over(b, job);
   if (b->opts.on_done != NULL)
     b->opts.on_done((size_t)(job - b->jobs), b->done, b->count,
@@ -405,7 +412,7 @@ static void plan_fd_budget(struct poll_ctx *ctx) {
 static void report_unstarted(struct batch *b, struct job *job,
                              const char *why) {
   engine_job_fail(job, "%s", why);
-  b->done++;
+  count_done(b);
   hand_over(b, job);
   if (b->opts.on_done != NULL) /* every printer is reported once */
     b->opts.on_done((size_t)(job - b->jobs), b->done, b->count,
@@ -455,7 +462,12 @@ static bool can_start(const struct poll_ctx *ctx, const struct batch *b,
  * waiting that could start at once. */
 static bool start_jobs(struct poll_ctx *ctx, double now) {
   size_t started = 0;
-  for (struct batch *b = ctx->batches; b != NULL; b = b->next_batch) {
+  /* Polls whose printers have all started are not looked at again: a
+   * process with a thousand <Printer> blocks has a thousand polls. */
+  while (ctx->start_from != NULL &&
+         ctx->start_from->next == ctx->start_from->count)
+    ctx->start_from = ctx->start_from->next_batch;
+  for (struct batch *b = ctx->start_from; b != NULL; b = b->next_batch) {
     while (b->next < b->count) {
       struct job *job = &b->jobs[b->next];
       if (!can_start(ctx, b, job))
@@ -543,7 +555,14 @@ static void cancel_batch(struct poll_ctx *ctx, struct batch *b, double now) {
     report_unstarted(b, &b->jobs[b->next], "poll cancelled");
 }
 
+/* Cancel flags are looked at every CANCEL_CHECK_S: soon enough for a
+ * shutdown, and not a walk over every poll at each turn of the loop. */
+#define CANCEL_CHECK_S 0.02
+
 static void check_cancels(struct poll_ctx *ctx, double now) {
+  if (now < ctx->next_cancel_check)
+    return;
+  ctx->next_cancel_check = now + CANCEL_CHECK_S;
   for (struct batch *b = ctx->batches; b != NULL; b = b->next_batch) {
     if (b->opts.cancel != NULL && atomic_load(b->opts.cancel) &&
         b->done < b->count)
@@ -553,6 +572,9 @@ static void check_cancels(struct poll_ctx *ctx, double now) {
 
 /* Polls whose printers are all done leave the list; their callback runs. */
 static void reap_batches(struct poll_ctx *ctx) {
+  if (ctx->finished_batches == 0)
+    return;
+  ctx->finished_batches = 0;
   struct batch **link = &ctx->batches;
   ctx->last_batch = NULL;
   while (*link != NULL) {
@@ -563,6 +585,9 @@ static void reap_batches(struct poll_ctx *ctx) {
       continue;
     }
     *link = b->next_batch;
+    if (ctx->start_from == b)
+      ctx->start_from = b->next_batch;
+    ctx->batch_count--;
     if (b->on_finished != NULL)
       b->on_finished(b->user_data);
     free(b->jobs);
@@ -613,10 +638,7 @@ size_t pp_engine_run(struct pp_engine *engine, int timeout_ms) {
 
 size_t pp_engine_pending(const struct pp_engine *engine) {
   const struct poll_ctx *ctx = (const struct poll_ctx *)engine;
-  size_t n = 0;
-  for (const struct batch *b = ctx->batches; b != NULL; b = b->next_batch)
-    n++;
-  return n;
+  return ctx->batch_count;
 }
 
 int pp_engine_submit(struct pp_engine *engine, const struct pp_target *targets,
@@ -636,6 +658,7 @@ int pp_engine_submit(struct pp_engine *engine, const struct pp_target *targets,
     free(b);
     return -ENOMEM;
   }
+  b->ctx = ctx;
   b->count = count;
   b->on_finished = on_finished;
   b->user_data = user_data;
@@ -656,6 +679,11 @@ int pp_engine_submit(struct pp_engine *engine, const struct pp_target *targets,
   else
     ctx->batches = b;
   ctx->last_batch = b;
+  if (ctx->start_from == NULL)
+    ctx->start_from = b;
+  ctx->batch_count++;
+  if (count == 0)
+    ctx->finished_batches++; /* nothing to poll: reaped at once */
   ctx->next_due = 0;
   return 0;
 }

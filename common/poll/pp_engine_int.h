@@ -152,6 +152,7 @@ struct job {
 
 /* One submitted poll. */
 struct batch {
+  struct poll_ctx *ctx;
   struct pp_engine_opts opts;
   struct job *jobs;
   size_t count;
@@ -177,6 +178,10 @@ struct poll_ctx {
   struct spec_list profile_specs[MAX_PROFILES];
   struct batch *batches; /* in the order submitted */
   struct batch *last_batch;
+  struct batch *start_from; /* the first that may have printers to start */
+  size_t batch_count;
+  size_t finished_batches; /* done, not yet reaped */
+  double next_cancel_check;
   /* printers in flight, by slot; free slots are NULL */
   struct job **slots;
   uint32_t *free_slots;

@@ -19,7 +19,10 @@
 #define NAME_LABEL_MAX 63
 /* Longer specs are cut in messages so one bad line stays one readable line. */
 #define SPEC_SHOWN_MAX 300
-#define FIRST_CAP 16
+/* A list starts with room for one: a collectd <Printer> block holds one
+ * target, and a thousand blocks with room for sixteen each took megabytes
+ * they never used. Lists of many grow by doubling, a range at once. */
+#define FIRST_CAP 1
 
 #define PORT_MAX 65535
 

@@ -396,14 +396,14 @@ static void plan_fd_budget(struct poll_ctx *ctx) {
   struct rlimit rl = {.rlim_cur = 1024};
   getrlimit(RLIMIT_NOFILE, &rl);
   size_t limit = rl.rlim_cur == RLIM_INFINITY ? 65536 : (size_t)rl.rlim_cur;
-  size_t used = fds_in_use() + 2 * PORTS_PER_FAMILY;
-  size_t reserve = 32 + limit / 16;
-  ctx->max_v3 = limit > used + reserve ? limit - used - reserve : 1;
+  size_t open_now = fds_in_use();
+  size_t taken = open_now + 2 * PORTS_PER_FAMILY + 32 + limit / 16;
+  ctx->max_v3 = limit > taken ? limit - taken : 1;
   pp_log(PP_LOG_DEBUG,
-         "engine: file-descriptor limit %zu, %zu in use: SNMPv1/v2c printers "
-         "share %d sockets per address family, up to %zu SNMPv3 printers "
-         "at once",
-         limit, used, PORTS_PER_FAMILY, ctx->max_v3);
+         "engine: file-descriptor limit %zu, %zu open: SNMPv1/v2c printers "
+         "share up to %d sockets per address family, up to %zu SNMPv3 "
+         "printers are polled at once",
+         limit, open_now, PORTS_PER_FAMILY, ctx->max_v3);
 }
 
 /* --- starting printers --- */

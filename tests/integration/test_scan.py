@@ -7,6 +7,7 @@ read-only promise."""
 import csv
 import glob
 import io
+import json
 import os
 import subprocess
 import sys
@@ -189,6 +190,75 @@ def check_snmpv3(tmp):
         for text in (str(report), stderr, stderr2):
             if V3_AUTH in text or V3_PRIV in text:
                 raise AssertionError("a passphrase appeared in the output")
+    finally:
+        sim.stop()
+
+
+FD_LIMIT = 40
+
+
+def _limited(targets_file, options):
+    """printprobe scan --json -dd under a file-descriptor limit of FD_LIMIT,
+    soft and hard: it cannot be raised."""
+    argv = ["prlimit", "--nofile=%d:%d" % (FD_LIMIT, FD_LIMIT),
+            binary("printprobe"), "scan", "--json", "-d", "-d", "-f",
+            targets_file] + list(options)
+    r = subprocess.run(argv, capture_output=True, text=True, timeout=120)
+    report = json.loads(r.stdout) if r.stdout.strip() else None
+    return r.returncode, report, r.stderr
+
+
+def check_fd_limit(ppsim, tmp):
+    """300 SNMPv2c printers under a limit of 40 open files, which cannot be
+    raised: they share a few sockets, every one is read, and -dd says how
+    the engine fits the limit. (A socket per printer needed 300.)"""
+    path = os.path.join(tmp, "many.txt")
+    with open(path, "w") as f:
+        for _ in range(300):
+            f.write("%s:%d community=quirk_ok_colour_laser\n" % (HOST,
+                                                                ppsim.port))
+    status, report, stderr = _limited(path, [])
+    answered = sum(p["reachable"] for p in report["printers"]) if report \
+        else 0
+    if status != 0 or answered != 300:
+        raise AssertionError("exit %d, %d of 300 answered; %s" %
+                             (status, answered, stderr[-1500:]))
+    if "file-descriptor limit %d" % FD_LIMIT not in stderr or \
+            "share up to" not in stderr:
+        raise AssertionError("no plan in -dd: %s" % stderr[-1500:])
+
+
+def check_fd_limit_v3(tmp):
+    """SNMPv3 printers need a socket each while polled: 60 of them under
+    a limit of 40 open files are polled as many at once as fit, and every
+    one is read."""
+    fixture = os.path.join(FIXTURES, "quirk_ok_colour_laser.snmprec")
+    sim = Snmpsim([fixture], extra=[
+        "--v3-user=monitor", "--v3-auth-key=" + V3_AUTH,
+        "--v3-auth-proto=SHA", "--v3-priv-key=" + V3_PRIV,
+        "--v3-priv-proto=AES"])
+    try:
+        sim.wait("quirk_ok_colour_laser")
+        files = {}
+        for name, secret in (("auth", V3_AUTH), ("priv", V3_PRIV)):
+            files[name] = os.path.join(tmp, "fd-" + name)
+            with open(files[name], "w") as f:
+                f.write(secret + "\n")
+            os.chmod(files[name], 0o600)
+        path = os.path.join(tmp, "many-v3.txt")
+        with open(path, "w") as f:
+            for _ in range(60):
+                f.write("%s:%d\n" % (HOST, sim.port))
+        status, report, stderr = _limited(
+            path, ["-v", "3", "-u", "monitor", "--auth-proto", "SHA",
+                   "--auth-pass-file", files["auth"], "--priv-proto", "AES",
+                   "--priv-pass-file", files["priv"], "--context",
+                   "quirk_ok_colour_laser"])
+        answered = sum(p["reachable"] for p in report["printers"]) \
+            if report else 0
+        if status != 0 or answered != 60:
+            raise AssertionError("exit %d, %d of 60 answered; %s" %
+                                 (status, answered, stderr[-1500:]))
     finally:
         sim.stop()
 
@@ -551,6 +621,8 @@ def main():
         with tempfile.TemporaryDirectory() as tmp:
             runner.run("secret-file-mode", check_secret_file_mode, ppsim,
                        tmp)
+            runner.run("fd-limit", check_fd_limit, ppsim, tmp)
+            runner.run("fd-limit-snmpv3", check_fd_limit_v3, tmp)
         runner.run("table-partial-read", check_table_states_partial_read,
                    ppsim)
         runner.run("meters-in-table-and-csv", check_meters_in_table_and_csv,

@@ -34,6 +34,8 @@ LDFLAGS_ALL := $(SAN_FLAGS)
 endif
 
 SNMP_LIBS := -lnetsnmp
+# Asynchronous name resolution (pp_resolve), linked wherever the core is.
+CARES_LIBS := -lcares
 CURL_LIBS := -lcurl
 CMOCKA_LIBS := -lcmocka
 # Ed25519 signatures of the fleet reports (pp_sign).
@@ -102,10 +104,10 @@ $(INGEST_LIB): $(INGEST_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
 $(BUILD)/printprobe: $(CLI_OBJ) $(INGEST_LIB) $(DELIVERY_LIB) $(LIB)
-	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(INGEST_LIBS) -lm
+	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CARES_LIBS) $(INGEST_LIBS) -lm
 
 $(BUILD)/check_%: $(BUILD)/nagios/check_%.o $(NAGIOS_LIB_OBJ) $(LIB)
-	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) -lm
+	$(CC) $(LDFLAGS_ALL) $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CARES_LIBS) -lm
 
 # collectd plugins: collectd's headers need its own include roots.
 COLLECTD_CPPFLAGS := -I/usr/include/collectd -I/usr/include/collectd/core -I/usr/include/collectd/core/daemon -DHAVE_CONFIG_H
@@ -114,18 +116,18 @@ $(BUILD)/collectd/%.o: collectd/%.c $(HEADERS)
 	$(CC) $(CPPFLAGS_ALL) $(COLLECTD_CPPFLAGS) $(CFLAGS_ALL) -Wno-strict-prototypes -c $< -o $@
 
 $(BUILD)/%.so: $(BUILD)/collectd/%.o $(patsubst %.c,$(BUILD)/%.o,$(wildcard collectd/*_util.c)) $(DELIVERY_LIB) $(LIB)
-	$(CC) -shared -Wl,--exclude-libs,ALL $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CURL_LIBS) $(SO_LIBS) -lm -lpthread
+	$(CC) -shared -Wl,--exclude-libs,ALL $(LDFLAGS) -o $@ $^ $(SNMP_LIBS) $(CARES_LIBS) $(CURL_LIBS) $(SO_LIBS) -lm -lpthread
 
 # Only write_dss signs reports.
 $(BUILD)/write_dss.so: SO_LIBS := $(SODIUM_LIBS)
 
 $(BUILD)/tests/test_%: tests/unit/test_%.c $(INGEST_LIB) $(DELIVERY_LIB) $(LIB) $(wildcard tests/unit/*.h) $(HEADERS)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(INGEST_LIB) $(DELIVERY_LIB) $(LIB) $(CMOCKA_LIBS) $(SNMP_LIBS) $(INGEST_LIBS) -lm
+	$(CC) $(CPPFLAGS_ALL) -Itests/unit $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(INGEST_LIB) $(DELIVERY_LIB) $(LIB) $(CMOCKA_LIBS) $(SNMP_LIBS) $(CARES_LIBS) $(INGEST_LIBS) -lm
 
 $(BUILD)/tools/%: tests/tools/%.c $(LIB)
 	@mkdir -p $(dir $@)
-	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(LIB) $(SNMP_LIBS) -lm
+	$(CC) $(CPPFLAGS_ALL) $(CFLAGS_ALL) $(LDFLAGS_ALL) -o $@ $< $(LIB) $(SNMP_LIBS) $(CARES_LIBS) -lm
 
 unit-tests: $(UNIT_TESTS:%=$(BUILD)/tests/%)
 tools: $(TOOLS:%=$(BUILD)/tools/%)
@@ -264,7 +266,7 @@ $(FUZZ_LIB): $(FUZZ_LIB_OBJ)
 
 $(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_LIB) $(wildcard tests/fuzz/*.h)
 	$(FUZZ_CC) $(CPPFLAGS_ALL) -Inagios -Itests/fuzz $(FUZZ_CFLAGS) \
-	  -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(SNMP_LIBS) $(INGEST_LIBS) -lm
+	  -fsanitize=fuzzer -o $@ $< $(FUZZ_LIB) $(SNMP_LIBS) $(CARES_LIBS) $(INGEST_LIBS) -lm
 
 fuzz-build: $(FUZZ_TARGETS:%=$(FUZZ_DIR)/fuzz_%)
 

@@ -4,7 +4,7 @@
 # are missing. Runs as root on a fresh machine (CI); a no-op when all is there.
 set -eu
 
-PACKAGES="build-essential pkg-config libsnmp-dev snmp libcmocka-dev snmpsim
+PACKAGES="build-essential pkg-config libsnmp-dev libc-ares-dev snmp libcmocka-dev snmpsim
 libcurl4-openssl-dev libsodium-dev libgmime-3.0-dev libjansson-dev libsqlite3-dev libpq-dev postgresql-15 dovecot-imapd collectd-core collectd-dev valgrind python3
 python3-aiosmtpd python3-cryptography openssl nagios4-core icinga2-bin gnuplot-nox iproute2 procps
 chromium monitoring-plugins-standard debhelper lintian dpkg-dev fakeroot

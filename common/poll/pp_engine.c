@@ -327,6 +327,7 @@ static void start_waiting_walks(struct poll_ctx *ctx, double now) {
 /* Releases what a finished printer held and counts it done. */
 static void job_finish(struct poll_ctx *ctx, struct job *job, double now) {
   wait_unlink(ctx, job);
+  names_job_forget(ctx, job);
   if (job->walking) {
     job->walking = false;
     ctx->walking--;
@@ -430,16 +431,20 @@ static void job_start(struct poll_ctx *ctx, struct job *job, double now) {
     job_finish(ctx, job, now);
     return;
   }
-  if (job->phase != JOB_DONE && ports_job_address(ctx, job) == 0) {
-    if (job->target->snmp.version == PP_SNMP_V3) {
-      ctx->active_v3++;
-      if (session_job_open(ctx, job) != 0 && job->sess == NULL)
-        ctx->active_v3--;
-    }
+  if (names_job_address(ctx, job) == 1)
+    return; /* engine_job_addressed follows */
+  engine_job_addressed(ctx, job);
+}
+
+void engine_job_addressed(struct poll_ctx *ctx, struct job *job) {
+  if (job->phase != JOB_DONE && job->target->snmp.version == PP_SNMP_V3) {
+    ctx->active_v3++;
+    if (session_job_open(ctx, job) != 0 && job->sess == NULL)
+      ctx->active_v3--;
   }
   if (job->phase != JOB_DONE)
     job->want_send = true;
-  job_step(ctx, job, now);
+  job_step(ctx, job, now_s());
 }
 
 static bool can_start(const struct poll_ctx *ctx, const struct batch *b,
@@ -595,9 +600,15 @@ static void reap_batches(struct poll_ctx *ctx) {
   }
 }
 
-static void handle_event(struct poll_ctx *ctx, struct watch *w, double now) {
+static void handle_event(struct poll_ctx *ctx, const struct epoll_event *ev,
+                         double now) {
+  struct watch *w = ev->data.ptr;
   if (w->kind == WATCH_PORT) {
     ports_read(ctx, (struct port *)w, now);
+    return;
+  }
+  if (w->kind == WATCH_DNS) {
+    names_ready(ctx, w, ev->events);
     return;
   }
   struct job *job = (struct job *)w;
@@ -620,12 +631,16 @@ size_t pp_engine_run(struct pp_engine *engine, int timeout_ms) {
     if (ctx->batches == NULL)
       break;
     double wake = ctx->next_due < until ? ctx->next_due : until;
+    int dns_ms = names_next_timeout_ms(ctx);
+    if (dns_ms >= 0 && now + dns_ms / 1000.0 < wake)
+      wake = now + dns_ms / 1000.0;
     int wait_ms = more ? 0 : (int)ceil((wake - now) * 1000);
     wait_ms = wait_ms < 0 ? 0 : wait_ms > 1000 ? 1000 : wait_ms;
     int n = epoll_wait(ctx->epfd, events, EVENTS_PER_WAIT, wait_ms);
     now = now_s();
     for (int i = 0; i < n; i++)
-      handle_event(ctx, events[i].data.ptr, now);
+      handle_event(ctx, &events[i], now);
+    names_run_timers(ctx);
     if (now >= ctx->next_due)
       run_timers(ctx, now);
     start_waiting_walks(ctx, now);
@@ -634,6 +649,10 @@ size_t pp_engine_run(struct pp_engine *engine, int timeout_ms) {
       break;
   }
   return pp_engine_pending(engine);
+}
+
+void pp_engine_set_name_cache(struct pp_engine *engine, unsigned seconds) {
+  ((struct poll_ctx *)engine)->name_cache_s = seconds;
 }
 
 size_t pp_engine_pending(const struct pp_engine *engine) {
@@ -736,6 +755,7 @@ void pp_engine_free(struct pp_engine *engine) {
   for (struct batch *b = ctx->batches; b != NULL; b = b->next_batch)
     cancel_batch(ctx, b, now);
   reap_batches(ctx);
+  names_release(ctx);
   if (ctx->fdset_size > 0)
     netsnmp_large_fd_set_cleanup(&ctx->fdset);
   ports_release(ctx);

@@ -71,6 +71,10 @@ int pp_engine_submit(struct pp_engine *engine, const struct pp_target *targets,
  * finished). Returns the number of polls still unfinished. */
 size_t pp_engine_run(struct pp_engine *engine, int timeout_ms);
 
+/* Resolved host names are kept this long (default 0: each poll asks
+ * again); a collectd plugin passes its interval. Before the first poll. */
+void pp_engine_set_name_cache(struct pp_engine *engine, unsigned seconds);
+
 /* Polls not finished yet (submitted, running). */
 size_t pp_engine_pending(const struct pp_engine *engine);
 

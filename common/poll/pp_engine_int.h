@@ -55,7 +55,7 @@ enum job_phase { JOB_WAITING, JOB_GET, JOB_WALK, JOB_DONE };
 
 /* What epoll reports on: a shared socket or an SNMPv3 printer's session.
  * First member of both, so that epoll's pointer tells which. */
-enum watch_kind { WATCH_PORT, WATCH_JOB };
+enum watch_kind { WATCH_PORT, WATCH_JOB, WATCH_DNS };
 struct watch {
   enum watch_kind kind;
 };
@@ -124,6 +124,7 @@ struct job {
   bool answered;
   bool walking;     /* counted in ctx->walking */
   bool discovering; /* SNMPv3: the request in flight asks the engine id */
+  bool resolving;   /* its host name is being looked up */
   double waiting_since;
   struct job *wait_prev, *wait_next; /* in ctx's walk queue */
   enum job_phase phase;
@@ -191,6 +192,8 @@ struct poll_ctx {
   size_t active;
   size_t active_v3;
   size_t walking;                    /* printers walking their tables now */
+  struct names *names;   /* pp_names.c: made when a host name comes */
+  unsigned name_cache_s; /* how long resolved names are kept */
   struct job *wait_head, *wait_tail; /* answered, waiting for their walk */
   size_t max_v3; /* SNMPv3 sessions at once: the file-descriptor budget */
   uint32_t next_seq;
@@ -226,6 +229,9 @@ void engine_job_fail(struct job *job, const char *fmt, ...)
 struct pp_printer *engine_job_printer(struct job *job);
 /* After an answer to the GET: the walk starts now or waits its turn. */
 void engine_job_wants_walk(struct poll_ctx *ctx, struct job *job);
+/* The job's address is known (or could not be found): its first request
+ * goes out. */
+void engine_job_addressed(struct poll_ctx *ctx, struct job *job);
 /* After an answer was taken: the job's next request goes out. */
 void engine_job_answered(struct poll_ctx *ctx, struct job *job, double now);
 bool engine_oid_forbidden(const struct poll_ctx *ctx, const struct pp_oid *o);
@@ -253,12 +259,21 @@ void session_wipe(netsnmp_session *s);
  * session's user is then made, keys localised). */
 bool session_take_engine_id(struct job *job, const netsnmp_pdu *pdu);
 
+/* pp_names.c */
+/* 0: the job has its address; 1: looked up, engine_job_addressed follows;
+ * negative: the job has failed, saying why. */
+int names_job_address(struct poll_ctx *ctx, struct job *job);
+void names_job_forget(struct poll_ctx *ctx, struct job *job);
+void names_ready(struct poll_ctx *ctx, struct watch *w, uint32_t events);
+int names_next_timeout_ms(struct poll_ctx *ctx);
+void names_run_timers(struct poll_ctx *ctx);
+void names_release(struct poll_ctx *ctx);
+
 /* pp_ports.c */
 int ports_init(struct poll_ctx *ctx);
 void ports_release(struct poll_ctx *ctx);
 int ports_open(struct poll_ctx *ctx, int family_index);
 void ports_close(struct poll_ctx *ctx);
-int ports_job_address(struct poll_ctx *ctx, struct job *job);
 int ports_send(struct poll_ctx *ctx, struct job *job, netsnmp_pdu *pdu);
 void ports_read(struct poll_ctx *ctx, struct port *port, double now);
 void ports_job_timed_out(struct job *job);

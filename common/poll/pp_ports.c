@@ -73,38 +73,6 @@ void ports_close(struct poll_ctx *ctx) {
   }
 }
 
-/* The printer's numeric address as a sockaddr. Host names are resolved by
- * the engine before (pp_target keeps the name, the job the address). */
-int ports_job_address(struct poll_ctx *ctx, struct job *job) {
-  (void)ctx;
-  const struct pp_target *t = job->target;
-  char port[16];
-  snprintf(port, sizeof(port), "%u", t->port);
-  struct addrinfo hints = {.ai_family = t->ipv6 ? AF_INET6 : AF_UNSPEC,
-                           .ai_socktype = SOCK_DGRAM,
-                           .ai_flags = AI_NUMERICSERV};
-  struct addrinfo *res = NULL;
-  int rc = getaddrinfo(t->host, port, &hints, &res);
-  if (rc != 0 || res == NULL) {
-    engine_job_fail(job, "cannot resolve %s: %s", t->host,
-                    rc ? gai_strerror(rc) : "no address");
-    return -EHOSTUNREACH;
-  }
-  /* The first IPv4 address when a name has both: printers rarely answer
-   * SNMP over IPv6 when they have IPv4. */
-  const struct addrinfo *pick = res;
-  for (const struct addrinfo *a = res; a != NULL; a = a->ai_next) {
-    if (a->ai_family == AF_INET) {
-      pick = a;
-      break;
-    }
-  }
-  memcpy(&job->peer, pick->ai_addr, pick->ai_addrlen);
-  job->peer_len = pick->ai_addrlen;
-  freeaddrinfo(res);
-  return 0;
-}
-
 static struct port *port_for(struct poll_ctx *ctx, const struct job *job) {
   int fi = job->peer.ss_family == AF_INET6 ? 1 : 0;
   if (ports_open(ctx, fi) != 0)

@@ -1340,6 +1340,18 @@ static int printer_read(user_data_t *ud) {
 
 /* --- init and shutdown --- */
 
+/* Host names are looked up again once per interval: a printer whose name
+ * moves to a new address is polled there from the next interval on. */
+static unsigned shortest_interval_s(void) {
+  cdtime_t shortest = 0;
+  for (const struct block *b = blocks; b != NULL; b = b->next) {
+    if (shortest == 0 || b->interval < shortest)
+      shortest = b->interval;
+  }
+  double s = CDTIME_T_TO_DOUBLE(shortest);
+  return s < 1 ? 1 : (unsigned)s;
+}
+
 static int printer_init(void) {
   /* collectd 5.12 refuses to start when a config callback fails, so this
    * only guards daemons that would go on. */
@@ -1361,6 +1373,7 @@ static int printer_init(void) {
           strerror(errno));
     return -1;
   }
+  pp_engine_set_name_cache(engine, shortest_interval_s());
   int err = plugin_thread_create(&poller, poll_thread, engine, "printer");
   if (err != 0) {
     ERROR(PLUGIN_NAME " plugin: cannot start the polling thread: %s",

@@ -42,8 +42,7 @@ static void socket_changed(void *arg, int fd, bool want_read, bool want_write) {
   struct names *n = arg;
   struct dns_watch *w = watch_of(n, fd);
   if (w == NULL) {
-    pp_log(PP_LOG_ERR, "engine: more than %d DNS sockets at once",
-           DNS_WATCHES);
+    pp_log(PP_LOG_ERR, "engine: more than %d DNS sockets at once", DNS_WATCHES);
     return;
   }
   if (!want_read && !want_write) {
@@ -52,9 +51,9 @@ static void socket_changed(void *arg, int fd, bool want_read, bool want_write) {
     w->used = false;
     return;
   }
-  struct epoll_event ev = {
-      .events = (want_read ? EPOLLIN : 0u) | (want_write ? EPOLLOUT : 0u),
-      .data.ptr = w};
+  struct epoll_event ev = {.events = (want_read ? EPOLLIN : 0u) |
+                                     (want_write ? EPOLLOUT : 0u),
+                           .data.ptr = w};
   int op = w->used ? EPOLL_CTL_MOD : EPOLL_CTL_ADD;
   *w = (struct dns_watch){.watch = {WATCH_DNS}, .fd = fd, .used = true};
   if (epoll_ctl(n->ctx->epfd, op, fd, &ev) != 0)
@@ -128,8 +127,7 @@ int names_job_address(struct poll_ctx *ctx, struct job *job) {
   }
   if (pp_resolver_lookup(n->resolver, job->target->host, AF_UNSPEC, resolved,
                          job) != 0) {
-    engine_job_fail(job, "cannot resolve %s: out of memory",
-                    job->target->host);
+    engine_job_fail(job, "cannot resolve %s: out of memory", job->target->host);
     return -ENOMEM;
   }
   job->resolving = true;

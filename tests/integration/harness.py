@@ -340,7 +340,8 @@ class Collectd:
 
     def __init__(self, body, plugins=(), name="collectd", interval=2,
                  hostname="pp-collector", read_threads=2, store_rates=False,
-                 extra_global="", python=None, valgrind=None):
+                 extra_global="", python=None, valgrind=None, env=None):
+        self.env = env  # of the daemon; None: this process's
         self.dir = tempfile.mkdtemp(prefix="pp-%s-" % name)
         self.plugin_dir = os.path.join(self.dir, "plugins")
         self.csv_dir = os.path.join(self.dir, "csv")
@@ -413,7 +414,7 @@ LoadPlugin csv
         self.started = time.time()
         argv = (self.valgrind or []) + [COLLECTD, "-f", "-C", self.conf_path]
         self.process = Process(argv, os.path.join(
-            self.dir, "stdout-%d.txt" % self.runs))
+            self.dir, "stdout-%d.txt" % self.runs), env=self.env)
         return self
 
     def alive(self):

@@ -770,6 +770,48 @@ def check_v3_blocks_side_by_side():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+def check_name_moves():
+    """A <Printer> named in DNS: its name is looked up once per interval
+    (answers kept meanwhile), and when the name moves to the printer's new
+    address, the next polls go there. Nothing listens on the old address;
+    the printer answers on the new one."""
+    from test_resolve import DnsServer
+    ppsim = PPSim(FIXTURES)
+    tmp = tempfile.mkdtemp(prefix="pp-names-")
+    server = DnsServer(tmp, ["moved.test A 127.0.0.2"])
+    d = None
+    try:
+        ppsim.wait("quirk_ok_colour_laser")
+        d = Collectd(plugin_section("""  <Printer "moved">
+    Address "moved.test:%d"
+    Community "quirk_ok_colour_laser"
+    Timeout 0.5
+    Retries 0
+    Interval 2
+  </Printer>
+""" % ppsim.port), ["printer"], name="names", env=server.env()).start()
+
+        def reachable_rows():
+            return d.csv("moved", "printer-moved", "gauge-reachable")
+        d.wait_for("a poll at the old address", lambda: any(
+            v == [0] for _, v in reachable_rows()), 20)
+        server.write_map(["moved.test A %s" % HOST])
+        d.wait_for("a poll at the new address", lambda: any(
+            v == [1] for _, v in reachable_rows()), 20)
+        polls = len(reachable_rows())
+        queries = server.queries("moved.test")
+    finally:
+        if d is not None:
+            d.stop()
+        server.stop()
+        ppsim.stop()
+        shutil.rmtree(tmp, ignore_errors=True)
+    # A and AAAA once per interval at most: kept for the interval, never
+    # asked per try or per request.
+    if queries > 2 * (polls + 1):
+        raise AssertionError("%d queries for %d polls" % (queries, polls))
+
+
 def check_fleet():
     ppsim = PPSim(FIXTURES)
     fwd = None
@@ -1041,6 +1083,7 @@ def main():
     runner.run("two-daemons-encrypted", check_two_daemons)
     runner.run("fleet-%d-with-10pct-dead" % FLEET, check_fleet)
     runner.run("v3-blocks-side-by-side", check_v3_blocks_side_by_side)
+    runner.run("name-moves", check_name_moves)
     runner.run("contrib-example-config", check_example_config)
     runner.run("read_test_dispatches", check_read_test_dispatches)
     runner.run("dot_sysname", check_dot_sysname)

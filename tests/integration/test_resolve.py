@@ -14,6 +14,7 @@ The resolver is pointed at the server with PRINTPROBE_DNS_SERVERS and at a
 resolv.conf of the test's with PRINTPROBE_RESOLV_CONF: nothing leaves
 loopback."""
 
+import json
 import os
 import select
 import subprocess
@@ -21,7 +22,7 @@ import sys
 import tempfile
 import time
 
-from harness import HOST, Process, Runner, binary
+from harness import FIXTURES, HOST, PPSim, Process, Runner, binary
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
@@ -145,6 +146,50 @@ def check_silent_names_cost_one_timeout(tmp, loop):
                              "not waited for" % batch["elapsed_ms"])
 
 
+def check_scan_by_names(tmp):
+    """printprobe scan of 1000 printers by host name, 100 of whose names
+    never get an answer: the others are polled while those wait, and the
+    scan costs about one DNS timeout plus the SNMP time, where resolving
+    one name after the other would cost a timeout per silent name."""
+    ppsim = PPSim(FIXTURES)
+    lines, targets = [], []
+    for i in range(1000):
+        name = "p%04d.scan.test" % i
+        targets.append("%s:%d" % (name, ppsim.port))
+        lines.append(name + (" silent" if i % 10 == 3 else " A " + HOST))
+    server = DnsServer(tmp, lines)
+    try:
+        ppsim.wait("quirk_ok_colour_laser")
+        path = os.path.join(tmp, "targets")
+        with open(path, "w") as f:
+            f.write("\n".join(targets) + "\n")
+        env = server.env()
+        with open(env["PRINTPROBE_RESOLV_CONF"], "a") as f:
+            f.write("options timeout:1 attempts:1\n")
+        start = time.time()
+        r = subprocess.run([binary("printprobe"), "scan", "--json", "-f", path,
+                            "-c", "quirk_ok_colour_laser", "-t", "1", "-r",
+                            "0"], capture_output=True, text=True, env=env,
+                           timeout=120)
+        wall = time.time() - start
+    finally:
+        server.stop()
+        ppsim.stop()
+    printers = json.loads(r.stdout)["printers"] if r.stdout.strip() else []
+    wrong = []
+    for i, p in enumerate(printers):
+        silent = i % 10 == 3
+        if p["reachable"] == silent or (silent and "no answer from the DNS "
+                                        "server" not in p["error"]):
+            wrong.append((p["address"], p["reachable"], p.get("error")))
+    if len(printers) != 1000 or wrong or r.returncode != 1:
+        raise AssertionError("exit %d, %d printers, wrong: %s; %s" %
+                             (r.returncode, len(printers), wrong[:3],
+                              r.stderr[-500:]))
+    if wall >= 6:
+        raise AssertionError("the scan took %.1f s" % wall)
+
+
 def check_missing_names_fail_fast(tmp):
     server = DnsServer(tmp, ["here.test A 192.0.2.1", "gone1.test missing",
                              "gone2.test missing"])
@@ -265,6 +310,8 @@ def main():
         runner.run("cache-then-new-address", check_cache_then_new_address,
                    tmp)
     runner.run("resolv-conf-must-exist", check_resolv_conf_must_exist)
+    with tempfile.TemporaryDirectory() as tmp:
+        runner.run("scan-1000-names-100-silent", check_scan_by_names, tmp)
     return runner.finish()
 
 

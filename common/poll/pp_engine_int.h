@@ -191,7 +191,7 @@ struct poll_ctx {
   size_t slot_high; /* slots in use are below it */
   size_t active;
   size_t active_v3;
-  size_t walking;                    /* printers walking their tables now */
+  size_t walking;        /* printers walking their tables now */
   struct names *names;   /* pp_names.c: made when a host name comes */
   unsigned name_cache_s; /* how long resolved names are kept */
   struct job *wait_head, *wait_tail; /* answered, waiting for their walk */

@@ -386,15 +386,16 @@ static int csv_identity(struct pp_buf *out, const struct pp_printer *p) {
   return csv_text(out, p->serial, false);
 }
 
+/* Parenthesised: each header is one string cut over lines. */
 static const char *const csv_headers[] = {
-    [PP_CSV_SUPPLIES] = "address,name,manufacturer,model,serial,description,"
-                        "colour,type,receptacle,level,max,unit,percent,"
-                        "state\r\n",
-    [PP_CSV_TRAYS] = "address,name,manufacturer,model,serial,tray,"
-                     "kind,description,type,media,unit,level,max,percent,"
-                     "state,severity\r\n",
-    [PP_CSV_COUNTERS] = "address,name,manufacturer,model,serial,counter,value,"
-                        "unit,read_at\r\n",
+    [PP_CSV_SUPPLIES] = ("address,name,manufacturer,model,serial,description,"
+                         "colour,type,receptacle,level,max,unit,percent,"
+                         "state\r\n"),
+    [PP_CSV_TRAYS] = ("address,name,manufacturer,model,serial,tray,"
+                      "kind,description,type,media,unit,level,max,percent,"
+                      "state,severity\r\n"),
+    [PP_CSV_COUNTERS] = ("address,name,manufacturer,model,serial,counter,"
+                         "value,unit,read_at\r\n"),
 };
 
 int pp_report_csv_header(enum pp_csv_kind kind, struct pp_buf *out) {

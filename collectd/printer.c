@@ -7,11 +7,12 @@
  * loop), submits each block's poll once per the block's Interval, with a
  * deadline shorter than the interval, and the engine polls all blocks'
  * printers side by side; a block's result is kept under the block's mutex
- * when its last printer is done. The read callback ("printer-NAME") only
- * dispatches that result: a fleet of a thousand printers, some switched
- * off, never holds one of collectd's read threads for longer than it takes
- * to hand values to the daemon, and a thousand <Printer> blocks cost what
- * one <Fleet> of the same printers costs: one thread, one engine.
+ * when its last printer is done. The plugin's one read callback ("printer")
+ * only dispatches finished results: a fleet of a thousand printers, some
+ * switched off, never holds one of collectd's read threads for longer than
+ * it takes to hand values to the daemon, and a thousand <Printer> blocks
+ * cost what one <Fleet> of the same printers costs: one polling thread, one
+ * engine, one read callback.
  *
  * What is dispatched (plugin "printer", plugin instance the block's NAME;
  * host: the <Printer>'s NAME, or per HostnameFrom for a fleet's printers;
@@ -263,8 +264,8 @@ static void block_unlist(struct block *b) {
   }
 }
 
-/* The read callback's free_func: collectd owns the block once the read
- * callback is registered. */
+/* Stops the polling thread (a block may not go while it runs) and frees
+ * the block. */
 static void block_free(void *arg) {
   struct block *b = arg;
   if (b == NULL)
@@ -574,27 +575,38 @@ static bool block_name_taken(const char *name) {
   return false;
 }
 
+/* The block joins the list the polling thread and the one read callback
+ * go through; they are freed together (free_blocks). */
 static int block_register(struct block *b) {
-  char cb_name[DATA_MAX_NAME_LEN + 16];
-  snprintf(cb_name, sizeof(cb_name), PLUGIN_NAME "-%s", b->name);
-  /* Dispatching is cheap, the poll has its own thread: checking for new
-   * results ten times per interval (at least every second) keeps the
-   * values' delay short. vl.interval still says the poll's interval. */
-  cdtime_t check = b->interval / 10;
-  if (check < TIME_T_TO_CDTIME_T(1))
-    check = b->interval < TIME_T_TO_CDTIME_T(1) ? b->interval
-                                                : TIME_T_TO_CDTIME_T(1);
-  user_data_t ud = {.data = b, .free_func = block_free};
-  /* From here on collectd owns b and frees it through block_free, except
-   * when registering fails. */
   b->next = blocks;
   blocks = b;
-  if (plugin_register_complex_read(NULL, cb_name, printer_read, check, &ud) !=
-      0) {
-    block_free(b);
-    return -1;
-  }
   return 0;
+}
+
+/* How often the read callback looks for finished polls: ten times per
+ * interval (at least every second) of the block with the shortest one, so
+ * that values wait little. Dispatching is cheap: the polls have their own
+ * thread. vl.interval still says each block's interval. */
+static cdtime_t read_check_interval(void) {
+  cdtime_t check = 0;
+  for (const struct block *b = blocks; b != NULL; b = b->next) {
+    cdtime_t c = b->interval / 10;
+    if (c < TIME_T_TO_CDTIME_T(1))
+      c = b->interval < TIME_T_TO_CDTIME_T(1) ? b->interval
+                                              : TIME_T_TO_CDTIME_T(1);
+    if (check == 0 || c < check)
+      check = c;
+  }
+  return check;
+}
+
+/* The read callback's free_func: the polling thread first, then every
+ * block. */
+static void free_blocks(void *arg) {
+  (void)arg;
+  poller_stop();
+  while (blocks != NULL)
+    block_free(blocks);
 }
 
 static int config_block(const oconfig_item_t *ci, enum block_kind kind) {
@@ -1269,19 +1281,28 @@ static void let_writers_drain(void) {
   nanosleep(&pause, NULL);
 }
 
-/* The first read waits for the first poll, at most an interval (a poll
- * ends within its share of it): "collectd -T", which reads once and exits,
- * then dispatches real values, and a daemon's first values come without an
- * interval's delay. */
-static void wait_first_poll(struct block *b) {
-  struct timespec until;
-  clock_gettime(CLOCK_MONOTONIC, &until);
-  timespec_add(&until, b->interval);
+/* The first read waits for each block's first poll, all together at most
+ * the longest interval (a poll ends within its share of it): "collectd
+ * -T", which reads once and exits, then dispatches real values, and a
+ * daemon's first values come without an interval's delay. */
+static void wait_first_poll(struct block *b, const struct timespec *until) {
   pthread_mutex_lock(&b->lock);
   while (b->latest.printers == NULL && !atomic_load(&stopping) &&
-         pthread_cond_timedwait(&b->polled, &b->lock, &until) != ETIMEDOUT) {
+         pthread_cond_timedwait(&b->polled, &b->lock, until) != ETIMEDOUT) {
   }
   pthread_mutex_unlock(&b->lock);
+}
+
+static struct timespec first_read_deadline(void) {
+  cdtime_t longest = 0;
+  for (const struct block *b = blocks; b != NULL; b = b->next) {
+    if (b->interval > longest)
+      longest = b->interval;
+  }
+  struct timespec until;
+  clock_gettime(CLOCK_MONOTONIC, &until);
+  timespec_add(&until, longest);
+  return until;
 }
 
 /* <Printer> blocks whose first poll was dispatched, and of those how many
@@ -1308,17 +1329,11 @@ static void log_first_poll(const struct block *b, size_t count, size_t up,
          polled, atomic_load(&printer_blocks_answered));
 }
 
-/* Blocks only on the first read (wait_first_poll); later reads dispatch
- * the newest finished poll, if there is one, and return. Returns 0 even
- * when nothing is new: an error would make collectd back the callback
- * off. */
-static int printer_read(user_data_t *ud) {
-  struct block *b = ud->data;
-  if (b->dispatches == 0)
-    wait_first_poll(b);
+/* Dispatches the block's newest finished poll, if there is one. */
+static void dispatch_block(struct block *b) {
   struct poll_result r = take_latest(b);
   if (r.printers == NULL)
-    return 0;
+    return;
   for (size_t i = 0; i < r.count; i++)
     choose_host(b, &b->states[i], &r.printers[i]);
   mark_clashes(b, r.count);
@@ -1327,14 +1342,35 @@ static int printer_read(user_data_t *ud) {
   size_t up = pp_count_reachable(r.printers, r.count);
   /* The first poll says that everything works; later ones only when the
    * poll took longer than it may. */
-  if (b->dispatches++ == 0) {
+  if (b->dispatches++ == 0)
     log_first_poll(b, r.count, up, r.seconds);
-    let_writers_drain();
-  } else if (r.seconds > CDTIME_T_TO_DOUBLE(b->interval))
+  else if (r.seconds > CDTIME_T_TO_DOUBLE(b->interval))
     WARNING(PLUGIN_NAME " plugin: %s: a poll took %.1f s, longer than the "
                         "interval",
             b->name, r.seconds);
   result_free(&r);
+}
+
+/* One read callback for every block: values are dispatched from one
+ * thread whatever the number of blocks, as for one <Fleet>. Blocks only on
+ * the first read (wait_first_poll); later reads dispatch the newest
+ * finished polls, if any, and return. Returns 0 even when nothing is new:
+ * an error would make collectd back the callback off. Only this callback
+ * touches the blocks' printer states, and collectd never runs it twice at
+ * a time. */
+static int printer_read(user_data_t *ud) {
+  (void)ud;
+  static bool first_done;
+  if (!first_done) {
+    struct timespec until = first_read_deadline();
+    for (struct block *b = blocks; b != NULL; b = b->next)
+      wait_first_poll(b, &until);
+  }
+  for (struct block *b = blocks; b != NULL; b = b->next)
+    dispatch_block(b);
+  if (!first_done)
+    let_writers_drain();
+  first_done = true;
   return 0;
 }
 
@@ -1382,6 +1418,14 @@ static int printer_init(void) {
     return -1;
   }
   poller_running = true;
+  /* From here on collectd frees the blocks, through free_blocks. */
+  user_data_t ud = {.free_func = free_blocks};
+  if (plugin_register_complex_read(NULL, PLUGIN_NAME, printer_read,
+                                   read_check_interval(), &ud) != 0) {
+    ERROR(PLUGIN_NAME " plugin: cannot register the read callback");
+    free_blocks(NULL);
+    return -1;
+  }
   return 0;
 }
 

@@ -167,6 +167,31 @@ class Snmpsim:
         shutil.rmtree(self.dir, ignore_errors=True)
 
 
+# The SNMPv3 user every v3 test polls as: authPriv, SHA and AES.
+V3_USER = "monitor"
+V3_AUTH = "auth-Secret-8842"
+V3_PRIV = "priv-Secret-9913"
+
+
+def snmpsim_v3(fixture):
+    """snmpsimd serving one recording to V3_USER (the context is the
+    recording's name), waited for."""
+    sim = Snmpsim([fixture], extra=[
+        "--v3-user=" + V3_USER, "--v3-auth-key=" + V3_AUTH,
+        "--v3-auth-proto=SHA", "--v3-priv-key=" + V3_PRIV,
+        "--v3-priv-proto=AES"])
+    sim.wait(os.path.basename(fixture)[:-len(".snmprec")])
+    return sim
+
+
+def write_secret(path, secret):
+    """A secret file as a site keeps one: readable by its owner only."""
+    with open(path, "w") as f:
+        f.write(secret + "\n")
+    os.chmod(path, 0o600)
+    return path
+
+
 class PPSim:
     """The project's own fast responder (tests/tools/ppsim.c)."""
 

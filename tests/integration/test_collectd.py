@@ -31,7 +31,8 @@ import time
 
 import harness
 from harness import (COLLECTD, corpus_recordings, FIXTURES, HOST, OUR_PLUGINS, PPSim,
-                     Runner, Snmpsim, Valgrind, free_port, silent_port)
+                     Runner, Snmpsim, V3_AUTH, V3_PRIV, Valgrind, free_port,
+                     silent_port, snmpsim_v3, write_secret)
 
 PRINTER_SO = OUR_PLUGINS["printer"]
 INTERVAL = 2  # harness.Collectd's default
@@ -673,8 +674,6 @@ class Forwarder:
             s.close()
 
 
-V3_AUTH = "auth-Secret-8842"
-V3_PRIV = "priv-Secret-9913"
 V3_BLOCKS = 60
 V3_SILENT = 10
 
@@ -711,19 +710,12 @@ def check_v3_blocks_side_by_side():
     silent ones alone took 10 x 2 s), and the daemon has as many threads as
     with one block."""
     fixture = os.path.join(FIXTURES, "quirk_ok_colour_laser.snmprec")
-    sim = Snmpsim([fixture], extra=[
-        "--v3-user=monitor", "--v3-auth-key=" + V3_AUTH,
-        "--v3-auth-proto=SHA", "--v3-priv-key=" + V3_PRIV,
-        "--v3-priv-proto=AES"])
+    sim = snmpsim_v3(fixture)
     tmp = tempfile.mkdtemp(prefix="pp-v3-")
     daemons = []
     try:
-        sim.wait("quirk_ok_colour_laser")
-        auth, priv = os.path.join(tmp, "auth"), os.path.join(tmp, "priv")
-        for path, secret in ((auth, V3_AUTH), (priv, V3_PRIV)):
-            with open(path, "w") as f:
-                f.write(secret + "\n")
-            os.chmod(path, 0o600)
+        auth = write_secret(os.path.join(tmp, "auth"), V3_AUTH)
+        priv = write_secret(os.path.join(tmp, "priv"), V3_PRIV)
         live = ["%s:%d" % (HOST, sim.port)] * (V3_BLOCKS - V3_SILENT)
         silent = ["%s:%d" % (HOST, silent_port()) for _ in range(V3_SILENT)]
         addresses = live + silent

@@ -15,7 +15,8 @@ import tempfile
 import time
 
 from harness import (binary, corpus_recordings, FIXTURES, HOST, PPSim, Runner,
-                     Snmpsim, free_port, load_expect, match, scan, silent_port)
+                     Snmpsim, V3_AUTH, V3_PRIV, free_port, load_expect, match,
+                     scan, silent_port, snmpsim_v3, write_secret)
 
 # Strings planted in fixtures that must never leave the site.
 PRIVATE = ["Jane Doe", "jane@example.com", "secret-owner-name",
@@ -152,20 +153,12 @@ def check_round_trips(sim, community, most):
                              (count, most))
 
 
-V3_AUTH = "auth-Secret-8842"
-V3_PRIV = "priv-Secret-9913"
-
-
 def check_snmpv3(tmp):
     """authPriv SHA/AES against snmpsim's v3 engine; the context picks the
     recording. Secrets come from files and never show in any output."""
     fixture = os.path.join(FIXTURES, "quirk_ok_colour_laser.snmprec")
-    sim = Snmpsim([fixture], extra=[
-        "--v3-user=monitor", "--v3-auth-key=" + V3_AUTH,
-        "--v3-auth-proto=SHA", "--v3-priv-key=" + V3_PRIV,
-        "--v3-priv-proto=AES"])
+    sim = snmpsim_v3(fixture)
     try:
-        sim.wait("quirk_ok_colour_laser")
         files = {}
         for name, secret in (("auth", V3_AUTH), ("priv", V3_PRIV),
                              ("wrong", "not-the-Key-123")):
@@ -233,18 +226,10 @@ def check_fd_limit_v3(tmp):
     a limit of 40 open files are polled as many at once as fit, and every
     one is read."""
     fixture = os.path.join(FIXTURES, "quirk_ok_colour_laser.snmprec")
-    sim = Snmpsim([fixture], extra=[
-        "--v3-user=monitor", "--v3-auth-key=" + V3_AUTH,
-        "--v3-auth-proto=SHA", "--v3-priv-key=" + V3_PRIV,
-        "--v3-priv-proto=AES"])
+    sim = snmpsim_v3(fixture)
     try:
-        sim.wait("quirk_ok_colour_laser")
-        files = {}
-        for name, secret in (("auth", V3_AUTH), ("priv", V3_PRIV)):
-            files[name] = os.path.join(tmp, "fd-" + name)
-            with open(files[name], "w") as f:
-                f.write(secret + "\n")
-            os.chmod(files[name], 0o600)
+        files = {name: write_secret(os.path.join(tmp, "fd-" + name), secret)
+                 for name, secret in (("auth", V3_AUTH), ("priv", V3_PRIV))}
         path = os.path.join(tmp, "many-v3.txt")
         with open(path, "w") as f:
             for _ in range(60):

@@ -792,6 +792,16 @@ static void test_dell(void **state) {
   assert_string_equal(p.firmware, "HX.1");
   only_meters(&p, (const char *const[]){NULL});
   pp_printer_clear(&p);
+  /* a Dell built by Lexmark answers in Lexmark's tree (LibreNMS) */
+  decode(&p, &pp_profile_dell,
+         "1.3.6.1.2.1.1.1.0|4|Dell Laser Printer 5310n version NS.NP.N212\n"
+         "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.674.10898.2.100.100.51.2\n"
+         "1.3.6.1.4.1.641.1.1.1.0|4|NS.NP.N212\n"
+         "1.3.6.1.4.1.641.2.1.2.1.3.1|4|MANUFACTURER:Dell;COMMAND SET:;MODEL:"
+         "Dell Laser Printer 5310n\n");
+  assert_string_equal(p.model, "Dell Laser Printer 5310n");
+  assert_string_equal(p.firmware, "NS.NP.N212");
+  pp_printer_clear(&p);
 }
 
 /* Samsung: "Samsung MODEL; VFIRMWARE; ...; S/N SERIAL" in sysDescr; an

@@ -878,6 +878,55 @@ static void test_zebra(void **state) {
   pp_printer_clear(&p);
 }
 
+/* Recognition: each maker by its enterprise number (docs/vendors.md),
+ * badges that share one by the same profile, and devices behind another
+ * maker's number (or none) by the words of sysDescr. */
+static void test_recognition(void **state) {
+  (void)state;
+  static const struct {
+    uint32_t enterprise;
+    const char *descr, *profile;
+  } cases[] = {
+      {11, "", "hp"},
+      {2435, "", "brother"},
+      {1602, "", "canon"},
+      {1347, "TA_UTAX Printing System", "kyocera"},
+      {367, "SAVIN MP C307", "ricoh"},
+      {18334, "Develop ineo+ 450i", "konica"},
+      {253, "", "xerox"},
+      {297, "", "xerox"},
+      {2385, "", "sharp"},
+      {1129, "", "toshiba"},
+      {641, "", "lexmark"},
+      {236, "", "samsung"},
+      {2001, "", "oki"},
+      {674, "", "dell"},
+      {10642, "", "zebra"},
+      {683, "ZebraNet PrintServer", "zebra"},
+      {1248, "", "epson"},
+      {0, "TA_UTAX Printing System", "kyocera"},
+      {0, "Gestetner MP 6054 / Gestetner Network Printer", "ricoh"},
+      {0, "NRG MP C3003 1.00 / NRG Network Printer C model", "ricoh"},
+      {0, "LANIER MP 2554", "ricoh"},
+      {0, "Develop ineo+ 280", "konica"},
+      {0, "Fuji Xerox DocuPrint CP225 w", "xerox"},
+      {0, "FUJIFILM Apeos C7580", "xerox"},
+      {0, "HP ETHERNET MULTI-ENVIRONMENT,ROM none,JETDIRECT", "hp"},
+      {0, "Brother NC-6800h, Firmware Ver.1.01", "brother"},
+      {0, "SHARP MX-3570N", "sharp"},
+      {0, "OKI OkiLAN 9450g Rev.00.69", "oki"},
+      {9, "Cisco IOS", "generic"},
+  };
+  for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+    const struct pp_profile *got =
+        pp_profile_select(pp_profiles, cases[i].enterprise, cases[i].descr);
+    if (got == NULL || strcmp(got->name, cases[i].profile) != 0)
+      fail_msg("%" PRIu32 " \"%s\": profile %s, wanted %s", cases[i].enterprise,
+               cases[i].descr, got != NULL ? got->name : "none",
+               cases[i].profile);
+  }
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(test_device_id_fields),
@@ -907,6 +956,7 @@ int main(void) {
       cmocka_unit_test(test_dell),
       cmocka_unit_test(test_samsung),
       cmocka_unit_test(test_zebra),
+      cmocka_unit_test(test_recognition),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -7,7 +7,14 @@
  * GLPI agent).
  *
  * Meters: only the table whose rows carry their names, 1602.1.11.2.1.1
- * (.2 name, often hex, .3 value), decoded by name as the GLPI agent does.
+ * (.2 name, often hex, .3 value), decoded by name as the GLPI agent does:
+ * "Total (Black 1)", else "Total (Black/Large)" + "Total (Black/Small)";
+ * colour the "Total (Full Color + Single Color/Large)" and ".../Small"
+ * rows summed; "Print (Total 1)", "Copy (Total 1)", "Scan (Total 1)".
+ * The GLPI agent files the black and colour totals under print black and
+ * print colour; their names say "Total", and print has a row of its own,
+ * so here they are mono and colour, all services. The "/Large" rows alone
+ * are large_mono and large_colour.
  * The coded table 1602.1.11.1.3.1.4.<code> is not read: Checkmk and the
  * GLPI agent give the same codes different meanings (301 total or print
  * total, 101 total or copy total) and no recording settles it. */
@@ -40,19 +47,43 @@ static const struct {
     {"Scan (Total 1)", "scan", PP_METER_IMAGES},
 };
 
-/* Colour comes in two rows, large and small paper. */
-#define CANON_COLOUR_LARGE "Total (Full Color + Single Color/Large)"
-#define CANON_COLOUR_SMALL "Total (Full Color + Single Color/Small)"
-
-struct canon_colour {
-  uint64_t large, small;
-  bool has_large, has_small;
+/* Rows that are parts of a meter: black and colour on large and on small
+ * paper. */
+enum canon_part {
+  CANON_BLACK_LARGE,
+  CANON_BLACK_SMALL,
+  CANON_COLOUR_LARGE,
+  CANON_COLOUR_SMALL,
+  CANON_PARTS
 };
+
+static const char *const canon_part_names[CANON_PARTS] = {
+    "Total (Black/Large)",
+    "Total (Black/Small)",
+    "Total (Full Color + Single Color/Large)",
+    "Total (Full Color + Single Color/Small)",
+};
+
+struct canon_parts {
+  uint64_t value[CANON_PARTS];
+  bool seen[CANON_PARTS]; /* a row of that name came (the first counts) */
+  bool ok[CANON_PARTS];   /* and its value is a count */
+};
+
+static void canon_part(struct canon_parts *parts, const char *name,
+                       const struct pp_value *v) {
+  for (size_t i = 0; i < CANON_PARTS; i++) {
+    if (strcasecmp(name, canon_part_names[i]) != 0 || parts->seen[i])
+      continue;
+    parts->seen[i] = true;
+    parts->ok[i] = v != NULL && v->type != PP_V_OCTETS &&
+                   pp_value_count(v, &parts->value[i]);
+  }
+}
 
 static void canon_row(struct pp_varset *values, const uint32_t *index,
                       size_t index_len, const struct pp_value *key,
                       struct pp_printer *p, void *ctx) {
-  struct canon_colour *colour = ctx;
   char name[64];
   pp_value_text(key, name, sizeof(name));
   const struct pp_value *v =
@@ -62,16 +93,22 @@ static void canon_row(struct pp_varset *values, const uint32_t *index,
       (void)pp_meter_fill_value(p, canon_names[i].meter, v,
                                 canon_names[i].unit);
   }
-  uint64_t n;
-  if (v == NULL || v->type == PP_V_OCTETS || !pp_value_count(v, &n))
-    return;
-  if (strcasecmp(name, CANON_COLOUR_LARGE) == 0 && !colour->has_large) {
-    colour->large = n;
-    colour->has_large = true;
-  } else if (strcasecmp(name, CANON_COLOUR_SMALL) == 0 && !colour->has_small) {
-    colour->small = n;
-    colour->has_small = true;
-  }
+  canon_part(ctx, name, v);
+}
+
+/* name = large + small when both rows were read; large alone gives
+ * large_name. */
+static void canon_sum(struct pp_printer *p, const struct canon_parts *parts,
+                      enum canon_part large, const char *name,
+                      const char *large_name) {
+  const int imp = PP_METER_IMPRESSIONS;
+  enum canon_part small = large + 1;
+  if (parts->ok[large])
+    (void)pp_meter_fill(p, large_name, parts->value[large], imp);
+  if (parts->ok[large] && parts->ok[small] &&
+      parts->value[small] <= UINT64_MAX - 1 - parts->value[large])
+    (void)pp_meter_fill(p, name, parts->value[large] + parts->value[small],
+                        imp);
 }
 
 static int canon_decode(struct pp_varset *values, struct pp_printer *p) {
@@ -83,14 +120,11 @@ static int canon_decode(struct pp_varset *values, struct pp_printer *p) {
   vendor_fill_serial(p, text);
   vendor_text(values, CANON_FIRMWARE, text, sizeof(text));
   vendor_fill_firmware(p, text);
-  struct canon_colour colour = {0};
-  vendor_each_row(values, CANON_COUNTER_NAME, 1, canon_row, p, &colour);
-  if (colour.has_large && colour.has_small &&
-      colour.small <= UINT64_MAX - 1 - colour.large) {
-    (void)pp_meter_fill(p, "colour", colour.large + colour.small,
-                        PP_METER_IMPRESSIONS);
-    (void)pp_meter_fill(p, "large_colour", colour.large, PP_METER_IMPRESSIONS);
-  }
+  struct canon_parts parts = {0};
+  vendor_each_row(values, CANON_COUNTER_NAME, 1, canon_row, p, &parts);
+  /* "Total (Black 1)", read above, comes before the sum of its parts. */
+  canon_sum(p, &parts, CANON_BLACK_LARGE, "mono", "large_mono");
+  canon_sum(p, &parts, CANON_COLOUR_LARGE, "colour", "large_colour");
   return 0;
 }
 

@@ -8,10 +8,15 @@
  *
  * Meters: status-prt-eng 11.2.3.9.4.2.1.4.1.2 .6 mono, .7 colour, .22
  * duplex (LibreNMS and HP's MIB; the GLPI agent reads .7 and .22 but not
- * .6, no conflict in values). Scans: the flatbed count 2.2.1.74 (LibreNMS)
- * plus the feeder count 2.2.1.44 (HP's MIB). The jetdirect_m130nw
- * recording confirms mono = prtMarkerLifeCount = 15232, duplex 0 and
- * flatbed 1190, feeder 0; a mono model has no colour OID. */
+ * .6, no conflict in values). HP's MIB counts colour pages side by side
+ * (impressions) but duplex-page-count in sheets that went through the
+ * duplex path, so duplex is reported in sheets. Scans: the flatbed count
+ * 2.2.1.74 (LibreNMS) plus the feeder count 2.2.1.44 (HP's MIB); by HP's
+ * MIB both include pages scanned for copies and faxes. The scan-to-host
+ * counts (.73, .45) are not read: the jetdirect_m130nw recording answers
+ * 10884743 for .45 while its feeder total .44 is 0. That recording
+ * confirms mono = prtMarkerLifeCount = 15232, duplex 0 and flatbed 1190,
+ * feeder 0; a mono model has no colour OID. */
 #include <string.h>
 
 #include "pp_str.h"
@@ -51,28 +56,32 @@ static void hp_identity(struct pp_varset *values, struct pp_printer *p) {
   vendor_fill_firmware(p, text);
 }
 
+/* One part of the scan count: false when it is there but no count (a
+ * string, a negative number), so that no sum is made without it. */
+static bool scan_part(const struct pp_value *v, uint64_t *n) {
+  *n = 0;
+  return v == NULL || (v->type != PP_V_OCTETS && pp_value_count(v, n));
+}
+
 static void hp_scans(struct pp_varset *values, struct pp_printer *p) {
   uint64_t flatbed, adf;
   const struct pp_value *f = pp_varset_gets(values, HP_SCAN_FLATBED);
   const struct pp_value *a = pp_varset_gets(values, HP_SCAN_ADF);
-  bool has_flatbed =
-      f != NULL && f->type != PP_V_OCTETS && pp_value_count(f, &flatbed);
-  bool has_adf = a != NULL && a->type != PP_V_OCTETS && pp_value_count(a, &adf);
-  /* A model without a feeder has no feeder count; one without a flatbed
-   * the other way round. */
-  if (has_flatbed && has_adf && adf <= UINT64_MAX - 1 - flatbed)
-    (void)pp_meter_fill(p, "scan", flatbed + adf, PP_METER_IMAGES);
-  else if (has_flatbed != has_adf)
-    (void)pp_meter_fill(p, "scan", has_flatbed ? flatbed : adf,
-                        PP_METER_IMAGES);
+  /* A model without a feeder has no feeder count, one without a flatbed
+   * no flatbed count: an absent part adds nothing. A part that answered
+   * garbage is unread, and a sum without it would bill too little. */
+  if ((f == NULL && a == NULL) || !scan_part(f, &flatbed) ||
+      !scan_part(a, &adf) || adf > UINT64_MAX - 1 - flatbed)
+    return;
+  (void)pp_meter_fill(p, "scan", flatbed + adf, PP_METER_IMAGES);
 }
 
 static int hp_decode(struct pp_varset *values, struct pp_printer *p) {
   hp_identity(values, p);
   (void)vendor_meter(values, HP_MONO, p, "mono", PP_METER_IMPRESSIONS);
   (void)vendor_meter(values, HP_COLOUR, p, "colour", PP_METER_IMPRESSIONS);
-  /* HP's MIB calls it a page count: sides, not sheets */
-  (void)vendor_meter(values, HP_DUPLEX, p, "duplex", PP_METER_IMPRESSIONS);
+  /* "sheets of media that have been duplex printed" (HP's MIB) */
+  (void)vendor_meter(values, HP_DUPLEX, p, "duplex", PP_METER_SHEETS);
   hp_scans(values, p);
   return 0;
 }

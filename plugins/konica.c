@@ -2,6 +2,10 @@
 /* Konica Minolta (enterprise 18334), also sold as Develop ineo and
  * Olivetti: identity and meters (docs/vendors.md, Konica Minolta).
  *
+ * Maker: "Develop" where sysDescr says so or sysObjectID is the one
+ * LibreNMS knows Develop by (18334.1.2.1.2.1.50.2.2), as a Ricoh badge is
+ * named for its badge; else Konica Minolta.
+ *
  * Model: Konica's model OID 18334.1.1.1.1.6.2.1.0 answers the name on the
  * badge ("Develop ineo+ 280" on a bizhub C3110), so the real model comes
  * from hrDeviceDescr or sysDescr, and the badge's name only where neither
@@ -52,9 +56,18 @@ static void konica_meters(struct pp_varset *values, struct pp_printer *p) {
   (void)vendor_meter_sum(p, "colour", "print_colour", "copy_colour", imp);
 }
 
+#define DEVELOP_OBJECT_ID "1.3.6.1.4.1.18334.1.2.1.2.1.50.2.2"
+
+static const char *konica_maker(const struct pp_printer *p) {
+  if (pp_contains_ci(p->sys_descr, "develop") ||
+      vendor_oid_under(p->sys_object_id, DEVELOP_OBJECT_ID))
+    return "Develop";
+  return "Konica Minolta";
+}
+
 static int konica_decode(struct pp_varset *values, struct pp_printer *p) {
   char text[128];
-  pp_strlcpy(p->manufacturer, "Konica Minolta", sizeof(p->manufacturer));
+  pp_strlcpy(p->manufacturer, konica_maker(p), sizeof(p->manufacturer));
   /* The real model before the badge's name (see above). */
   vendor_text(values, KONICA_MODEL, text, sizeof(text));
   if (p->model[0] == '\0')

@@ -56,19 +56,22 @@ static const char *const sharp_scan_names[] = {
     "Two Color Scanner Count",
 };
 
+#define SHARP_SCAN_PARTS (sizeof(sharp_scan_names) / sizeof(*sharp_scan_names))
+
 struct sharp_scan {
   uint64_t sum;
+  bool part_seen[SHARP_SCAN_PARTS];
   bool seen;
   bool bad;
 };
 
-static bool is_scan_row(const char *name) {
-  for (size_t i = 0; i < sizeof(sharp_scan_names) / sizeof(*sharp_scan_names);
-       i++) {
+/* The index of a scan part in sharp_scan_names, -1 for another row. */
+static int scan_part_of(const char *name) {
+  for (size_t i = 0; i < SHARP_SCAN_PARTS; i++) {
     if (strcasecmp(name, sharp_scan_names[i]) == 0)
-      return true;
+      return (int)i;
   }
-  return false;
+  return -1;
 }
 
 static void sharp_row(struct pp_varset *values, const uint32_t *index,
@@ -78,8 +81,14 @@ static void sharp_row(struct pp_varset *values, const uint32_t *index,
   pp_value_text(key, name, sizeof(name));
   const struct pp_value *value =
       vendor_cell(values, SHARP_COUNT_VALUE, index, index_len);
-  if (is_scan_row(name)) {
+  int part = scan_part_of(name);
+  if (part >= 0) {
     struct sharp_scan *scan = ctx;
+    /* As for the other names, the first row counts: a part named twice
+     * is not two parts. */
+    if (scan->part_seen[part])
+      return;
+    scan->part_seen[part] = true;
     uint64_t n;
     if (value == NULL || value->type == PP_V_OCTETS ||
         !pp_value_count(value, &n) || n > UINT64_MAX - 1 - scan->sum)

@@ -56,6 +56,11 @@ void vendor_device_id_field(const char *id, const char *const *keys, char *out,
   }
 }
 
+bool vendor_oid_under(const char *oid, const char *prefix) {
+  size_t n = strlen(prefix);
+  return strncmp(oid, prefix, n) == 0 && (oid[n] == '\0' || oid[n] == '.');
+}
+
 void vendor_fill_model(struct pp_printer *p, const char *model) {
   if (model[0] != '\0' &&
       (p->model[0] == '\0' || strcmp(p->model, p->sys_descr) == 0))

@@ -24,6 +24,9 @@ void vendor_pml_text(struct pp_varset *values, const char *oid, char *out,
 void vendor_device_id_field(const char *id, const char *const *keys, char *out,
                             size_t outlen);
 
+/* Whether a dotted OID (sysObjectID) is prefix or lies under it. */
+bool vendor_oid_under(const char *oid, const char *prefix);
+
 /* Identity from a private OID: only where the standard MIBs gave nothing
  * (a model that is only sysDescr is a gap too). */
 void vendor_fill_model(struct pp_printer *p, const char *model);

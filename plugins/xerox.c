@@ -56,10 +56,18 @@ static void xerox_meters(struct pp_varset *values, struct pp_printer *p) {
     (void)pp_meter_fill(p, "scan", mail + network, PP_METER_IMAGES);
 }
 
+/* Fuji Xerox and FUJIFILM Business Innovation share enterprise 297; their
+ * sysObjectIDs part at 297.1.11.93.1 and .2 (LibreNMS). sysDescr names the
+ * maker where the profile was picked by it alone. */
+#define FUJIFILM_OBJECT_IDS "1.3.6.1.4.1.297.1.11.93.2"
+
 static const char *xerox_maker(const struct pp_printer *p) {
-  if (pp_contains_ci(p->sys_descr, "fujifilm"))
+  if (pp_contains_ci(p->sys_descr, "fujifilm") ||
+      vendor_oid_under(p->sys_object_id, FUJIFILM_OBJECT_IDS))
     return "FUJIFILM";
-  return p->enterprise == 297 ? "Fuji Xerox" : "Xerox";
+  if (pp_contains_ci(p->sys_descr, "fuji xerox") || p->enterprise == 297)
+    return "Fuji Xerox";
+  return "Xerox";
 }
 
 static int xerox_decode(struct pp_varset *values, struct pp_printer *p) {

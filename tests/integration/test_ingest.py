@@ -18,6 +18,7 @@ import email.policy
 import glob
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -30,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import \
 
 import signing
 from harness import Runner, binary
-from imap_server import USER as IMAP_USER, Dovecot
+from imap_server import USER as IMAP_USER, WITHOUT_MOVE, Dovecot
 from pg_server import Postgres
 from test_write_dss import (PASSWORD, Env, SmtpServer, all_sent, dss_block,
                             dss_collectd, new_dirs, WRITE_DSS_SO)
@@ -544,6 +545,62 @@ def test_imap(site):
         server.cleanup()
 
 
+def logout_counts(server, name):
+    """The sum of a counter (deleted=, expunged=) over dovecot's logout
+    lines: what the IMAP sessions did, whatever their commands."""
+    return sum(int(n) for n in re.findall(r"\b%s=(\d+)" % name,
+                                          server.log()))
+
+
+def test_imap_without_move(site):
+    """dovecot announcing no MOVE (RFC 6851): each handled message is
+    copied to its folder and flagged \\Deleted (dovecot's logout lines
+    count the flags; MOVE sets none), then expunged by UID when UIDPLUS is
+    there, else left flagged: a second run stores nothing and copies
+    nothing again."""
+    for capability, expunged in (
+            (WITHOUT_MOVE, True),
+            (WITHOUT_MOVE.replace(" UIDPLUS", ""), False)):
+        server = Dovecot(site.certs, PASSWORD, capability).start()
+        try:
+            for name, data in site.mails.items():
+                server.deliver(name, data)
+            server.deliver("1.forged", bad_mails(site)["1.forged"][0])
+            handled = len(site.mails) + 1
+            db = os.path.join(server.dir, "imap.db")
+            status, log = ingest_imap(site, server, db)
+            expect(status, 0, log)
+            inbox = server.folder("INBOX")
+            flagged = [p for p in inbox if "T" in server.flags(p)]
+            problems = []
+            if count(db, "messages") != len(site.mails) or \
+                    len(server.folder("Stored")) != len(site.mails) or \
+                    len(server.folder("Quarantine")) != 2:
+                problems.append("stored %d, Stored %d, Quarantine %d" % (
+                    count(db, "messages"), len(server.folder("Stored")),
+                    len(server.folder("Quarantine"))))
+            if logout_counts(server, "deleted") != handled:
+                problems.append("%d messages flagged \\Deleted, want %d" % (
+                    logout_counts(server, "deleted"), handled))
+            want_inbox = 0 if expunged else handled
+            if len(inbox) != want_inbox or len(flagged) != want_inbox:
+                problems.append("INBOX %d (%d flagged), want %d" % (
+                    len(inbox), len(flagged), want_inbox))
+            status, again = ingest_imap(site, server, db)
+            expect(status, 0, again)
+            if ": stored (" in again or "already stored, not" in again or \
+                    "QUARANTINED" in again or \
+                    count(db, "messages") != len(site.mails) or \
+                    len(server.folder("Stored")) != len(site.mails):
+                problems.append("the second run: %s" % again)
+            if problems:
+                raise AssertionError("%s: %s\n%s" % (
+                    "UIDPLUS" if expunged else "no UIDPLUS",
+                    "; ".join(problems), log))
+        finally:
+            server.cleanup()
+
+
 def test_usage_errors(site):
     maildir = site.maildir({})
     for argv, why in (
@@ -572,13 +629,13 @@ def main():
         tests = [test_store_once, test_bad_mails_quarantined,
                  test_database_busy_then_back, test_meters_csv,
                  test_killed_mid_run, test_postgresql, test_imap,
-                 test_usage_errors]
+                 test_imap_without_move, test_usage_errors]
         only = sys.argv[1:]
         for t in tests:
             if only and t.__name__ not in only:
                 continue
             # dovecot's login processes switch users: it starts as root.
-            if t is test_imap:
+            if t in (test_imap, test_imap_without_move):
                 runner.run_as_root("run dovecot", t.__name__, t, site)
             else:
                 runner.run(t.__name__, t, site)

@@ -513,6 +513,37 @@ static void test_reading_time(void **state) {
   pp_db_close(&db);
 }
 
+/* A database of schema 1 (no error bits) is brought to 2 when opened,
+ * its readings kept. */
+static void test_migration_from_1(void **state) {
+  struct fixture *f = *state;
+  struct pp_db db;
+  char err[512];
+  assert_int_equal(pp_db_open(f->db, &db, err, sizeof(err)), 0);
+  store_counts(&db, "acme", 1785578400, "a", 1000, 800, 200, 50);
+  /* Back to what migration 1 made. */
+  assert_int_equal(pp_db_exec(&db, "ALTER TABLE readings DROP COLUMN errors",
+                              NULL, 0, NULL, NULL, err, sizeof(err)),
+                   0);
+  assert_int_equal(pp_db_exec(&db,
+                              "DELETE FROM schema_version WHERE "
+                              "version = 2",
+                              NULL, 0, NULL, NULL, err, sizeof(err)),
+                   0);
+  pp_db_close(&db);
+  assert_int_equal(pp_db_open(f->db, &db, err, sizeof(err)), 0);
+  int version = 0;
+  assert_int_equal(pp_db_schema_version(&db, &version, err, sizeof(err)), 0);
+  assert_int_equal(version, 2);
+  char rows[512] = "";
+  assert_int_equal(pp_db_exec(&db,
+                              "SELECT COUNT(*), COUNT(errors) FROM readings",
+                              NULL, 0, keep_rows, rows, err, sizeof(err)),
+                   0);
+  assert_string_equal(rows, "2|0\n");
+  pp_db_close(&db);
+}
+
 /* Maildir flags stay in ASCII order when S joins them. */
 static void test_maildir_flags_kept(void **state) {
   struct fixture *f = *state;
@@ -556,6 +587,7 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_maildir_flow, setup, teardown),
       cmocka_unit_test_setup_teardown(test_meters, setup, teardown),
       cmocka_unit_test_setup_teardown(test_reading_time, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_migration_from_1, setup, teardown),
       cmocka_unit_test_setup_teardown(test_maildir_flags_kept, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

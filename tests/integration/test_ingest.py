@@ -487,7 +487,7 @@ def ingest_imap(site, server, db, password_file=None):
 
 def test_imap(site):
     """A real dovecot with STARTTLS: each report fetched by UID, stored
-    once and moved to Stored, bad ones (the 50 MB one unread, by its size)
+    once and moved (UID MOVE: dovecot offers it) to Stored, bad ones (the 50 MB one unread, by its size)
     moved to Quarantine next to a note with the reason; a second run and a copy store nothing again; with the
     server down or the password wrong nothing moves (exit 1)."""
     server = Dovecot(site.certs, PASSWORD).start()
@@ -517,6 +517,10 @@ def test_imap(site):
         if not any(b"does not verify" in open(p, "rb").read()
                    for p in notes):
             raise AssertionError("no note gives the reason")
+        # dovecot offers MOVE: nothing was copied and flagged instead.
+        if logout_counts(server, "deleted"):
+            raise AssertionError("flagged \\Deleted rather than moved: %s"
+                                 % server.log()[-2000:])
         status, log = ingest_imap(site, server, db)
         expect(status, 0, log)
         # A copy delivered again, then the server goes away.

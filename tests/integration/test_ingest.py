@@ -487,8 +487,9 @@ def ingest_imap(site, server, db, password_file=None):
 
 def test_imap(site):
     """A real dovecot with STARTTLS: each report fetched by UID, stored
-    once and moved (UID MOVE: dovecot offers it) to Stored, bad ones (the 50 MB one unread, by its size)
-    moved to Quarantine next to a note with the reason; a second run and a copy store nothing again; with the
+    once and moved (UID MOVE: dovecot offers it) to Stored, bad ones (the
+    50 MB one unread, by its size) moved to Quarantine next to a note with
+    the reason; a second run and a copy store nothing again; with the
     server down or the password wrong nothing moves (exit 1)."""
     server = Dovecot(site.certs, PASSWORD).start()
     try:

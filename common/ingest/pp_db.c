@@ -14,6 +14,8 @@
 #define NUM_MAX 24
 #define TIME_MAX 24
 #define SQL_MAX 1024
+/* Every error bit's name, with a space between. */
+#define ERRORS_MAX 320
 
 /* --- small helpers --- */
 
@@ -109,7 +111,15 @@ static const char *const migration_1[] = {
     NULL,
 };
 
-static const char *const *const migrations[] = {migration_1};
+/* Migration 2: the active hrPrinterDetectedErrorState bits of a reading
+ * ("jammed doorOpen"), the reason a printer is in error that no alert row
+ * may give. */
+static const char *const migration_2[] = {
+    "ALTER TABLE readings ADD COLUMN errors TEXT",
+    NULL,
+};
+
+static const char *const *const migrations[] = {migration_1, migration_2};
 #define MIGRATION_COUNT (int)(sizeof(migrations) / sizeof(migrations[0]))
 
 int pp_db_schema_version(struct pp_db *db, int *version, char *err,
@@ -196,7 +206,7 @@ struct store_ctx {
   struct pp_db *db;
   const struct pp_ingest_report *report;
   char site_id[NUM_MAX];
-  char read_at[TIME_MAX];
+  char sent_at[TIME_MAX]; /* the Date header */
   char *err;
   size_t errlen;
 };
@@ -230,7 +240,7 @@ static int store_message(struct store_ctx *s) {
   const char *params[] = {s->report->message_id,
                           s->report->signature,
                           s->site_id,
-                          s->read_at,
+                          s->sent_at,
                           now,
                           int_text((int64_t)s->report->count, count)};
   return exec(s->db,
@@ -275,18 +285,57 @@ static int store_printer(struct store_ctx *s, const struct pp_printer *p,
       params, 7, printer_id);
 }
 
+/* When the printer was read: its counters' read_at (a printer that did not
+ * answer keeps the time of its last reading there), else, in a report
+ * that does not say, the report's Date. */
+static void reading_time(const struct store_ctx *s, const struct pp_printer *p,
+                         char *out) {
+  if (p->counters.read_at != 0)
+    iso_time(p->counters.read_at, out);
+  else
+    pp_strlcpy(out, s->sent_at, TIME_MAX);
+}
+
+/* The active error bits by their RFC 3805 names, space-separated; NULL
+ * when none (or not read). */
+static const char *active_errors(const struct pp_printer *p, char *out,
+                                 size_t outlen) {
+  uint32_t bits = pp_policy_active_errors(p);
+  size_t used = 0;
+  out[0] = '\0';
+  for (unsigned bit = 0; bit < PP_ERR_BIT_COUNT; bit++) {
+    if ((bits & (1u << bit)) == 0)
+      continue;
+    int n = snprintf(out + used, outlen - used, "%s%s", used ? " " : "",
+                     pp_error_bit_name(bit));
+    if (n < 0 || (size_t)n >= outlen - used)
+      break;
+    used += (size_t)n;
+  }
+  return used > 0 ? out : NULL;
+}
+
 static int store_reading(struct store_ctx *s, const struct pp_printer *p,
                          const char *printer_id, char *reading_id) {
   const char *state =
       p->reachable ? pp_severity_name(pp_policy_printer_severity(p)) : NULL;
-  const char *params[] = {printer_id, s->report->message_id,
-                          s->read_at, p->reachable ? "1" : "0",
-                          state,      text_or_null(p->error)};
+  char read_at[TIME_MAX];
+  char errors[ERRORS_MAX];
+  reading_time(s, p, read_at);
+  const char *params[] = {
+      printer_id,
+      s->report->message_id,
+      read_at,
+      p->reachable ? "1" : "0",
+      state,
+      text_or_null(p->error),
+      p->reachable ? active_errors(p, errors, sizeof(errors)) : NULL};
   return insert_id(s,
                    "INSERT INTO readings (printer_id, message_id, read_at, "
-                   "reachable, state, error) VALUES (CAST($1 AS BIGINT), $2, "
-                   "$3, CAST($4 AS INTEGER), $5, $6) RETURNING id",
-                   params, 6, reading_id);
+                   "reachable, state, error, errors) VALUES (CAST($1 AS "
+                   "BIGINT), $2, $3, CAST($4 AS INTEGER), $5, $6, $7) "
+                   "RETURNING id",
+                   params, 7, reading_id);
 }
 
 static int store_counter(struct store_ctx *s, const char *reading_id,
@@ -409,7 +458,7 @@ int pp_db_store(struct pp_db *db, const struct pp_ingest_report *report,
                 enum pp_db_stored *result, char *err, size_t errlen) {
   struct store_ctx s = {
       .db = db, .report = report, .err = err, .errlen = errlen};
-  iso_time(report->sent_at, s.read_at);
+  iso_time(report->sent_at, s.sent_at);
   PP_TRY(exec0(db, db->backend->begin, err, errlen));
   int rc = store_all(&s, result);
   /* A copy changes nothing: roll back rather than commit an empty write. */

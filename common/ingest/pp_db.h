@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The vendor's database: sites, printers (by serial, else by site and
- * address), readings with every counter and its read time, supplies and
- * alerts, and the messages stored (for exactly once). One schema, brought
+ * address), readings with every counter, the time the printer was read
+ * (its counters.read_at, else the report's Date) and its active error
+ * bits, supplies with the policy's severity, alerts, and the messages
+ * stored (for exactly once, with the Date they were sent). One schema, brought
  * up to date by numbered migrations recorded in schema_version.
  *
  * SQLite for a file name, PostgreSQL for a postgresql:// URL. The logic is

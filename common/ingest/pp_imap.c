@@ -4,10 +4,12 @@
 #include <curl/curl.h>
 #include <errno.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 
 #include "pp_mail.h"
@@ -22,8 +24,9 @@
 /* A whole transfer, the largest message included. */
 #define TRANSFER_TIMEOUT_MS 300000L
 /* Fetching a message marks it \Seen on most servers; so the mailbox is the
- * to-do list and a handled message leaves it: stored ones to this folder,
- * quarantined ones to PP_IMAP_QUARANTINE. */
+ * to-do list and a handled message leaves it (or is flagged \Deleted, see
+ * move_to): stored ones to this folder, quarantined ones to
+ * PP_IMAP_QUARANTINE. */
 #define STORED_FOLDER "Stored"
 
 struct pp_imap {
@@ -35,6 +38,9 @@ struct pp_imap {
   char ca_file[PATH_MAX];
   char error[CURL_ERROR_SIZE + 256];
   bool folders_made;
+  bool capabilities_read;
+  bool has_move;    /* UID MOVE (RFC 6851) */
+  bool has_uidplus; /* UID EXPUNGE (RFC 4315) */
 };
 
 const char *pp_imap_error(const struct pp_imap *imap) { return imap->error; }
@@ -208,6 +214,41 @@ static int make_folders(struct pp_imap *im) {
   return 0;
 }
 
+/* Whether word is one of the capabilities in "* CAPABILITY a b c" (atoms,
+ * case-insensitive, RFC 3501). */
+static bool capability_listed(const char *line, const char *word) {
+  size_t n = strlen(word);
+  for (const char *p = line; *p != '\0' && *p != '\r' && *p != '\n';) {
+    size_t len = strcspn(p, " \r\n");
+    if (len == n && strncasecmp(p, word, n) == 0)
+      return true;
+    p += len;
+    p += strspn(p, " ");
+  }
+  return false;
+}
+
+/* What the server offers once logged in (the list before login may be
+ * shorter); asked once per run. */
+static int read_capabilities(struct pp_imap *im) {
+  if (im->capabilities_read)
+    return 0;
+  struct pp_buf reply;
+  pp_buf_init(&reply, REPLY_MAX);
+  int rc = transfer(im, im->mailbox_url, "CAPABILITY", &reply, NULL);
+  const char *line = rc == 0 && reply.data != NULL
+                         ? strstr(reply.data, "* CAPABILITY ")
+                         : NULL;
+  if (line != NULL) {
+    line += strlen("* CAPABILITY ");
+    im->has_move = capability_listed(line, "MOVE");
+    im->has_uidplus = capability_listed(line, "UIDPLUS");
+  }
+  pp_buf_free(&reply);
+  im->capabilities_read = rc == 0;
+  return rc;
+}
+
 /* --- the source --- */
 
 static bool uid_ok(const char *uid) {
@@ -240,9 +281,11 @@ static int imap_list(void *ctx, struct pp_name_list *out) {
   struct pp_imap *im = ctx;
   *out = (struct pp_name_list){0};
   PP_TRY(make_folders(im));
+  PP_TRY(read_capabilities(im));
   struct pp_buf reply;
   pp_buf_init(&reply, REPLY_MAX);
-  int rc = transfer(im, im->mailbox_url, "UID SEARCH ALL", &reply, NULL);
+  /* \Deleted: handled by a run on a server without MOVE (see move_to). */
+  int rc = transfer(im, im->mailbox_url, "UID SEARCH UNDELETED", &reply, NULL);
   if (rc == 0 && reply.data != NULL)
     rc = parse_search(reply.data, out);
   pp_buf_free(&reply);
@@ -288,12 +331,37 @@ static int imap_read(void *ctx, const char *uid, size_t limit,
   return rc;
 }
 
+/* One command on the selected mailbox, of words printed with fmt. */
+static int command(struct pp_imap *im, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static int command(struct pp_imap *im, const char *fmt, ...) {
+  char text[128];
+  va_list ap;
+  va_start(ap, fmt);
+  vsnprintf(text, sizeof(text), fmt, ap);
+  va_end(ap);
+  return transfer(im, im->mailbox_url, text, NULL, NULL);
+}
+
+/* The message leaves the mailbox for folder: UID MOVE where the server
+ * offers it. Without MOVE, a copy, then the original flagged \Deleted,
+ * which every listing skips; with UIDPLUS, UID EXPUNGE then removes that
+ * one message, never another that someone else flagged (a plain EXPUNGE
+ * would). Should the flag fail after the copy, the next run copies it
+ * again, and the database (Message-ID and signature) stores it once. */
 static int move_to(struct pp_imap *im, const char *uid, const char *folder) {
-  char command[128];
   if (!uid_ok(uid))
     return -EINVAL;
-  snprintf(command, sizeof(command), "UID MOVE %s %s", uid, folder);
-  return transfer(im, im->mailbox_url, command, NULL, NULL);
+  PP_TRY(read_capabilities(im));
+  if (im->has_move)
+    return command(im, "UID MOVE %s %s", uid, folder);
+  PP_TRY(command(im, "UID COPY %s %s", uid, folder));
+  PP_TRY(command(im, "UID STORE %s +FLAGS.SILENT (\\Deleted)", uid));
+  /* Flagged, it is handled: an expunge refused leaves it to the mailbox's
+   * owner, and no run reads it again. */
+  if (im->has_uidplus)
+    command(im, "UID EXPUNGE %s", uid);
+  return 0;
 }
 
 static int imap_acknowledge(void *ctx, const char *uid) {

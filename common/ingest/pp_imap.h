@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
-/* An IMAP mailbox as ingest's source, through libcurl: the unseen messages
- * of the URL's mailbox, each fetched by UID; a stored one gets the \Seen
- * flag (nothing is ever deleted), a quarantined one is moved (UID MOVE) to
- * the sibling folder "Quarantine", next to a short note with its reason.
+/* An IMAP mailbox as ingest's source, through libcurl: the messages of the
+ * URL's mailbox not flagged \Deleted, each fetched by UID; a stored one is
+ * moved to the sibling folder "Stored", a quarantined one to "Quarantine",
+ * next to a short note with its reason. Moved with UID MOVE (RFC 6851);
+ * on a server without it, copied and the original flagged \Deleted (and
+ * expunged by UID when the server has UIDPLUS, RFC 4315).
  *
  * imaps:// is TLS from the start; imap:// must upgrade with STARTTLS or
  * fail: the password never travels in clear. */

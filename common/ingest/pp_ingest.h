@@ -51,7 +51,9 @@ struct pp_ingest_report {
   char signature[PP_INGEST_SIG_HEX];
   char site[PP_INGEST_SITE_MAX];
   char key_id[PP_SIGN_KEY_ID_LEN];
-  int64_t sent_at; /* the Date header: when the site read the fleet */
+  /* The Date header: when the site sent the report. A printer's reading
+   * is timed by its counters.read_at, by this only when that is 0. */
+  int64_t sent_at;
   struct pp_printer *printers;
   size_t count;
 };

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* The meter CSV (`printprobe meters`): pages per printer and counter in a
- * period, for billing. Computed from the readings in order, so that a
- * counter that went backwards is flagged, not subtracted. */
+ * period, for billing. Computed from the readings in the order the printer
+ * was read (a reading's read_at is its counters' own time, not when the
+ * report was mailed), so that a counter that went backwards is flagged,
+ * not subtracted. */
 #include "pp_db.h"
 
 #include <errno.h>
@@ -218,7 +220,7 @@ int pp_db_meters(struct pp_db *db, const struct pp_meters_query *query,
       "JOIN counters c ON c.reading_id = r.id "
       "WHERE r.read_at >= $1 AND r.read_at < $2 "
       "AND ($3 = '' OR s.name = $3) AND c.name <> 'power_on' "
-      "ORDER BY p.id, r.read_at, c.name",
+      "ORDER BY p.id, r.read_at, r.id, c.name",
       params, 3, add_row, &m, err, errlen);
   if (rc == 0 && m.error != 0)
     rc = m.error;

@@ -54,7 +54,16 @@ service pop3-login {{
     port = 0
   }}
 }}
+{extra}
 """
+
+# What dovecot 2.3 offers after login, but MOVE (RFC 6851): a server
+# without it (imap_capability replaces the list). UIDPLUS (RFC 4315) is
+# the last word, to be left out too.
+WITHOUT_MOVE = ("IMAP4rev1 SASL-IR LOGIN-REFERRALS ID ENABLE IDLE SORT "
+                "THREAD=REFERENCES MULTIAPPEND UNSELECT CHILDREN NAMESPACE "
+                "LIST-EXTENDED I18NLEVEL=1 ESEARCH SEARCHRES WITHIN "
+                "LITERAL+ UIDPLUS")
 
 
 def free_tcp_port():
@@ -64,7 +73,9 @@ def free_tcp_port():
 
 
 class Dovecot:
-    def __init__(self, certs, password):
+    def __init__(self, certs, password, capability=None):
+        """capability: the IMAP capability list to announce after login
+        (dovecot's imap_capability), None for dovecot's own."""
         self.dir = tempfile.mkdtemp(prefix="pp-imap-")
         os.chmod(self.dir, 0o755)
         self.port = free_tcp_port()
@@ -82,7 +93,9 @@ class Dovecot:
         with open(self.conf, "w") as f:
             f.write(CONFIG.format(host=HOST, dir=self.dir, port=self.port,
                                   cert=certs["cert"], key=certs["key"],
-                                  uid=MAIL_UID, gid=MAIL_GID))
+                                  uid=MAIL_UID, gid=MAIL_GID,
+                                  extra=("imap_capability = " + capability
+                                         if capability else "")))
 
     @property
     def url(self):
@@ -96,6 +109,11 @@ class Dovecot:
             f.write(data)
         os.chown(tmp, MAIL_UID, MAIL_GID)
         os.rename(tmp, os.path.join(self.maildir, "new", name))
+
+    def flags(self, path):
+        """The Maildir flags of a message file (\\Deleted is T)."""
+        name = os.path.basename(path)
+        return name.split(":2,", 1)[1] if ":2," in name else ""
 
     def folder(self, name):
         """File names in a folder (Maildir++: .Name), new and cur."""

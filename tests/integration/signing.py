@@ -68,3 +68,42 @@ def check_signed(data, pub_path):
         key.verify(signature, signed)
     except InvalidSignature:
         raise AssertionError("signature of %s does not verify" % mid)
+
+
+def public_line(private_key):
+    """The FILE.pub line of an Ed25519PrivateKey, as docs/signing.md has
+    it: tag, key id (SHA-256 of the key, first 8 bytes) and the key."""
+    from cryptography.hazmat.primitives import serialization
+    raw = private_key.public_key().public_bytes(
+        serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    digest = hashes.Hash(hashes.SHA256())
+    digest.update(raw)
+    return "printprobe-ed25519-v1 %s %s\n" % (
+        digest.finalize()[:8].hex(), base64.b64encode(raw).decode())
+
+
+def signed_mail(private_key, message_id, date, report_json,
+                sender="dss@customer.example", to="dss@vendor.example"):
+    """A report mail signed as docs/signing.md says, built here rather
+    than by write_dss: any report.json (bytes), Message-ID and Date (an
+    aware datetime), for data no simulated printer gives."""
+    import email.message
+    import email.utils
+    key_id = public_line(private_key).split()[1]
+    signed = DOMAIN + message_id.encode() + b"\n" + report_json
+    sig = ("Format: printprobe-report-sig-v1\nAlgorithm: ed25519\n"
+           "Key-Id: %s\nMessage-ID: %s\nSignature: %s\n" % (
+               key_id, message_id,
+               base64.b64encode(private_key.sign(signed)).decode()))
+    msg = email.message.EmailMessage()
+    msg["From"] = sender
+    msg["To"] = to
+    msg["Subject"] = "printprobe fleet report"
+    msg["Date"] = email.utils.format_datetime(date)
+    msg["Message-ID"] = message_id
+    msg.set_content("The fleet report is attached.\n")
+    msg.add_attachment(report_json, maintype="application", subtype="json",
+                       filename="report.json")
+    msg.add_attachment(sig.encode("ascii"), maintype="text",
+                       subtype="plain", filename="report.sig")
+    return msg.as_bytes()

@@ -18,6 +18,7 @@ import email.policy
 import glob
 import json
 import os
+import re
 import shutil
 import sqlite3
 import subprocess
@@ -30,7 +31,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import \
 
 import signing
 from harness import Runner, binary
-from imap_server import USER as IMAP_USER, Dovecot
+from imap_server import USER as IMAP_USER, WITHOUT_MOVE, Dovecot
 from pg_server import Postgres
 from test_write_dss import (PASSWORD, Env, SmtpServer, all_sent, dss_block,
                             dss_collectd, new_dirs, WRITE_DSS_SO)
@@ -134,7 +135,7 @@ def test_store_once(site):
             "SELECT COUNT(*) FROM counters WHERE name = 'total'").fetchone()[0]
         version = con.execute(
             "SELECT MAX(version) FROM schema_version").fetchone()[0]
-    if sites != [(SITE,)] or serials != 3 or version != 1:
+    if sites != [(SITE,)] or serials != 3 or version != 2:
         raise AssertionError("sites %r, serials %d, schema %s" %
                              (sites, serials, version))
     # Three answering printers per report carry a page counter.
@@ -430,7 +431,7 @@ def meters_csv(db, *extra):
 
 def test_postgresql(site):
     """The same mails into a real PostgreSQL server: stored once, the
-    schema at version 1, the meter CSV byte for byte SQLite's. With the
+    schema at version 2, the meter CSV byte for byte SQLite's. With the
     server down nothing moves (exit 1); back up, each mail is handled."""
     pg = Postgres().start()
     try:
@@ -440,7 +441,7 @@ def test_postgresql(site):
         stored = int(pg.query("SELECT COUNT(*) FROM messages"))
         readings = int(pg.query("SELECT COUNT(*) FROM readings"))
         version = pg.query("SELECT MAX(version) FROM schema_version")
-        if stored != len(site.mails) or version != "1" or not readings:
+        if stored != len(site.mails) or version != "2" or not readings:
             raise AssertionError("%d stored, schema %s: %s" %
                                  (stored, version, log))
         lite = site.maildir(site.mails)
@@ -486,8 +487,9 @@ def ingest_imap(site, server, db, password_file=None):
 
 def test_imap(site):
     """A real dovecot with STARTTLS: each report fetched by UID, stored
-    once and moved to Stored, bad ones (the 50 MB one unread, by its size)
-    moved to Quarantine next to a note with the reason; a second run and a copy store nothing again; with the
+    once and moved (UID MOVE: dovecot offers it) to Stored, bad ones (the
+    50 MB one unread, by its size) moved to Quarantine next to a note with
+    the reason; a second run and a copy store nothing again; with the
     server down or the password wrong nothing moves (exit 1)."""
     server = Dovecot(site.certs, PASSWORD).start()
     try:
@@ -516,6 +518,10 @@ def test_imap(site):
         if not any(b"does not verify" in open(p, "rb").read()
                    for p in notes):
             raise AssertionError("no note gives the reason")
+        # dovecot offers MOVE: nothing was copied and flagged instead.
+        if logout_counts(server, "deleted"):
+            raise AssertionError("flagged \\Deleted rather than moved: %s"
+                                 % server.log()[-2000:])
         status, log = ingest_imap(site, server, db)
         expect(status, 0, log)
         # A copy delivered again, then the server goes away.
@@ -542,6 +548,62 @@ def test_imap(site):
             raise AssertionError("the copy: %s" % log)
     finally:
         server.cleanup()
+
+
+def logout_counts(server, name):
+    """The sum of a counter (deleted=, expunged=) over dovecot's logout
+    lines: what the IMAP sessions did, whatever their commands."""
+    return sum(int(n) for n in re.findall(r"\b%s=(\d+)" % name,
+                                          server.log()))
+
+
+def test_imap_without_move(site):
+    """dovecot announcing no MOVE (RFC 6851): each handled message is
+    copied to its folder and flagged \\Deleted (dovecot's logout lines
+    count the flags; MOVE sets none), then expunged by UID when UIDPLUS is
+    there, else left flagged: a second run stores nothing and copies
+    nothing again."""
+    for capability, expunged in (
+            (WITHOUT_MOVE, True),
+            (WITHOUT_MOVE.replace(" UIDPLUS", ""), False)):
+        server = Dovecot(site.certs, PASSWORD, capability).start()
+        try:
+            for name, data in site.mails.items():
+                server.deliver(name, data)
+            server.deliver("1.forged", bad_mails(site)["1.forged"][0])
+            handled = len(site.mails) + 1
+            db = os.path.join(server.dir, "imap.db")
+            status, log = ingest_imap(site, server, db)
+            expect(status, 0, log)
+            inbox = server.folder("INBOX")
+            flagged = [p for p in inbox if "T" in server.flags(p)]
+            problems = []
+            if count(db, "messages") != len(site.mails) or \
+                    len(server.folder("Stored")) != len(site.mails) or \
+                    len(server.folder("Quarantine")) != 2:
+                problems.append("stored %d, Stored %d, Quarantine %d" % (
+                    count(db, "messages"), len(server.folder("Stored")),
+                    len(server.folder("Quarantine"))))
+            if logout_counts(server, "deleted") != handled:
+                problems.append("%d messages flagged \\Deleted, want %d" % (
+                    logout_counts(server, "deleted"), handled))
+            want_inbox = 0 if expunged else handled
+            if len(inbox) != want_inbox or len(flagged) != want_inbox:
+                problems.append("INBOX %d (%d flagged), want %d" % (
+                    len(inbox), len(flagged), want_inbox))
+            status, again = ingest_imap(site, server, db)
+            expect(status, 0, again)
+            if ": stored (" in again or "already stored, not" in again or \
+                    "QUARANTINED" in again or \
+                    count(db, "messages") != len(site.mails) or \
+                    len(server.folder("Stored")) != len(site.mails):
+                problems.append("the second run: %s" % again)
+            if problems:
+                raise AssertionError("%s: %s\n%s" % (
+                    "UIDPLUS" if expunged else "no UIDPLUS",
+                    "; ".join(problems), log))
+        finally:
+            server.cleanup()
 
 
 def test_usage_errors(site):
@@ -572,13 +634,13 @@ def main():
         tests = [test_store_once, test_bad_mails_quarantined,
                  test_database_busy_then_back, test_meters_csv,
                  test_killed_mid_run, test_postgresql, test_imap,
-                 test_usage_errors]
+                 test_imap_without_move, test_usage_errors]
         only = sys.argv[1:]
         for t in tests:
             if only and t.__name__ not in only:
                 continue
             # dovecot's login processes switch users: it starts as root.
-            if t is test_imap:
+            if t in (test_imap, test_imap_without_move):
                 runner.run_as_root("run dovecot", t.__name__, t, site)
             else:
                 runner.run(t.__name__, t, site)

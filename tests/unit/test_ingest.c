@@ -307,7 +307,7 @@ static void test_stored_once(void **state) {
   assert_int_equal(pp_db_open(f->db, &db, err, sizeof(err)), 0);
   int version = 0;
   assert_int_equal(pp_db_schema_version(&db, &version, err, sizeof(err)), 0);
-  assert_int_equal(version, 1);
+  assert_int_equal(version, 2);
   struct pp_buf eml;
   fleet_message(&f->key, &eml, NULL);
   struct pp_ingest_report r;
@@ -465,6 +465,85 @@ static void test_meters(void **state) {
   pp_db_close(&db);
 }
 
+/* Keeps every row's columns as one "a|b|c" line. */
+static int keep_rows(const char *const *values, int count, void *ctx) {
+  char *out = ctx;
+  for (int i = 0; i < count; i++) {
+    strcat(out, values[i] != NULL ? values[i] : "NULL");
+    strcat(out, i + 1 < count ? "|" : "\n");
+  }
+  return 0;
+}
+
+/* A reading is timed by the printer's counters.read_at, not by the Date the
+ * report was mailed at; a printer without one falls back to the Date. The
+ * active error bits are kept by name. */
+static void test_reading_time(void **state) {
+  struct fixture *f = *state;
+  struct pp_db db;
+  char err[512];
+  assert_int_equal(pp_db_open(f->db, &db, err, sizeof(err)), 0);
+  struct pp_printer p[2];
+  two_printers(p);
+  p[0].counters.read_at = 1788004800; /* 2026-08-29T12:00:00Z */
+  p[0].status.error_bytes = 2;
+  p[0].status.errors = (1u << PP_ERR_DOOR_OPEN) | (1u << PP_ERR_JAMMED);
+  p[1].counters.read_at = 0; /* the report does not say */
+  struct pp_ingest_report r = {.sent_at = 1788004800 + 86400,
+                               .printers = p,
+                               .count = 2,
+                               .message_id = "<late@x>",
+                               .signature = "sig-late",
+                               .site = "acme",
+                               .key_id = "0123456789abcdef"};
+  enum pp_db_stored stored;
+  assert_int_equal(pp_db_store(&db, &r, &stored, err, sizeof(err)), 0);
+  char rows[512] = "";
+  assert_int_equal(pp_db_exec(&db,
+                              "SELECT r.read_at, r.errors, m.sent_at FROM "
+                              "readings r JOIN messages m ON m.message_id = "
+                              "r.message_id ORDER BY r.id",
+                              NULL, 0, keep_rows, rows, err, sizeof(err)),
+                   0);
+  assert_string_equal(rows, "2026-08-29T12:00:00Z|doorOpen jammed|"
+                            "2026-08-30T12:00:00Z\n"
+                            "2026-08-30T12:00:00Z|NULL|2026-08-30T12:00:00Z\n");
+  pp_printer_clear(&p[0]);
+  pp_printer_clear(&p[1]);
+  pp_db_close(&db);
+}
+
+/* A database of schema 1 (no error bits) is brought to 2 when opened,
+ * its readings kept. */
+static void test_migration_from_1(void **state) {
+  struct fixture *f = *state;
+  struct pp_db db;
+  char err[512];
+  assert_int_equal(pp_db_open(f->db, &db, err, sizeof(err)), 0);
+  store_counts(&db, "acme", 1785578400, "a", 1000, 800, 200, 50);
+  /* Back to what migration 1 made. */
+  assert_int_equal(pp_db_exec(&db, "ALTER TABLE readings DROP COLUMN errors",
+                              NULL, 0, NULL, NULL, err, sizeof(err)),
+                   0);
+  assert_int_equal(pp_db_exec(&db,
+                              "DELETE FROM schema_version WHERE "
+                              "version = 2",
+                              NULL, 0, NULL, NULL, err, sizeof(err)),
+                   0);
+  pp_db_close(&db);
+  assert_int_equal(pp_db_open(f->db, &db, err, sizeof(err)), 0);
+  int version = 0;
+  assert_int_equal(pp_db_schema_version(&db, &version, err, sizeof(err)), 0);
+  assert_int_equal(version, 2);
+  char rows[512] = "";
+  assert_int_equal(pp_db_exec(&db,
+                              "SELECT COUNT(*), COUNT(errors) FROM readings",
+                              NULL, 0, keep_rows, rows, err, sizeof(err)),
+                   0);
+  assert_string_equal(rows, "2|0\n");
+  pp_db_close(&db);
+}
+
 /* Maildir flags stay in ASCII order when S joins them. */
 static void test_maildir_flags_kept(void **state) {
   struct fixture *f = *state;
@@ -507,6 +586,8 @@ int main(void) {
       cmocka_unit_test_setup_teardown(test_stored_once, setup, teardown),
       cmocka_unit_test_setup_teardown(test_maildir_flow, setup, teardown),
       cmocka_unit_test_setup_teardown(test_meters, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_reading_time, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_migration_from_1, setup, teardown),
       cmocka_unit_test_setup_teardown(test_maildir_flags_kept, setup, teardown),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1114,6 +1114,7 @@ TOOL_FUNCS = {
 SNMPD = "/usr/sbin/snmpd"
 V3_USER = "benchuser"
 V3_PORTS = 4  # snmpd's agent addresses; fwd.py gives each printer its own
+V3_BOUND_S = 120
 
 
 class SnmpAgent:
@@ -1198,6 +1199,12 @@ class SnmpAgent:
     def alive(self):
         return self.proc is not None and self.proc.alive()
 
+    def cpu(self):
+        """snmpd's CPU seconds so far, or None."""
+        if not self.alive():
+            return None
+        return proc_cpu_rss(self.proc.pid)[0]
+
     def stop(self):
         for p in self.proxies:
             stop_background(p)
@@ -1225,6 +1232,7 @@ def v3_run(ctx, agent, tool, version, n):
     spec = [("-", agent.ports[i % V3_PORTS] if up else 0)
             for i, up in printers]
     fwd = Forwarder(ctx.rundir, spec, ctx.bound_s)
+    agent_cpu0 = agent.cpu()
     try:
         if fwd.fronts is None:
             run.status, run.note = "error", "fwd.py did not start"
@@ -1235,7 +1243,15 @@ def v3_run(ctx, agent, tool, version, n):
             _v3_blocks(ctx, agent, run, version, printers, fwd.fronts, fwd)
     finally:
         fwd.stop()
+    agent_cpu = agent.cpu()
     run.live = live
+    if agent_cpu is not None and agent_cpu0 is not None and run.wall:
+        # The agent must keep up: its CPU share of the cycle.
+        busy = (agent_cpu - agent_cpu0) / run.wall
+        run.note = "; ".join(x for x in (run.note, "snmpd %.2f CPU s (%.0f%%%s)"
+                                         % (agent_cpu - agent_cpu0, 100 * busy,
+                                            ", saturated" if busy > 0.8
+                                            else "")) if x)
     if fwd.requests is not None and live:
         run.req_live = fwd.requests / live
     if not agent.alive():
@@ -1322,7 +1338,9 @@ def measure_v3(ctx, args, n):
     difference. Returns the runs, or a text saying why there are none."""
     if not os.access(SNMPD, os.X_OK):
         return "snmpd not installed (Debian package snmpd)"
-    ctx.bound_s = 60 if args.quick else 300
+    # A silent SNMPv3 printer may cost a poller far more than its timeout
+    # (engine ID discovery); 120 s per run keeps the section within ~8 min.
+    ctx.bound_s = 60 if args.quick else V3_BOUND_S
     agent = SnmpAgent(ctx.work, ctx.delay_ms, ctx.bound_s * 4 + 120)
     runs = []
     try:

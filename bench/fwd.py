@@ -87,24 +87,42 @@ def main():
                 printers.append((community, int(parts[1])))
     fronts = []
     socks = []
+    # Printers whose community is swapped in and unique share one upstream
+    # socket per upstream port: the answer's community tells whose it is.
+    # So 10,000 printers need 10,000 sockets, not 20,000 (the usual hard
+    # limit of open files is 20,000 or less).
+    names = [c for c, p in printers if c is not None and p]
+    shareable = len(set(names)) == len(names)
+    shared = {}  # upstream port -> socket
+    by_community = {}  # community -> (front, state)
     for idx, (community, up_port) in enumerate(printers):
         front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         front.bind((HOST, 0))
         front.setblocking(False)
+        socks.append(front)
+        # state: [client address, community the client used]
+        state = [None, b"public"]
         up = None
-        if up_port:
+        if up_port and community is not None and shareable:
+            up = shared.get(up_port)
+            if up is None:
+                up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                up.connect((HOST, up_port))
+                up.setblocking(False)
+                shared[up_port] = up
+                socks.append(up)
+                sel.register(up, selectors.EVENT_READ,
+                             ("shared", None, up, None, None))
+            by_community[community] = (front, state)
+        elif up_port:
             up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
             up.connect((HOST, up_port))
             up.setblocking(False)
-        # state: [client address, community the client used]
-        state = [None, b"public"]
-        sel.register(front, selectors.EVENT_READ,
-                     ("front", front, up, community, state))
-        socks.append(front)
-        if up is not None:
+            socks.append(up)
             sel.register(up, selectors.EVENT_READ,
                          ("up", front, up, community, state))
-            socks.append(up)
+        sel.register(front, selectors.EVENT_READ,
+                     ("front", front, up, community, state))
         fronts.append(front.getsockname()[1])
     with open(a.ports_file, "w") as f:
         f.write("".join("%d\n" % p for p in fronts) + "ready\n")
@@ -113,7 +131,8 @@ def main():
     while not stop and time.monotonic() < deadline:
         for key, _ in sel.select(timeout=0.5):
             side, front, up, community, state = key.data
-            for _ in range(64):  # bounded drain per wake-up
+            drain = 64 if side != "shared" else 1024
+            for _ in range(drain):  # bounded drain per wake-up
                 try:
                     if side == "front":
                         data, addr = front.recvfrom(65535)
@@ -130,6 +149,15 @@ def main():
                         state[0] = addr
                         up.send(msg)
                         forwarded += 1
+                    elif side == "shared":
+                        data = up.recv(65535)
+                        _, theirs = swap_community(data, b"")
+                        owner = by_community.get(theirs)
+                        if owner is None or owner[1][0] is None:
+                            continue
+                        msg, _ = swap_community(data, owner[1][1])
+                        if msg is not None:
+                            owner[0].sendto(msg, owner[1][0])
                     else:
                         data = up.recv(65535)
                         msg = data

@@ -2,11 +2,14 @@
 # SPDX-License-Identifier: MIT
 # make bench: printprobe against the tools sites use today (collectd's snmp
 # plugin, check_snmp, snmpbulkwalk) and against its own collectd plugin, on
-# one simulated fleet of 10, 100 and 1000 printers (10 % switched off),
-# direct on loopback and through a 5 ms delaying proxy. Prints a table and
-# leaves it, with a PNG plot, in bench-out/ (see bench/README.md).
+# one simulated fleet of 10, 100, 1000 and 10,000 printers (10 % switched
+# off; the foreign tools up to 1000), direct on loopback and through a 5 ms
+# delaying proxy; then SNMPv3 against v2c over net-snmp's snmpd, and the
+# requests each maker fixture costs. Prints tables and leaves them, with a
+# PNG plot, in bench-out/ (see bench/README.md).
 #
 #   bench/bench.sh [--quick] [--sizes 10,100] [--out DIR] [--tools a,b]
+#                  [--foreign-max-n N] [--v3-n N] [--no-makers]
 #   BENCH_SIZES=10 BENCH_QUICK=1 bench/bench.sh     # what `make check` runs
 #
 # Expects `make all` and `make BUILD=build/rel tools` (the Makefile's bench
@@ -18,9 +21,11 @@ set -eu
 cd "$(dirname "$0")/.."
 
 # check_snmp is in monitoring-plugins-standard (the -basic package that
-# nagios4 pulls in does not ship it); the rest is in tests/install-deps.sh.
-BENCH_PACKAGES="monitoring-plugins-standard snmp collectd-core gnuplot-nox
-procps findutils"
+# nagios4 pulls in does not ship it); snmpd is the SNMPv3 agent of the v3
+# run (started by the benchmark with its own configuration only); the rest
+# is in tests/install-deps.sh.
+BENCH_PACKAGES="monitoring-plugins-standard snmp snmpd collectd-core
+gnuplot-nox procps findutils"
 missing=""
 for p in $BENCH_PACKAGES; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" ||

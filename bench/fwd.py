@@ -7,12 +7,16 @@ request to printer i's own (which ppsim maps to a recording, or never
 answers for a dead one) and sends it on to printer i's responder port; the
 answer comes back with the poller's community restored.
 
-    fwd.py SPEC --ports-file FILE [--max-seconds N]
+    fwd.py SPEC --ports-file FILE [--count-file FILE] [--max-seconds N]
 
 SPEC is a file of lines "COMMUNITY UPSTREAM-PORT", one per printer, in
 order; FILE receives the front ports, one per line in the same order,
-followed by a line "ready". Loopback only (127.0.0.1). Exits after
---max-seconds (default 600) or on SIGTERM/SIGINT. Python 3 stdlib."""
+followed by a line "ready". COMMUNITY "-" forwards the messages as they
+are (SNMPv3, or a v2c agent that all printers share); UPSTREAM-PORT 0 is a
+printer that never answers (its requests are read and dropped). At exit,
+--count-file receives "requests N" (forwarded upstream) and "dropped N".
+Loopback only (127.0.0.1). Exits after --max-seconds (default 600) or on
+SIGTERM/SIGINT. Python 3 stdlib."""
 
 import argparse
 import selectors
@@ -67,6 +71,7 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("spec")
     ap.add_argument("--ports-file", required=True)
+    ap.add_argument("--count-file")
     ap.add_argument("--max-seconds", type=float, default=600)
     a = ap.parse_args()
     stop = []
@@ -78,51 +83,97 @@ def main():
         for line in f:
             parts = line.split()
             if len(parts) == 2:
-                printers.append((parts[0].encode(), int(parts[1])))
+                community = None if parts[0] == "-" else parts[0].encode()
+                printers.append((community, int(parts[1])))
     fronts = []
     socks = []
+    # Printers whose community is swapped in and unique share one upstream
+    # socket per upstream port: the answer's community tells whose it is.
+    # So 10,000 printers need 10,000 sockets, not 20,000 (the usual hard
+    # limit of open files is 20,000 or less).
+    names = [c for c, p in printers if c is not None and p]
+    shareable = len(set(names)) == len(names)
+    shared = {}  # upstream port -> socket
+    by_community = {}  # community -> (front, state)
     for idx, (community, up_port) in enumerate(printers):
         front = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
         front.bind((HOST, 0))
         front.setblocking(False)
-        up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        up.connect((HOST, up_port))
-        up.setblocking(False)
+        socks.append(front)
         # state: [client address, community the client used]
         state = [None, b"public"]
+        up = None
+        if up_port and community is not None and shareable:
+            up = shared.get(up_port)
+            if up is None:
+                up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+                up.connect((HOST, up_port))
+                up.setblocking(False)
+                shared[up_port] = up
+                socks.append(up)
+                sel.register(up, selectors.EVENT_READ,
+                             ("shared", None, up, None, None))
+            by_community[community] = (front, state)
+        elif up_port:
+            up = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+            up.connect((HOST, up_port))
+            up.setblocking(False)
+            socks.append(up)
+            sel.register(up, selectors.EVENT_READ,
+                         ("up", front, up, community, state))
         sel.register(front, selectors.EVENT_READ,
                      ("front", front, up, community, state))
-        sel.register(up, selectors.EVENT_READ,
-                     ("up", front, up, community, state))
         fronts.append(front.getsockname()[1])
-        socks += [front, up]
     with open(a.ports_file, "w") as f:
         f.write("".join("%d\n" % p for p in fronts) + "ready\n")
     deadline = time.monotonic() + a.max_seconds
-    forwarded = 0
+    forwarded = dropped = 0
     while not stop and time.monotonic() < deadline:
         for key, _ in sel.select(timeout=0.5):
             side, front, up, community, state = key.data
-            for _ in range(64):  # bounded drain per wake-up
+            drain = 64 if side != "shared" else 1024
+            for _ in range(drain):  # bounded drain per wake-up
                 try:
                     if side == "front":
                         data, addr = front.recvfrom(65535)
-                        msg, old = swap_community(data, community)
-                        if msg is None:
+                        if up is None:
+                            dropped += 1
                             continue
-                        state[0], state[1] = addr, old
+                        if community is None:
+                            msg = data
+                        else:
+                            msg, old = swap_community(data, community)
+                            if msg is None:
+                                continue
+                            state[1] = old
+                        state[0] = addr
                         up.send(msg)
                         forwarded += 1
+                    elif side == "shared":
+                        data = up.recv(65535)
+                        _, theirs = swap_community(data, b"")
+                        owner = by_community.get(theirs)
+                        if owner is None or owner[1][0] is None:
+                            continue
+                        msg, _ = swap_community(data, owner[1][1])
+                        if msg is not None:
+                            owner[0].sendto(msg, owner[1][0])
                     else:
                         data = up.recv(65535)
-                        msg, _ = swap_community(data, state[1])
+                        msg = data
+                        if community is not None:
+                            msg, _ = swap_community(data, state[1])
                         if msg is not None and state[0] is not None:
                             front.sendto(msg, state[0])
                 except (BlockingIOError, ConnectionRefusedError):
                     break
     for s in socks:
         s.close()
-    print("fwd: forwarded %d requests" % forwarded, file=sys.stderr)
+    print("fwd: forwarded %d requests, dropped %d" % (forwarded, dropped),
+          file=sys.stderr)
+    if a.count_file:
+        with open(a.count_file, "w") as f:
+            f.write("requests %d\ndropped %d\n" % (forwarded, dropped))
     return 0
 
 

@@ -13,14 +13,16 @@
  * Privacy: only the parsed struct pp_st2 is read, which holds nothing of the
  * job name (field 0x19) or of unknown fields; the record is never logged.
  *
- * Left out on purpose: the page counters 1.3.6.1.4.1.1248.1.2.2.27.1.1.{3,4,
- * 30}.1.1 and ST2's paper counts (0x36). Each has one weak public source
- * and the sources disagree which is total, colour or mono (docs/epson.md,
- * docs/vendors.md); the PWG imaging counters, read for every printer,
- * give an Epson that has them its meters;
- * a counter under a neutral name nobody can interpret is no use on a bill,
- * and a wrong "colour" count is worse than none. prtMarkerLifeCount stays
- * the total. */
+ * Meters: mono from 1.3.6.1.4.1.1248.1.2.2.27.1.1.3.1.1 and colour from
+ * ...27.1.1.4.1.1. No recording settles them, so the stronger source is
+ * followed: every public reader of this table names column 3 mono (or
+ * "B&W") and column 4 colour (docs/vendors.md lists them), against one
+ * reader that swaps them for a single model. Column 30 is left unread:
+ * the total by some, duplex pages by another; prtMarkerLifeCount stays
+ * the total, and where mono + colour does not make it the report says so
+ * (counters.note) rather than choosing. ST2's paper counts (0x36) have
+ * one weak source and are not read. The PWG imaging counters, read for
+ * every printer first, win where a printer has both. */
 #include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -31,6 +33,7 @@
 #include "pp_decode.h"
 #include "pp_str.h"
 #include "profiles.h"
+#include "vendor.h"
 
 #define EPSON_DEVICE_ID "1.3.6.1.4.1.1248.1.2.2.1.1.1.1.1"
 #define EPSON_MODEL "1.3.6.1.4.1.1248.1.2.2.1.1.1.2.1"
@@ -41,12 +44,15 @@
 #define EPSON_FIRMWARE_NAME "1.3.6.1.4.1.1248.1.2.2.2.1.1.3"
 #define EPSON_FIRMWARE "1.3.6.1.4.1.1248.1.2.2.2.1.1.4"
 #define EPSON_CONSUMABLES "1.3.6.1.4.1.1248.1.2.2.28.1.1"
+#define EPSON_MONO "1.3.6.1.4.1.1248.1.2.2.27.1.1.3.1.1"
+#define EPSON_COLOUR "1.3.6.1.4.1.1248.1.2.2.27.1.1.4.1.1"
 
 /* A GET here runs commands (reset counters, write EEPROM): never asked. */
 static const char *const epson_never[] = {"1.3.6.1.4.1.1248.1.2.2.44", NULL};
 
 static const char *const epson_scalars[] = {
-    EPSON_DEVICE_ID, EPSON_MODEL, EPSON_ST2, EPSON_SERIAL, EPSON_MAC, NULL,
+    EPSON_DEVICE_ID, EPSON_MODEL, EPSON_ST2,    EPSON_SERIAL,
+    EPSON_MAC,       EPSON_MONO,  EPSON_COLOUR, NULL,
 };
 
 /* Each walk is bounded to its own table, so none can step into .44. */
@@ -713,6 +719,8 @@ static bool read_st2(struct pp_varset *values, struct pp_st2 *st2) {
 
 static int epson_decode(struct pp_varset *values, struct pp_printer *p) {
   epson_identity(values, p);
+  (void)vendor_meter(values, EPSON_MONO, p, "mono", PP_METER_IMPRESSIONS);
+  (void)vendor_meter(values, EPSON_COLOUR, p, "colour", PP_METER_IMPRESSIONS);
   struct pp_st2 st2;
   bool have_st2 = read_st2(values, &st2);
   struct consumables table;

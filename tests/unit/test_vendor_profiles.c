@@ -881,6 +881,54 @@ static void test_zebra(void **state) {
 /* Recognition: each maker by its enterprise number (docs/vendors.md),
  * badges that share one by the same profile, and devices behind another
  * maker's number (or none) by the words of sysDescr. */
+/* Epson: column 3 of .27 is mono, column 4 colour (the stronger source);
+ * column 30 is never a meter; a mono and colour that do not make
+ * prtMarkerLifeCount are reported as they are, with a note; garbage and
+ * absence are no meter; the PWG counters win. */
+static void test_epson_meters(void **state) {
+  (void)state;
+  static const char *const system =
+      "1.3.6.1.2.1.1.1.0|4|EPSON Built-in\n"
+      "1.3.6.1.2.1.1.2.0|6|1.3.6.1.4.1.1248.1.2.1\n"
+      "1.3.6.1.2.1.43.10.2.1.4.1.1|65|20311\n";
+  char text[1024];
+  struct pp_printer p;
+  snprintf(text, sizeof(text), "%s%s", system,
+           "1.3.6.1.4.1.1248.1.2.2.27.1.1.3.1.1|65|14200\n"
+           "1.3.6.1.4.1.1248.1.2.2.27.1.1.4.1.1|65|6111\n"
+           "1.3.6.1.4.1.1248.1.2.2.27.1.1.30.1.1|65|20311\n");
+  decode(&p, &pp_profile_epson, text);
+  assert_true(meter(&p, "mono") == 14200 && meter(&p, "colour") == 6111);
+  assert_int_equal(unit_of(&p, "mono"), PP_METER_IMPRESSIONS);
+  assert_true(p.counters.total == 20311);
+  assert_string_equal(p.counters.note, "");
+  only_meters(&p, (const char *const[]){"mono", "colour", NULL});
+  pp_printer_clear(&p);
+
+  snprintf(text, sizeof(text), "%s%s", system,
+           "1.3.6.1.4.1.1248.1.2.2.27.1.1.3.1.1|65|20311\n"
+           "1.3.6.1.4.1.1248.1.2.2.27.1.1.4.1.1|65|15120\n");
+  decode(&p, &pp_profile_epson, text);
+  assert_true(p.counters.total == 20311 && meter(&p, "mono") == 20311);
+  assert_non_null(strstr(p.counters.note, "mono + colour = 35431"));
+  pp_printer_clear(&p);
+
+  snprintf(text, sizeof(text), "%s%s", system,
+           "1.3.6.1.4.1.1248.1.2.2.27.1.1.3.1.1|4|many\n"
+           "1.3.6.1.4.1.1248.1.2.2.27.1.1.4.1.1|2|-2\n");
+  decode(&p, &pp_profile_epson, text);
+  only_meters(&p, (const char *const[]){NULL});
+  pp_printer_clear(&p);
+
+  snprintf(text, sizeof(text), "%s%s", system,
+           "1.3.6.1.4.1.1248.1.2.2.27.1.1.3.1.1|65|999\n"
+           "1.3.6.1.4.1.2699.1.3.1.2.1.1.2.1|2|3\n"
+           "1.3.6.1.4.1.2699.1.3.1.8.1.1.5.1.3.3|2|500\n");
+  decode(&p, &pp_profile_epson, text);
+  assert_true(meter(&p, "mono") == 500);
+  pp_printer_clear(&p);
+}
+
 static void test_recognition(void **state) {
   (void)state;
   static const struct {
@@ -956,6 +1004,7 @@ int main(void) {
       cmocka_unit_test(test_dell),
       cmocka_unit_test(test_samsung),
       cmocka_unit_test(test_zebra),
+      cmocka_unit_test(test_epson_meters),
       cmocka_unit_test(test_recognition),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

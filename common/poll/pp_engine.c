@@ -82,7 +82,7 @@ void pp_engine_opts_default(struct pp_engine_opts *opts) {
   *opts = (struct pp_engine_opts){
       .max_inflight = 0,
       .deadline_ms = 0,
-      .bulk_values = DEFAULT_BULK_VALUES,
+      .bulk_values = 0,
       .max_column_rows = PP_MAX_TABLE_ROWS, /* as the report keeps */
       .max_values = 8192,
       .backoff = 1.5,

@@ -21,7 +21,9 @@ struct pp_engine_opts {
   /* Hard limit for one printer, from its first request (ms). 0: derived
    * from its timeout and retries. */
   unsigned deadline_ms;
-  /* Values asked for in one GETBULK, shared among the columns walked. */
+  /* Values asked for in one GETBULK, shared among the columns walked. 0
+   * (the default): 128 at first, up to 256 while the agent answers all it
+   * is asked, halved for good by a tooBig. */
   unsigned bulk_values;
   /* A column is cut off after this many rows, a printer after this many
    * values: walks always end. */

@@ -44,12 +44,16 @@
 #define MAX_PROFILES 32
 #define GETNEXT_BATCH 16
 #define MIN_BULK_VALUES 4
-/* Values asked for in one GETBULK unless the options say otherwise: with
- * the ~40 standard columns, the PWG counters and a maker's columns in the
- * walk, 64 took five or six requests for an MFP; at 128 a printer of a
- * known maker takes at most four (test_scan counts them). A tooBig answer
- * halves it. */
+/* Values asked for in the first GETBULK unless the options say otherwise:
+ * with the ~40 standard columns, the PWG counters and a maker's columns in
+ * the walk, 64 took five or six requests for an MFP. A tooBig answer halves
+ * it for good. An agent that answered every value asked is asked for up to
+ * MAX_BULK_VALUES next: the columns left are the long ones (a maker's
+ * counter table, a long device table), and at 128 Sharp's 58 counter rows
+ * behind a 13-row device table took a fifth request. With it a printer of
+ * a known maker takes at most four (test_scan counts them). */
 #define DEFAULT_BULK_VALUES 128
+#define MAX_BULK_VALUES 256
 
 enum job_phase { JOB_WAITING, JOB_GET, JOB_WALK, JOB_DONE };
 
@@ -138,6 +142,9 @@ struct job {
   double deadline;
   double started;
   unsigned bulk_values;
+  unsigned bulk_cap;    /* bulk_values never grows past it */
+  unsigned bulk_good;   /* the most values the agent answered in full */
+  unsigned sent_reps;   /* max-repetitions of the GETBULK in flight */
   struct pp_packed raw; /* everything read, until it is decoded */
   const struct pp_profile *profile;
   /* GET phase: bit i drops standard scalar i (SNMPv1 refuses unknown ones

@@ -193,10 +193,11 @@ netsnmp_pdu *walk_build_walk(struct poll_ctx *ctx, struct job *job) {
   if (bulk) {
     size_t tables = job->sent_count - job->sent_scalars;
     pdu->non_repeaters = (long)job->sent_scalars;
-    pdu->max_repetitions = tables ? (long)(job->bulk_values / tables > 0
-                                               ? job->bulk_values / tables
-                                               : 1)
-                                  : 0;
+    job->sent_reps = tables ? (job->bulk_values / tables > 0
+                                   ? job->bulk_values / (unsigned)tables
+                                   : 1)
+                            : 0;
+    pdu->max_repetitions = (long)job->sent_reps;
   }
   if (job->sent_count == 0) {
     snmp_free_pdu(pdu);
@@ -299,11 +300,22 @@ static void walk_continue(struct job *job) {
   }
 }
 
+/* Every value asked came back: the agent can take more at once. */
+static void bulk_grow(struct job *job) {
+  if (job->bulk_values > job->bulk_good)
+    job->bulk_good = job->bulk_values;
+  if (job->bulk_shrunk || job->bulk_values >= job->bulk_cap)
+    return;
+  job->bulk_values = job->bulk_values * 2 < job->bulk_cap ? job->bulk_values * 2
+                                                          : job->bulk_cap;
+}
+
 static void walk_bulk_response(struct poll_ctx *ctx, struct job *job,
                                netsnmp_pdu *pdu) {
   if (pdu->errstat == SNMP_ERR_TOOBIG &&
       job->bulk_values / 2 >= MIN_BULK_VALUES) {
     job->bulk_values /= 2; /* the agent's buffer is small: ask for less */
+    job->bulk_cap = job->bulk_values;
     job->want_send = true;
     job->attempt = 0;
     return;
@@ -330,6 +342,8 @@ static void walk_bulk_response(struct poll_ctx *ctx, struct job *job,
     switch_to_getnext(job, "answered nothing usable");
     return;
   }
+  if (i == job->sent_scalars + (size_t)job->sent_reps * tables)
+    bulk_grow(job);
   job->attempt = 0;
   walk_continue(job);
 }
@@ -366,6 +380,17 @@ static void walk_getnext_response(struct poll_ctx *ctx, struct job *job,
 
 static void job_timed_out(struct poll_ctx *ctx, struct job *job) {
   const struct pp_snmp_opts *o = &job->target->snmp;
+  if (job->use_bulk && job->bulk_good > 0 &&
+      job->bulk_values > job->bulk_good) {
+    /* Silent since it was asked for more: back at once to what it
+     * answered (a small buffer drops a big answer every time). */
+    pp_log(PP_LOG_NOTICE, "%s: GETBULK of %u values got no answer; back to %u",
+           job->target->label, job->bulk_values, job->bulk_good);
+    job->bulk_values = job->bulk_cap = job->bulk_good;
+    job->attempt = 0;
+    job->want_send = true;
+    return;
+  }
   if (job->attempt <= o->retries) {
     job->want_send = true; /* retry, with a longer wait */
     return;
@@ -535,6 +560,10 @@ void walk_job_start(struct poll_ctx *ctx, struct job *job, double now) {
       job->target->snmp.version != PP_SNMP_V1 && !job->opts->getnext_only;
   job->bulk_values =
       job->opts->bulk_values ? job->opts->bulk_values : DEFAULT_BULK_VALUES;
+  /* Values set by the caller are kept as they are. */
+  job->bulk_cap =
+      job->opts->bulk_values ? job->opts->bulk_values : MAX_BULK_VALUES;
+  job->bulk_good = 0;
   pp_packed_init(&job->raw);
   job->get_skip = 0;
   job->phase = JOB_GET;

@@ -355,6 +355,21 @@ def check_small_buffer_keeps_getbulk(sim):
         raise AssertionError("exit %d, requests %r" % (status, kinds))
 
 
+def check_grown_getbulk_dropped(sim):
+    """A printer that answered 128 values but drops the 256 asked next: the
+    poller goes back to 128 at once, not to one row per column or GETNEXT
+    (which cost this printer 20 requests and more)."""
+    before = len(sim.requests())
+    status, report, stderr = scan(["%s:%d" % (HOST, sim.port)], "-c",
+                                  "quirk_getbulk_grown_dropped", "-t", "0.5",
+                                  "-r", "1", "-d")
+    kinds = [fields[3] for fields in sim.requests()[before:]]
+    if (status != 0 or "getnext" in kinds or len(kinds) > 8 or
+            "back to 128" not in stderr or "asking for less" in stderr):
+        raise AssertionError("exit %d, requests %r, stderr %s" % (
+            status, kinds, stderr))
+
+
 def check_table_states_partial_read(sim):
     """The table says when a read was cut short (here a looping agent), not
     only --json: a reason line under the printer and a count at the end."""
@@ -603,6 +618,8 @@ def main():
                            name, 4)
         runner.run("small-buffer-keeps-getbulk",
                    check_small_buffer_keeps_getbulk, ppsim)
+        runner.run("grown-getbulk-dropped", check_grown_getbulk_dropped,
+                   ppsim)
         with tempfile.TemporaryDirectory() as tmp:
             runner.run("secret-file-mode", check_secret_file_mode, ppsim,
                        tmp)
@@ -615,6 +632,17 @@ def main():
         runner.run("output-write-errors", check_output_write_errors, ppsim)
         runner.run("answers-only-from-address-asked",
                    check_answers_only_from_the_address_asked, ppsim)
+    finally:
+        ppsim.stop()
+    # The real printers too: a long maker table (Sharp's 58 counter rows
+    # behind a 13-row device table) must not cost a fifth request.
+    corpus_dir = os.path.dirname(corpus[0])
+    ppsim = PPSim(corpus_dir)
+    try:
+        ppsim.wait(name_of(corpus[0]))
+        for path in corpus:
+            runner.run("round-trips/corpus/" + name_of(path),
+                       check_round_trips, ppsim, name_of(path), 4)
     finally:
         ppsim.stop()
     runner.run("unreachable", check_unreachable, silent_port())

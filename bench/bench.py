@@ -54,7 +54,7 @@ start, the plot could not be drawn), 2 on bad usage.
 Environment: BENCH_SIZES (default "10,100,1000,10000"), BENCH_QUICK=1
 (= --quick), BENCH_OUT (output folder, default bench-out/, bench-out/quick/
 when quick), BENCH_DELAY_MS (5), BENCH_PARALLEL (16), BENCH_REPEATS (3),
-BENCH_TOOLS (comma list), BENCH_BUDGET_S (1140), BENCH_FOREIGN_MAX_N (1000),
+BENCH_TOOLS (comma list), BENCH_BUDGET_S (1200), BENCH_FOREIGN_MAX_N (1000),
 BENCH_V3_N (1000, 10 when quick; -1: no SNMPv3 run), BENCH_MAKERS=0 (no
 maker table), BENCH_KEEP=1 (keep the work files)."""
 
@@ -92,7 +92,8 @@ SNMPBULKWALK = "/usr/bin/snmpbulkwalk"
 DEFAULT_SIZES = "10,100,1000,10000"
 # A 10,000-printer cycle should take seconds; one not over after 2 minutes
 # has missed every target, and two such runs must fit make bench's budget.
-BIG_BOUND_S = 120
+BIG_BOUND_S = 90
+LONG_RUN_S = 10.0  # runs longer than this are not repeated
 MAX_N = 10000
 # Tools that take minutes at 1000 printers: not run past --foreign-max-n.
 FOREIGN = ("collectd-snmp", "check_snmp", "snmpbulkwalk")
@@ -777,7 +778,7 @@ def printer_interval(n):
 def tool_printer_blocks(ctx, fleet, ports, run):
     """One <Printer> block per printer, each with its own community: how a
     site whose printers have different communities configures the plugin
-    (one polling thread per block)."""
+    (all blocks share the plugin's one polling thread and engine)."""
     blocks = []
     hosts = []
     for community, rec, pi in fleet.printers:
@@ -888,8 +889,8 @@ def tool_printer_fleet(ctx, fleet, ports, run):
         run.note = "; ".join(x for x in (run.note, extra) if x)
 
 
-def _run_printer_so(ctx, run, blocks, hosts, helper):
-    """The plugin polls in its own thread per block and dispatches a finished
+def _run_printer_so(ctx, run, blocks, hosts, helper, strict=True):
+    """The plugin polls in one thread for every block and dispatches a finished
     poll at the next check of its read callback (every Interval/10, at least
     every second), stamped with the time the poll ended. So: Interval 10,
     wait until every printer dispatched its gauge-reachable value, and the
@@ -974,6 +975,7 @@ def _run_printer_so(ctx, run, blocks, hosts, helper):
     # next poll, at start + Interval).
     after = [s for s in samples if s[0] >= end + 0.1] or samples[-1:]
     run.cpu, run.rss = after[0][1], samples[-1][2]
+    wrong = []
     for h, _, rec in hosts:
         v = None
         with open(reach[h]) as f:
@@ -982,9 +984,13 @@ def _run_printer_so(ctx, run, blocks, hosts, helper):
                 if len(parts) == 2 and parts[0][:1].isdigit():
                     v = float(parts[1])
         if (v == 1.0) != (rec is not None):
-            run.status = "error"
-            run.note = "%s reported reachable=%s" % (h, v)
-            return
+            wrong.append("%s reported reachable=%s" % (h, v))
+    if wrong and strict:
+        run.status, run.note = "error", wrong[0]
+    elif wrong:
+        # A real agent under load may miss a poller's timeout: a result.
+        run.note = "%d printers reported wrongly (first: %s)" % (
+            len(wrong), wrong[0])
 
 
 # What a collectd user writes by hand for printers, with numeric OIDs (no
@@ -1150,7 +1156,7 @@ TOOL_FUNCS = {
 SNMPD = "/usr/sbin/snmpd"
 V3_USER = "benchuser"
 V3_PORTS = 4  # snmpd's agent addresses; fwd.py gives each printer its own
-V3_BOUND_S = 120
+V3_BOUND_S = 100
 
 
 class SnmpAgent:
@@ -1206,9 +1212,12 @@ class SnmpAgent:
         # No MIB files: numeric OIDs only, and no warnings about them.
         env = dict(os.environ, MIBS="", MIBDIRS=os.path.join(self.dir,
                                                              "mibs"))
+        # Under timeout(1): snmpd stops by itself even if we cannot stop
+        # it; its own PID (for its CPU) is in its pid file.
+        self.pidfile = os.path.join(self.dir, "snmpd.pid")
         self.proc = start_background(
-            [SNMPD, "-f", "-C", "-c", conf, "-Lf", logf, "-p",
-             os.path.join(self.dir, "snmpd.pid")],
+            ["timeout", str(int(bound_s)), SNMPD, "-f", "-C", "-c", conf,
+             "-Lf", logf, "-p", self.pidfile],
             os.path.join(self.dir, "snmpd.out"), env=env)
         self.proxies = []
         self.ports = agent_ports
@@ -1239,7 +1248,11 @@ class SnmpAgent:
         """snmpd's CPU seconds so far, or None."""
         if not self.alive():
             return None
-        return proc_cpu_rss(self.proc.pid)[0]
+        try:
+            with open(self.pidfile) as f:
+                return proc_cpu_rss(int(f.read().split()[0]))[0]
+        except (OSError, ValueError, IndexError):
+            return None
 
     def stop(self):
         for p in self.proxies:
@@ -1339,10 +1352,13 @@ def _v3_scan(ctx, agent, run, version, printers, fronts):
         return
     wrong = [i for (i, up), p in zip(printers, got)
              if bool(p.get("reachable")) != up]
-    if len(got) != len(printers) or wrong:
+    if len(got) != len(printers):
         run.status = "error"
-        run.note = "%d printers reported, %d wrongly (first: %s)" % (
-            len(got), len(wrong), wrong[:3])
+        run.note = "%d printers reported of %d" % (len(got), len(printers))
+    elif wrong:
+        # A real agent under load may miss a poller's timeout: a result.
+        run.note = "%d printers reported wrongly (first: #%s)" % (
+            len(wrong), wrong[0])
 
 
 def _v3_blocks(ctx, agent, run, version, printers, fronts, fwd):
@@ -1364,20 +1380,23 @@ def _v3_blocks(ctx, agent, run, version, printers, fronts, fwd):
                       '  </Printer>' % (name, HOST, port, cred, ctx.timeout,
                                         ctx.retries, PRINTER_INTERVAL_LONG))
         hosts.append((name, "printer-" + name, "snmpd" if up else None))
-    _run_printer_so(ctx, run, "\n".join(blocks), hosts, fwd)
+    _run_printer_so(ctx, run, "\n".join(blocks), hosts, fwd, strict=False)
     if run.status == "ok":
-        run.note = "%d <Printer> blocks" % len(printers)
+        run.note = "; ".join(x for x in ("%d <Printer> blocks" %
+                                          len(printers), run.note) if x)
 
 
-def measure_v3(ctx, args, n):
+def measure_v3(ctx, args, n, started):
     """v2c and v3 cycles of printprobe scan and of <Printer> blocks over
     the same snmpd, through the delaying proxies: SNMPv3's cost is the
     difference. Returns the runs, or a text saying why there are none."""
     if not os.access(SNMPD, os.X_OK):
         return "snmpd not installed (Debian package snmpd)"
     # A silent SNMPv3 printer may cost a poller far more than its timeout
-    # (engine ID discovery); 120 s per run keeps the section within ~8 min.
-    ctx.bound_s = 60 if args.quick else V3_BOUND_S
+    # (engine ID discovery); 100 s per run keeps the section within ~7 min,
+    # less when the budget is nearly spent.
+    left = args.budget - (time.monotonic() - started)
+    ctx.bound_s = max(20, min(60 if args.quick else V3_BOUND_S, left / 4))
     agent = SnmpAgent(ctx.work, ctx.delay_ms, ctx.bound_s * 4 + 120)
     runs = []
     try:
@@ -1423,6 +1442,15 @@ def v3_target_rows(v3):
         ratio = b.wall / a.wall if _usable(a) and _usable(b) else None
         n = b.n if b else 0
         why = ""
+        if b is not None and b.status == "bound" and _usable(a):
+            # Not over at the bound: at least that much slower.
+            rows.append(["SNMPv3 authPriv vs v2c, %s (N=%d)" % (label, n),
+                         "<= %.1fx" % TARGET_V3_VS_V2C,
+                         "> %.1fx" % (b.wall / a.wall),
+                         _verdict(b.wall / a.wall <= TARGET_V3_VS_V2C),
+                         "v3 not over in %.0f s (%s), v2c %.2f s" % (
+                             b.wall, b.note, a.wall)])
+            continue
         if ratio:
             why = "v3 %.2f s, v2c %.2f s" % (b.wall, a.wall)
             if b.spread is not None:
@@ -1438,6 +1466,20 @@ def v3_target_rows(v3):
 # ---- maker fixtures ----------------------------------------------------
 
 TESTS = os.path.join(ROOT, "tests")
+
+
+# A fixture whose agent makes up thousands of rows (ppsim "rows="): the
+# walk stops at 512 rows a column, so 2 columns x 512 rows take at most
+# 8 GETBULKs of 128 values beyond a known maker's 4 requests.
+HOSTILE_ROWS_MAX_REQUESTS = 12
+
+
+def made_up_rows(path):
+    """True for a fixture whose responder serves made-up rows (a hostile
+    table): its request count has a bound of its own."""
+    with open(path, errors="replace") as f:
+        return any(line.startswith("#ppsim:") and " rows=" in line
+                   for line in f)
 
 
 def maker_recordings():
@@ -1514,12 +1556,14 @@ def measure_makers(ctx):
     except (OSError, ValueError, KeyError) as e:
         return "no JSON report from printprobe (%s)" % e
     rows = []
-    for (name, sub, _), p in zip(recs, printers):
+    for (name, sub, path), p in zip(recs, printers):
         n = counts.get(name, 0)
+        most = (HOSTILE_ROWS_MAX_REQUESTS if made_up_rows(path)
+                else TARGET_RT_PER_LIVE)
         rows.append({"name": name, "source": "tests/" + sub,
                      "requests": n, "reachable": bool(p.get("reachable")),
                      "supplies": len(p.get("supplies") or []),
-                     "verdict": _verdict(n <= TARGET_RT_PER_LIVE)})
+                     "wanted": most, "verdict": _verdict(n <= most)})
     log("  maker fixtures: %d printers in %.2f s, %d over %d requests" % (
         len(rows), wall, sum(1 for r in rows if r["verdict"] != "met"),
         TARGET_RT_PER_LIVE))
@@ -1535,7 +1579,9 @@ def makers_table(makers):
     for m in makers:
         rows.append([m["name"], m["source"], "yes" if m["reachable"] else "no",
                      str(m["supplies"]), str(m["requests"]),
-                     "<= %.0f" % TARGET_RT_PER_LIVE, m["verdict"]])
+                     "<= %.0f" % m["wanted"] +
+                     (" (made-up rows)" if m["wanted"] != TARGET_RT_PER_LIVE
+                      else ""), m["verdict"]])
     return head, rows
 
 
@@ -1807,7 +1853,11 @@ def targets_table(ctx, runs, floors, v3=None, makers=None):
     if makers is not None:
         over = [m for m in makers if m["verdict"] != "met"]
         rows.append(["requests per printer, maker fixtures",
-                     "<= %.0f each" % TARGET_RT_PER_LIVE,
+                     "<= %.0f each (%d with made-up rows: <= %d)" % (
+                         TARGET_RT_PER_LIVE,
+                         sum(1 for m in makers
+                             if m["wanted"] != TARGET_RT_PER_LIVE),
+                         HOSTILE_ROWS_MAX_REQUESTS),
                      "%d of %d within" % (len(makers) - len(over),
                                           len(makers)),
                      _verdict(not over) if makers else "-",
@@ -1915,7 +1965,7 @@ def parse_args():
                     default=int(os.environ.get("BENCH_REPEATS", "3")),
                     help="runs of the short tools, median kept (1..5)")
     ap.add_argument("--budget", type=float,
-                    default=float(os.environ.get("BENCH_BUDGET_S", "1140")))
+                    default=float(os.environ.get("BENCH_BUDGET_S", "1200")))
     ap.add_argument("--foreign-max-n", type=int,
                     default=int(os.environ.get("BENCH_FOREIGN_MAX_N",
                                                "1000")),
@@ -1997,7 +2047,9 @@ def measure(ctx, args, tool, n, net, fleet, started):
             run.status, run.note = "error", "%s: %s" % (type(e).__name__, e)
         tries.append(run)
         if run.status != "ok":
-            return run
+            return per_printer(ctx, run, fleet)
+        if run.wall and run.wall > LONG_RUN_S:
+            break  # a long run is not disturbed much by a busy moment
     ok = sorted((r for r in tries if r.status == "ok"), key=lambda r: r.wall)
     if len(ok) < 2:
         return per_printer(ctx, tries[0], fleet)
@@ -2124,7 +2176,7 @@ def main():
             else:
                 log("SNMPv3 and v2c over net-snmp's snmpd, N=%d, %s:" % (
                     args.v3_n, net_delay))
-                v3 = measure_v3(ctx, args, args.v3_n)
+                v3 = measure_v3(ctx, args, args.v3_n, started)
             if not isinstance(v3, str):
                 for r in v3:
                     if r.status == "error":

@@ -667,9 +667,13 @@ static inline int sw_udp_socket(const struct sockaddr_storage *addr,
       socket(addr->ss_family, SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
   if (fd < 0)
     return -1;
+  /* A burst of thousands of requests (or answers) at once must not be
+   * lost here rather than by the poller tested: past rmem_max as root. */
   int big = 4 << 20;
-  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
-  setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
+  if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &big, sizeof(big)) != 0)
+    setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &big, sizeof(big));
+  if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &big, sizeof(big)) != 0)
+    setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &big, sizeof(big));
   if (addr->ss_family == AF_INET6) {
     int one = 1;
     setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one));

@@ -14,6 +14,7 @@
 #include "pp_engine.h"
 #include "pp_ingest_cmd.h"
 #include "pp_log.h"
+#include "pp_ordered.h"
 #include "pp_policy.h"
 #include "pp_report.h"
 #include "pp_snmp_opts.h"
@@ -453,15 +454,17 @@ static void print_row(FILE *out, const struct pp_printer *p) {
 
 /* The report is written in the targets' order while printers finish: a
  * finished printer's part waits as text until every printer before it is
- * written, so ten thousand printers' results are never held at once. */
+ * written; past WAITING_MEMORY of waiting text, in a temporary file, so ten
+ * thousand printers' results are never held in memory at once. */
+#define WAITING_MEMORY (1024u * 1024)
+
 struct scan_output {
   const struct cli *cli;
-  char **parts; /* one per target, NULL until its printer is done */
+  struct pp_ordered *parts;
   size_t count;
-  size_t written;
   size_t answered;
   size_t partial;
-  int err; /* the first part that could not be made */
+  int err; /* the first part that could not be made or written */
 };
 
 /* Largest part one printer may make (a printer with hundreds of supplies
@@ -497,17 +500,6 @@ static int render_part(const struct cli *cli, const struct pp_printer *p,
   return pp_report_csv_rows(PP_CSV_COUNTERS, p, out);
 }
 
-static void write_ready_parts(struct scan_output *so) {
-  while (so->written < so->count && so->parts[so->written] != NULL) {
-    if (so->cli->format == OUT_JSON)
-      fputs(so->written ? ",\n" : "\n", stdout);
-    fputs(so->parts[so->written], stdout);
-    free(so->parts[so->written]);
-    so->parts[so->written] = NULL;
-    so->written++;
-  }
-}
-
 static void take_printer(size_t index, struct pp_printer *p, void *user_data) {
   struct scan_output *so = user_data;
   so->answered += p->reachable;
@@ -515,20 +507,21 @@ static void take_printer(size_t index, struct pp_printer *p, void *user_data) {
   struct pp_buf part;
   pp_buf_init(&part, PART_LIMIT);
   int err = render_part(so->cli, p, &part);
-  if (err == 0) {
-    size_t len = part.len;
-    char *text = pp_buf_take(&part);
-    /* held until its turn: no more room than it needs */
-    char *fitted = text ? realloc(text, len + 1) : NULL;
-    so->parts[index] = fitted ? fitted : text;
-  }
-  if (err != 0 || so->parts[index] == NULL) {
-    pp_buf_free(&part);
+  size_t len = part.len;
+  char *text = err == 0 ? pp_buf_take(&part) : NULL;
+  pp_buf_free(&part);
+  char *fitted = text ? realloc(text, len + 1) : NULL; /* it may wait */
+  if (fitted != NULL)
+    text = fitted;
+  if (text == NULL) {
     if (so->err == 0)
       so->err = err ? err : -ENOMEM;
-    so->parts[index] = strdup(""); /* the rest is still written in order */
+    text = strdup(""); /* the rest is still written in order */
+    len = 0;
   }
-  write_ready_parts(so);
+  err = text ? pp_ordered_put(so->parts, index, text, len) : -ENOMEM;
+  if (err != 0 && so->err == 0)
+    so->err = err;
 }
 
 static void write_head(const struct cli *cli) {
@@ -574,7 +567,9 @@ static void write_tail(const struct scan_output *so) {
 static int run_scan(struct cli *cli) {
   size_t count = cli->targets.count;
   struct scan_output so = {.cli = cli, .count = count};
-  so.parts = calloc(count ? count : 1, sizeof(*so.parts));
+  bool json = cli->format == OUT_JSON;
+  so.parts = pp_ordered_new(count, WAITING_MEMORY, stdout, json ? "\n" : NULL,
+                            json ? ",\n" : NULL);
   if (so.parts == NULL) {
     fprintf(stderr, "printprobe: out of memory for %zu printers\n", count);
     return EXIT_USAGE;
@@ -595,9 +590,9 @@ static int run_scan(struct cli *cli) {
     write_tail(&so);
     status = so.answered == count ? EXIT_ALL_ANSWERED : EXIT_SOME_SILENT;
   }
-  for (size_t i = 0; i < count; i++)
-    free(so.parts[i]);
-  free(so.parts);
+  pp_log(PP_LOG_DEBUG, "report: %zu of %zu parts waited in a temporary file",
+         pp_ordered_spilled(so.parts), count);
+  pp_ordered_free(so.parts);
   return status;
 }
 

@@ -221,6 +221,52 @@ def check_fd_limit(ppsim, tmp):
         raise AssertionError("no plan in -dd: %s" % stderr[-1500:])
 
 
+def _waited_in_file(stderr):
+    for line in stderr.splitlines():
+        if "parts waited in a temporary file" in line:
+            return int(line.split("report: ")[1].split()[0])
+    raise AssertionError("no report line in -dd: %s" % stderr[-1500:])
+
+
+def _comparable(report):
+    """The report without what differs from one run to the next."""
+    for p in report["printers"]:
+        for key in ("read_at", "duration_s", "requests", "round_trips"):
+            p.pop(key, None)
+        p.get("counters", {}).pop("read_at", None)
+    return report
+
+
+def check_report_waits_in_file(ppsim, tmp):
+    """A silent printer first holds every part behind it: past 1 MiB they
+    wait in a file under TMPDIR, and the report is the same, in the same
+    order, as when no such file can be made (and they wait in memory)."""
+    path = os.path.join(tmp, "held.txt")
+    with open(path, "w") as f:
+        f.write("%s:%d community=nobody-answers\n" % (HOST, ppsim.port))
+        for _ in range(600):
+            f.write("%s:%d community=quirk_big_tables\n" % (HOST, ppsim.port))
+    reports = []
+    for tmpdir, spilled in ((tmp, True), ("/nonexistent-printprobe-dir",
+                                          False)):
+        env = dict(os.environ, TMPDIR=tmpdir)
+        status, report, stderr = scan([], "-f", path, "-t", "0.5", "-r", "0",
+                                      "-dd", env=env)
+        printers = report["printers"] if report else []
+        waited = _waited_in_file(stderr)
+        if (status != 1 or len(printers) != 601 or printers[0]["reachable"]
+                or not all(p["reachable"] for p in printers[1:]) or
+                (waited > 0) != spilled):
+            raise AssertionError("TMPDIR %s: exit %d, %d printers, %d "
+                                 "waited in a file" % (tmpdir, status,
+                                                       len(printers), waited))
+        reports.append(_comparable(report))
+    if reports[0] != reports[1]:
+        raise AssertionError("the report differs when parts wait in a file")
+    if os.listdir(tmp) != ["held.txt"]:
+        raise AssertionError("left behind in TMPDIR: %s" % os.listdir(tmp))
+
+
 def check_fd_limit_v3(tmp):
     """SNMPv3 printers need a socket each while polled: 60 of them under
     a limit of 40 open files are polled as many at once as fit, and every
@@ -624,6 +670,10 @@ def main():
             runner.run("secret-file-mode", check_secret_file_mode, ppsim,
                        tmp)
             runner.run("fd-limit", check_fd_limit, ppsim, tmp)
+        with tempfile.TemporaryDirectory() as tmp:
+            runner.run("report-waits-in-file", check_report_waits_in_file,
+                       ppsim, tmp)
+        with tempfile.TemporaryDirectory() as tmp:
             runner.run("fd-limit-snmpv3", check_fd_limit_v3, tmp)
         runner.run("table-partial-read", check_table_states_partial_read,
                    ppsim)

@@ -81,6 +81,7 @@ HOST = "127.0.0.1"
 
 PRINTPROBE = os.path.join(REL, "printprobe")
 PPSIM = os.path.join(REL, "tools", "ppsim")
+MEASURE = os.path.join(REL, "tools", "measure")
 UDPPROXY = os.path.join(REL, "tools", "udpproxy")
 PRINTER_SO = os.path.join(REL, "printer.so")
 COLLECTD = "/usr/sbin/collectd"
@@ -214,9 +215,10 @@ class Sampler:
 
     PERIOD = 0.05
 
-    def __init__(self, pid, tree=False):
+    def __init__(self, pid, tree=False, skip_root=False):
         self.pid = pid
         self.tree = tree
+        self.skip_root = skip_root  # the root is tests/tools/measure
         self.threads = None
         self.fds = None
         self.samples = 0
@@ -227,7 +229,7 @@ class Sampler:
     def _pids(self):
         if not self.tree:
             return [self.pid]
-        pids = [self.pid]
+        pids = [] if self.skip_root else [self.pid]
         for entry in os.listdir("/proc"):
             if not entry.isdigit() or int(entry) == self.pid:
                 continue
@@ -291,16 +293,24 @@ def _new_session_and_nofile():
 def run_measured(argv, stdout_path, bound_s, stderr_path=None, run=None):
     """Runs argv in its own process group, waits at most bound_s. Returns
     (status, wall seconds, CPU seconds of the tree, peak RSS KiB, timed_out).
-    CPU and RSS come from wait4(): the child and every descendant it waited
-    for; RSS is the largest single process. With run, its threads and fds
-    are the peaks a Sampler saw over the process tree."""
+    CPU and RSS come from wait4() in tests/tools/measure: the command and
+    every descendant it waited for; RSS is the largest single process.
+    (wait4 here would not do: a child forked from this Python process keeps
+    its resident pages' high-water mark across exec, ~20 MiB.) With run,
+    its threads and fds are the peaks a Sampler saw over the process
+    tree."""
     out = open(stdout_path, "w")
     err = open(stderr_path, "w") if stderr_path else subprocess.DEVNULL
+    usage = stdout_path + ".rusage"
+    if os.path.exists(usage):
+        os.unlink(usage)
+    argv = [MEASURE, usage] + list(argv)
     t0 = time.monotonic()
     proc = subprocess.Popen(argv, stdout=out, stderr=err,
                             stdin=subprocess.DEVNULL,
                             preexec_fn=_new_session_and_nofile)
-    sampler = Sampler(proc.pid, tree=True) if run is not None else None
+    sampler = (Sampler(proc.pid, tree=True, skip_root=True)
+               if run is not None else None)
     box = {}
 
     def reap():
@@ -329,10 +339,16 @@ def run_measured(argv, stdout_path, bound_s, stderr_path=None, run=None):
         err.close()
     if "r" not in box:
         return None, bound_s, None, None, True
-    _, status, ru = box["r"]
+    _, status, _ = box["r"]
     wall = (box["t"] - t0) if not timed_out else bound_s
-    return (os.waitstatus_to_exitcode(status), wall,
-            ru.ru_utime + ru.ru_stime, ru.ru_maxrss, timed_out)
+    cpu = rss = None
+    try:
+        with open(usage) as f:
+            kib, user, system = f.read().split()
+        cpu, rss = float(user) + float(system), int(kib)
+    except (OSError, ValueError):
+        pass  # stopped at its bound: no figures
+    return os.waitstatus_to_exitcode(status), wall, cpu, rss, timed_out
 
 
 def proc_cpu_rss(pid):

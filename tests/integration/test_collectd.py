@@ -151,6 +151,8 @@ def start_snmpsim(ports=None):
 
 def main_config(port, port2, silent_port):
     blocks = printer_block("ref", port, "quirk_ok_colour_laser")
+    blocks += printer_block("refall", port, "quirk_ok_colour_laser",
+                            "    IdentityOnEveryValue true\n")
     blocks += printer_block("levels", port, "quirk_levels_special")
     blocks += printer_block("jam", port, "quirk_alerts")
     blocks += printer_block("sleepy", port, "quirk_asleep")
@@ -321,21 +323,44 @@ def check_notifications(d, problems, polls):
                         (complaints, polls))
 
 
+IDENTITY_META = (("printprobe:model", "HP Color LaserJet Enterprise M555dn"),
+                 ("printprobe:serial", "TESTSN0150"),
+                 ("printprobe:mac", "00:00:5e:00:53:32"))
+
+
+def check_identity_meta(d, problems):
+    """The identity rides on gauge-reachable only, unless the block asks
+    for it on every value (collectd copies meta data into its write queue
+    for every value: ~1.2 KiB each)."""
+    for host, every in (("ref", False), ("refall", True)):
+        values = [e for e in d.events() if e["kind"] == "value" and
+                  e["host"] == host]
+        reach = [e for e in values if e["type_instance"] == "reachable"]
+        black = [e for e in values if e["type_instance"] == "black"]
+        if not reach or not black:
+            problems.append("python writer saw no %s values" % host)
+            continue
+        for key, want in IDENTITY_META:
+            expect_equal(problems, "%s reachable meta %s" % (host, key), want,
+                         reach[-1]["meta"].get(key))
+            expect_equal(problems, "%s black meta %s" % (host, key),
+                         want if every else None, black[-1]["meta"].get(key))
+        for e in (reach[-1], black[-1]):
+            if not e["meta"].get("printprobe:address", "").startswith(
+                    HOST + ":"):
+                problems.append("%s meta address %r" % (
+                    host, e["meta"].get("printprobe:address")))
+
+
 def check_meta(d, problems):
+    check_identity_meta(d, problems)
     values = [e for e in d.events() if e["kind"] == "value" and
               e["host"] == "ref"]
     reach = [e for e in values if e["type_instance"] == "reachable"]
     black = [e for e in values if e["type_instance"] == "black"]
     if not reach or not black:
-        problems.append("python writer saw no ref values")
         return
     meta = black[-1]["meta"]
-    for key, want in (("printprobe:model", "HP Color LaserJet Enterprise "
-                       "M555dn"), ("printprobe:serial", "TESTSN0150"),
-                      ("printprobe:mac", "00:00:5e:00:53:32")):
-        expect_equal(problems, "meta " + key, want, meta.get(key))
-    if not meta.get("printprobe:address", "").startswith(HOST + ":"):
-        problems.append("meta address %r" % meta.get("printprobe:address"))
     if "printprobe:report" in meta:
         problems.append("the report travels on every value list")
     report = reach[-1]["meta"].get("printprobe:report")

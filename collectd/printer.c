@@ -44,17 +44,16 @@
  *                          keeps them apart from supplies, whose names
  *                          have no '-'); unknown levels are not sent
  *
- * Contract with writers (write_dss builds fleet reports from it): every
- * value list carries the meta string "printprobe:address"; page values also
- * "printprobe:counter_unit" (impressions, sheets; a meter's own unit, e.g.
- * images for scans, where the maker gives one). The gauge-reachable value
- * list of each printer, dispatched last for that printer and poll, carries
- * when known "printprobe:manufacturer", "printprobe:model",
- * "printprobe:serial", "printprobe:firmware" and "printprobe:mac" (every
- * value list does with "IdentityOnEveryValue true": collectd copies each
- * value list's meta data into its write queue, ~1.2 KiB a value, 200 MiB a
- * cycle for 10,000 printers), and "printprobe:report": the printer's JSON
- * object from
+ * Contract with writers (write_dss builds fleet reports from it): page
+ * values carry the meta string "printprobe:counter_unit" (impressions,
+ * sheets; a meter's own unit, e.g. images for scans, where the maker gives
+ * one). The gauge-reachable value list of each printer, dispatched last for
+ * that printer and poll, carries "printprobe:address" and, when known,
+ * "printprobe:manufacturer", "printprobe:model", "printprobe:serial",
+ * "printprobe:firmware" and "printprobe:mac" (every value list does with
+ * "IdentityOnEveryValue true": collectd copies each value list's meta data
+ * into its write queue, 300 MiB a cycle for 10,000 printers), and
+ * "printprobe:report": the printer's JSON object from
  * pp_report_json_printer(), i.e. exactly the fields of the core's privacy
  * allowlist, as in the fleet report ("ReportMeta false" leaves it out).
  * All values of one poll share one timestamp (when the poll ended).
@@ -915,6 +914,7 @@ static void meta_add_known(meta_data_t *meta, const char *key,
 }
 
 static void add_identity_meta(meta_data_t *meta, const struct pp_printer *p) {
+  meta_data_add_string(meta, "printprobe:address", p->address);
   meta_add_known(meta, "printprobe:manufacturer", p->manufacturer);
   meta_add_known(meta, "printprobe:model", p->model);
   meta_add_known(meta, "printprobe:serial", p->serial);
@@ -922,15 +922,12 @@ static void add_identity_meta(meta_data_t *meta, const struct pp_printer *p) {
   meta_add_known(meta, "printprobe:mac", p->mac);
 }
 
-/* The meta data of every value list of p: its address, and its identity
- * too when the block asks for it on every value. */
+/* The meta data of every value list of p: its identity only when the
+ * block asks for it on every value (else gauge-reachable carries it). */
 static meta_data_t *value_meta(const struct block *b,
                                const struct pp_printer *p) {
   meta_data_t *meta = meta_data_create();
-  if (meta == NULL)
-    return NULL;
-  meta_data_add_string(meta, "printprobe:address", p->address);
-  if (b->collect.identity_every)
+  if (meta != NULL && b->collect.identity_every)
     add_identity_meta(meta, p);
   return meta;
 }

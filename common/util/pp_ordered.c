@@ -68,23 +68,10 @@ static int open_waiting_file(void) {
   return fd;
 }
 
-static bool write_all_at(int fd, const char *p, size_t len, off_t at) {
+/* All of len bytes at offset at, written from or read into p. */
+static bool all_at(int fd, char *p, size_t len, off_t at, bool writing) {
   while (len > 0) {
-    ssize_t n = pwrite(fd, p, len, at);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n <= 0)
-      return false;
-    p += n;
-    len -= (size_t)n;
-    at += n;
-  }
-  return true;
-}
-
-static bool read_all_at(int fd, char *p, size_t len, off_t at) {
-  while (len > 0) {
-    ssize_t n = pread(fd, p, len, at);
+    ssize_t n = writing ? pwrite(fd, p, len, at) : pread(fd, p, len, at);
     if (n < 0 && errno == EINTR)
       continue;
     if (n <= 0)
@@ -102,7 +89,7 @@ static bool spill(struct pp_ordered *s, struct slot *slot) {
     s->fd = open_waiting_file();
     s->no_file = s->fd < 0;
   }
-  if (s->fd < 0 || !write_all_at(s->fd, slot->text, slot->len, s->file_end))
+  if (s->fd < 0 || !all_at(s->fd, slot->text, slot->len, s->file_end, true))
     return false;
   slot->where = s->file_end;
   s->file_end += (off_t)slot->len;
@@ -130,7 +117,7 @@ static int write_slot(struct pp_ordered *s, struct slot *slot) {
     char *buf = malloc(slot->len ? slot->len : 1);
     if (buf == NULL)
       return -ENOMEM;
-    if (!read_all_at(s->fd, buf, slot->len, slot->where)) {
+    if (!all_at(s->fd, buf, slot->len, slot->where, false)) {
       free(buf);
       return -EIO;
     }

@@ -239,11 +239,20 @@ static void slot_release(struct poll_ctx *ctx, struct job *job) {
   ctx->free_slots[ctx->free_count++] = job->slot;
 }
 
-/* One more printer of the poll is done; a poll done is reaped by the
- * loop. */
+/* A poll whose printers are all done waits to be reaped by the loop. */
+static void batch_finished(struct poll_ctx *ctx, struct batch *b) {
+  b->next_finished = NULL;
+  if (ctx->last_finished != NULL)
+    ctx->last_finished->next_finished = b;
+  else
+    ctx->finished = b;
+  ctx->last_finished = b;
+}
+
+/* One more printer of the poll is done. */
 static void count_done(struct batch *b) {
   if (++b->done == b->count)
-    b->ctx->finished_batches++;
+    batch_finished(b->ctx, b);
 }
 
 /* A printer's result goes to on_printer; one the engine made is freed. A
@@ -575,24 +584,28 @@ static void check_cancels(struct poll_ctx *ctx, double now) {
   }
 }
 
+static void unlink_batch(struct poll_ctx *ctx, struct batch *b) {
+  if (b->prev_batch != NULL)
+    b->prev_batch->next_batch = b->next_batch;
+  else
+    ctx->batches = b->next_batch;
+  if (b->next_batch != NULL)
+    b->next_batch->prev_batch = b->prev_batch;
+  else
+    ctx->last_batch = b->prev_batch;
+  if (ctx->start_from == b)
+    ctx->start_from = b->next_batch;
+  ctx->batch_count--;
+}
+
 /* Polls whose printers are all done leave the list; their callback runs. */
 static void reap_batches(struct poll_ctx *ctx) {
-  if (ctx->finished_batches == 0)
-    return;
-  ctx->finished_batches = 0;
-  struct batch **link = &ctx->batches;
-  ctx->last_batch = NULL;
-  while (*link != NULL) {
-    struct batch *b = *link;
-    if (b->done < b->count) {
-      ctx->last_batch = b;
-      link = &b->next_batch;
-      continue;
-    }
-    *link = b->next_batch;
-    if (ctx->start_from == b)
-      ctx->start_from = b->next_batch;
-    ctx->batch_count--;
+  while (ctx->finished != NULL) {
+    struct batch *b = ctx->finished;
+    ctx->finished = b->next_finished;
+    if (ctx->finished == NULL)
+      ctx->last_finished = NULL;
+    unlink_batch(ctx, b);
     if (b->on_finished != NULL)
       b->on_finished(b->user_data);
     free(b->jobs);
@@ -693,6 +706,7 @@ int pp_engine_submit(struct pp_engine *engine, const struct pp_target *targets,
                               .printer = printers ? &printers[i] : NULL,
                               .fd = -1};
   }
+  b->prev_batch = ctx->last_batch;
   if (ctx->last_batch != NULL)
     ctx->last_batch->next_batch = b;
   else
@@ -702,7 +716,7 @@ int pp_engine_submit(struct pp_engine *engine, const struct pp_target *targets,
     ctx->start_from = b;
   ctx->batch_count++;
   if (count == 0)
-    ctx->finished_batches++; /* nothing to poll: reaped at once */
+    batch_finished(ctx, b); /* nothing to poll: reaped at once */
   ctx->next_due = 0;
   return 0;
 }

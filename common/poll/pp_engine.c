@@ -770,6 +770,7 @@ void pp_engine_free(struct pp_engine *engine) {
     cancel_batch(ctx, b, now);
   reap_batches(ctx);
   names_release(ctx);
+  walk_bulk_limits_free(ctx);
   if (ctx->fdset_size > 0)
     netsnmp_large_fd_set_cleanup(&ctx->fdset);
   ports_release(ctx);

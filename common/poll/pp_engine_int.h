@@ -201,9 +201,18 @@ struct poll_ctx {
   size_t slot_high; /* slots in use are below it */
   size_t active;
   size_t active_v3;
-  size_t walking;        /* printers walking their tables now */
-  struct names *names;   /* pp_names.c: made when a host name comes */
-  unsigned name_cache_s; /* how long resolved names are kept */
+  size_t walking;      /* printers walking their tables now */
+  struct names *names; /* pp_names.c: made when a host name comes */
+  /* GETBULK sizes printers were found to take (tooBig, or silent when
+   * asked for more), by target label: the next poll starts there instead
+   * of paying the same timeout again. Open addressing; most printers
+   * never get an entry. */
+  struct bulk_limit {
+    char *label;
+    unsigned values;
+  } * bulk_limits;
+  size_t bulk_limit_count, bulk_limit_cap;
+  unsigned name_cache_s;             /* how long resolved names are kept */
   struct job *wait_head, *wait_tail; /* answered, waiting for their walk */
   size_t max_v3; /* SNMPv3 sessions at once: the file-descriptor budget */
   uint32_t next_seq;
@@ -268,6 +277,10 @@ void session_wipe(netsnmp_session *s);
 /* An answer to the engine-id probe: true when it gave the engine id (the
  * session's user is then made, keys localised). */
 bool session_take_engine_id(struct job *job, const netsnmp_pdu *pdu);
+
+/* pp_walk.c: the GETBULK size a target was found to take, 0 if none */
+unsigned walk_bulk_limit(const struct poll_ctx *ctx, const char *label);
+void walk_bulk_limits_free(struct poll_ctx *ctx);
 
 /* pp_names.c */
 /* 0: the job has its address; 1: looked up, engine_job_addressed follows;

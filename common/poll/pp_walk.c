@@ -300,6 +300,71 @@ static void walk_continue(struct job *job) {
   }
 }
 
+/* --- GETBULK sizes learned per target --- */
+
+static uint64_t label_hash(const char *label) {
+  uint64_t h = 1469598103934665603ull;
+  for (const unsigned char *p = (const unsigned char *)label; *p; p++)
+    h = (h ^ *p) * 1099511628211ull;
+  return h;
+}
+
+static struct bulk_limit *limit_slot(struct bulk_limit *table, size_t cap,
+                                     const char *label) {
+  size_t i = label_hash(label) & (cap - 1);
+  while (table[i].label != NULL && strcmp(table[i].label, label) != 0)
+    i = (i + 1) & (cap - 1);
+  return &table[i];
+}
+
+unsigned walk_bulk_limit(const struct poll_ctx *ctx, const char *label) {
+  if (ctx->bulk_limit_cap == 0)
+    return 0;
+  return limit_slot(ctx->bulk_limits, ctx->bulk_limit_cap, label)->values;
+}
+
+static bool limits_grow(struct poll_ctx *ctx) {
+  size_t cap = ctx->bulk_limit_cap ? ctx->bulk_limit_cap * 2 : 64;
+  struct bulk_limit *table = calloc(cap, sizeof(*table));
+  if (table == NULL)
+    return false;
+  for (size_t i = 0; i < ctx->bulk_limit_cap; i++) {
+    if (ctx->bulk_limits[i].label != NULL)
+      *limit_slot(table, cap, ctx->bulk_limits[i].label) = ctx->bulk_limits[i];
+  }
+  free(ctx->bulk_limits);
+  ctx->bulk_limits = table;
+  ctx->bulk_limit_cap = cap;
+  return true;
+}
+
+/* Remembers what the job's printer takes; without memory, the next poll
+ * only finds it out again. */
+static void remember_bulk_limit(struct job *job) {
+  struct poll_ctx *ctx = job->ctx;
+  if (job->opts->bulk_values != 0) /* the caller's size is kept as it is */
+    return;
+  if (ctx->bulk_limit_count * 2 >= ctx->bulk_limit_cap && !limits_grow(ctx))
+    return;
+  struct bulk_limit *e =
+      limit_slot(ctx->bulk_limits, ctx->bulk_limit_cap, job->target->label);
+  if (e->label == NULL) {
+    e->label = strdup(job->target->label);
+    if (e->label == NULL)
+      return;
+    ctx->bulk_limit_count++;
+  }
+  e->values = job->bulk_cap;
+}
+
+void walk_bulk_limits_free(struct poll_ctx *ctx) {
+  for (size_t i = 0; i < ctx->bulk_limit_cap; i++)
+    free(ctx->bulk_limits[i].label);
+  free(ctx->bulk_limits);
+  ctx->bulk_limits = NULL;
+  ctx->bulk_limit_count = ctx->bulk_limit_cap = 0;
+}
+
 /* Every value asked came back: the agent can take more at once. */
 static void bulk_grow(struct job *job) {
   if (job->bulk_values > job->bulk_good)
@@ -316,6 +381,7 @@ static void walk_bulk_response(struct poll_ctx *ctx, struct job *job,
       job->bulk_values / 2 >= MIN_BULK_VALUES) {
     job->bulk_values /= 2; /* the agent's buffer is small: ask for less */
     job->bulk_cap = job->bulk_values;
+    remember_bulk_limit(job);
     job->want_send = true;
     job->attempt = 0;
     return;
@@ -387,6 +453,7 @@ static void job_timed_out(struct poll_ctx *ctx, struct job *job) {
     pp_log(PP_LOG_NOTICE, "%s: GETBULK of %u values got no answer; back to %u",
            job->target->label, job->bulk_values, job->bulk_good);
     job->bulk_values = job->bulk_cap = job->bulk_good;
+    remember_bulk_limit(job);
     job->attempt = 0;
     job->want_send = true;
     return;
@@ -560,9 +627,15 @@ void walk_job_start(struct poll_ctx *ctx, struct job *job, double now) {
       job->target->snmp.version != PP_SNMP_V1 && !job->opts->getnext_only;
   job->bulk_values =
       job->opts->bulk_values ? job->opts->bulk_values : DEFAULT_BULK_VALUES;
-  /* Values set by the caller are kept as they are. */
-  job->bulk_cap =
-      job->opts->bulk_values ? job->opts->bulk_values : MAX_BULK_VALUES;
+  /* Values set by the caller are kept as they are; a printer found to
+   * take less is asked for no more than that. */
+  unsigned limit =
+      job->opts->bulk_values ? 0 : walk_bulk_limit(ctx, job->target->label);
+  job->bulk_cap = job->opts->bulk_values ? job->opts->bulk_values
+                  : limit                ? limit
+                                         : MAX_BULK_VALUES;
+  if (job->bulk_values > job->bulk_cap)
+    job->bulk_values = job->bulk_cap;
   job->bulk_good = 0;
   pp_packed_init(&job->raw);
   job->get_skip = 0;

@@ -446,6 +446,44 @@ def lowered_counter_recording(path, total):
     return "".join(out)
 
 
+def check_bulk_limit_remembered():
+    """A printer that drops the bigger GETBULK asked once 128 values came
+    back in full: the first poll finds it out (a request lost, one short
+    timeout), later polls start at 128 and ask nothing it drops."""
+    sim = PPSim(FIXTURES)
+    d = None
+    try:
+        sim.wait("quirk_getbulk_grown_dropped")
+        d = Collectd(plugin_section(printer_block(
+            "small", sim.port, "quirk_getbulk_grown_dropped")),
+            ["printer"], python_writer=True).start()
+
+        def reachable():
+            return [e["values"][0] for e in d.events()
+                    if e["kind"] == "value" and e["host"] == "small" and
+                    e["type_instance"] == "reachable"]
+        d.wait_for("three polls", lambda: len(reachable()) >= 3, 40)
+        # The printer's requests, poll by poll (each starts with its GET).
+        polls = []
+        for fields in sim.requests():
+            if fields[2] != "quirk_getbulk_grown_dropped":
+                continue
+            if fields[3] == "get":
+                polls.append([])
+            if polls:
+                polls[-1].append(fields[3])
+        # (the harness's GET that waited for the responder is no poll)
+        sizes = [len(p) for p in polls if "getbulk" in p][:3]
+        if (len(sizes) < 3 or reachable()[:3] != [1.0, 1.0, 1.0] or
+                any(n >= sizes[0] for n in sizes[1:])):
+            raise AssertionError("requests per poll %r, reachable %r" %
+                                 (sizes, reachable()))
+    finally:
+        if d is not None:
+            d.stop()
+        sim.stop()
+
+
 def check_counter_backwards():
     tmp = tempfile.mkdtemp(prefix="pp-counter-")
     src = os.path.join(FIXTURES, "quirk_ok_colour_laser.snmprec")
@@ -1095,6 +1133,7 @@ def main():
     runner = Runner("collectd")
     runner.run("values-notifications-meta", check_main)
     runner.run("counter-backwards", check_counter_backwards)
+    runner.run("bulk-limit-remembered", check_bulk_limit_remembered)
     runner.run("broken-config", check_broken_configs)
     runner.run("valgrind-clean-shutdown", check_valgrind)
     runner.run("two-daemons-encrypted", check_two_daemons)
